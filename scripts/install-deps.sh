@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every package policyindex needs to build, test and run, from Debian 12.
+# Idempotent: packages already installed are left alone. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache git clang libclang-rt-14-dev
+  # libraries
+  libcurl4-openssl-dev libgumbo-dev libpoppler-cpp-dev libxapian-dev libboost-dev
+  libsqlite3-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libspdlog-dev libtomlplusplus-dev libutf8proc-dev libexpected-dev libssl-dev libdtl-dev
+  libuchardet-dev libtesseract-dev tesseract-ocr-eng libzip-dev libxml2-dev libcairo2-dev
+  # tools the tests drive: nginx for crawler fixtures, Xapian's own tools, poppler-utils
+  nginx-light xapian-tools poppler-utils sqlite3 ca-certificates
+  # browser tests of the web page (node and npm are added below when missing)
+  chromium
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+# A machine may already have Node.js from elsewhere; Debian's npm conflicts with it.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-deps: all packages present"
+fi
