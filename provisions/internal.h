@@ -20,6 +20,7 @@ namespace policyindex::provisions {
 // ("person's" -> "persons"); "§" is a token of its own. Offsets are bytes in the text.
 struct Token {
   std::string norm;
+  bool upper = false;  // written in capitals, two letters or more ("ICE")
   size_t start = 0;
   size_t end = 0;
 };
@@ -31,7 +32,8 @@ std::vector<std::pair<size_t, size_t>> struck_ranges(std::string_view text);
 std::vector<Token> tokenize(std::string_view text,
                             const std::vector<std::pair<size_t, size_t>>& skip = {});
 
-// Splits a term as written in the taxonomy ("detain*", "8 U.S.C.") into normalized words.
+// Splits a term as written in the taxonomy ("detain*", "8 U.S.C.") into normalized words. A
+// word written in capitals ("ICE") comes back as "^ice": it matches capitals only.
 std::vector<std::string> term_words(std::string_view term);
 
 // ---- compiled taxonomy ---------------------------------------------------------------
@@ -40,6 +42,7 @@ std::vector<std::string> term_words(std::string_view term);
 struct TermWord {
   std::string text;
   bool prefix = false;
+  bool upper = false;  // matches only words written in capitals
 };
 
 struct Term {

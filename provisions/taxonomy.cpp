@@ -161,7 +161,7 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
       auto words = term_words(text);
       if (words.empty()) L.fail(where, ctx + ": term '" + text + "' has no words");
       for (const auto& w : words) {
-        if (w == "*") L.fail(where, ctx + ": term '" + text + "' has a bare '*'");
+        if (w == "*" || w == "^*") L.fail(where, ctx + ": term '" + text + "' has a bare '*'");
       }
       return impl->intern(text, words);
     };

@@ -64,9 +64,12 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<std::pair<s
   size_t skip_i = 0;
   Token cur;
   bool in_word = false;
+  int lower_letters = 0, upper_letters = 0;
   auto flush = [&](size_t end) {
     if (in_word) {
       cur.end = end;
+      cur.upper = upper_letters >= 2 && lower_letters == 0;
+      lower_letters = upper_letters = 0;
       out.push_back(std::move(cur));
       cur = Token{};
       in_word = false;
@@ -92,7 +95,12 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<std::pair<s
       }
       if (cp < 0x80) {
         char c = static_cast<char>(cp);
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c >= 'A' && c <= 'Z') {
+          c = static_cast<char>(c - 'A' + 'a');
+          ++upper_letters;
+        } else if (c >= 'a' && c <= 'z') {
+          ++lower_letters;
+        }
         cur.norm.push_back(c);
       } else {
         cur.norm.append(text.substr(i, len));
@@ -120,11 +128,20 @@ std::vector<Token> tokenize(std::string_view text, const std::vector<std::pair<s
 }
 
 std::vector<std::string> term_words(std::string_view term) {
+  // A '*' may end any word of a phrase: "request* for notification".
   std::vector<std::string> words;
-  bool trailing_star = !term.empty() && term.back() == '*';
-  if (trailing_star) term.remove_suffix(1);
-  for (auto& t : tokenize(term)) words.push_back(std::move(t.norm));
-  if (trailing_star && !words.empty()) words.back().push_back('*');
+  size_t i = 0;
+  while (i < term.size()) {
+    size_t j = term.find(' ', i);
+    if (j == std::string_view::npos) j = term.size();
+    std::string_view piece = term.substr(i, j - i);
+    bool star = !piece.empty() && piece.back() == '*';
+    if (star) piece.remove_suffix(1);
+    auto toks = tokenize(piece);
+    for (auto& t : toks) words.push_back(t.upper ? "^" + t.norm : std::move(t.norm));
+    if (star && !toks.empty()) words.back().push_back('*');
+    i = j + 1;
+  }
   return words;
 }
 
@@ -139,8 +156,11 @@ uint32_t Taxonomy::Impl::intern(std::string_view term_source, const std::vector<
   t.source = std::string(term_source);
   for (const auto& w : words) {
     TermWord tw;
-    tw.prefix = !w.empty() && w.back() == '*';
-    tw.text = tw.prefix ? w.substr(0, w.size() - 1) : w;
+    std::string x = w;
+    tw.upper = !x.empty() && x[0] == '^';
+    if (tw.upper) x.erase(0, 1);
+    tw.prefix = !x.empty() && x.back() == '*';
+    tw.text = tw.prefix ? x.substr(0, x.size() - 1) : x;
     t.words.push_back(std::move(tw));
   }
   terms.push_back(std::move(t));
@@ -173,9 +193,10 @@ void Taxonomy::Impl::index_terms() {
 
 namespace {
 
-bool word_matches(const TermWord& w, const std::string& tok) {
-  if (!w.prefix) return tok == w.text;
-  return tok.size() >= w.text.size() && tok.compare(0, w.text.size(), w.text) == 0;
+bool word_matches(const TermWord& w, const Token& tok) {
+  if (w.upper && !tok.upper) return false;
+  if (!w.prefix) return tok.norm == w.text;
+  return tok.norm.size() >= w.text.size() && tok.norm.compare(0, w.text.size(), w.text) == 0;
 }
 
 void try_term(const Taxonomy::Impl& tax, uint32_t id, const std::vector<Token>& tokens, size_t i,
@@ -183,7 +204,7 @@ void try_term(const Taxonomy::Impl& tax, uint32_t id, const std::vector<Token>& 
   const auto& words = tax.terms[id].words;
   if (i + words.size() > end) return;
   for (size_t k = 1; k < words.size(); ++k) {
-    if (!word_matches(words[k], tokens[i + k].norm)) return;
+    if (!word_matches(words[k], tokens[i + k])) return;
   }
   out.push_back(Occurrence{id, static_cast<uint32_t>(i), static_cast<uint32_t>(i + words.size() - 1)});
 }
@@ -199,7 +220,7 @@ void find_terms(const Taxonomy::Impl& tax, const std::vector<Token>& tokens, siz
     }
     if (!tok.empty()) {
       for (uint32_t id : tax.by_first_prefix[static_cast<unsigned char>(tok[0])]) {
-        if (word_matches(tax.terms[id].words.front(), tok)) try_term(tax, id, tokens, i, end, out);
+        if (word_matches(tax.terms[id].words.front(), tokens[i])) try_term(tax, id, tokens, i, end, out);
       }
     }
   }
