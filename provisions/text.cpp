@@ -203,6 +203,7 @@ void try_term(const Taxonomy::Impl& tax, uint32_t id, const std::vector<Token>& 
               size_t end, std::vector<Occurrence>& out) {
   const auto& words = tax.terms[id].words;
   if (i + words.size() > end) return;
+  if (words[0].upper && !tokens[i].upper) return;
   for (size_t k = 1; k < words.size(); ++k) {
     if (!word_matches(words[k], tokens[i + k])) return;
   }
