@@ -95,9 +95,11 @@ struct GrayImage {
   unsigned char at(int x, int y) const { return pixels[static_cast<size_t>(y) * width + x]; }
 };
 // True when a dark horizontal run crosses the box [x0,x1) x [y0,y1) (pixels) in its middle
-// band (35-75% of its height) over at least FRACTION of its width.
+// band (BAND_LO..BAND_HI of its height) as one unbroken run over at least FRACTION of its
+// width. Glyph boxes from a PDF include ascent and descent (baseline near 80%), so the band
+// stays clear of serifs on the baseline.
 bool crossed_by_line(const GrayImage& img, double x0, double y0, double x1, double y1,
-                     double fraction = 0.95);
+                     double fraction, double band_lo, double band_hi);
 
 // --- OCR (ocr.cpp) ------------------------------------------------------------------------
 struct OcrWord {

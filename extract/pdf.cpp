@@ -168,9 +168,9 @@ class LineBuilder {
     cur_.y1 = std::max(cur_.y1, y1);
     for (const WordPiece& p : pieces) {
       if (p.struck) {
-        if (pending_space_ && !struck_run_.empty()) struck_run_ += ' ';
+        if (struck_space_ && !struck_run_.empty()) struck_run_ += ' ';
         struck_run_ += p.text;
-        pending_space_ = false;
+        struck_space_ = false;
         struck_open_ = true;
       } else {
         if (struck_open_) end_struck();
@@ -179,13 +179,15 @@ class LineBuilder {
         cur_.text += p.text;
       }
     }
-    pending_space_ = space_after;
+    // A space after the word separates whatever comes next, kept or struck.
+    if (space_after) pending_space_ = struck_space_ = true;
   }
 
   void end_line() {
     if (!open_) return;
     open_ = false;
     pending_space_ = false;
+    struck_space_ = true;
     std::string t = normalize_inline(cur_.text);
     if (t.empty()) return;
     cur_.text = std::move(t);
@@ -203,7 +205,7 @@ class LineBuilder {
   std::vector<Line>& lines_;
   std::vector<std::string>& struck_;
   Line cur_;
-  bool open_ = false, pending_space_ = false, struck_open_ = false;
+  bool open_ = false, pending_space_ = false, struck_open_ = false, struck_space_ = false;
   std::string struck_run_;
 };
 
@@ -406,7 +408,7 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
       double k = 72.0 / dpi;
       for (const auto& line : *ocr) {
         for (const OcrWord& w : line) {
-          bool struck = crossed_by_line(img, w.x0, w.y0, w.x1, w.y1, 0.9);
+          bool struck = crossed_by_line(img, w.x0, w.y0, w.x1, w.y1, 0.9, 0.3, 0.8);
           lb.word({WordPiece{w.text, struck}}, w.x0 * k, w.y0 * k, w.x1 * k, w.y1 * k, true, i + 1, page_h);
           any = true;
         }
@@ -434,7 +436,7 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
           if (is_dash_like(cps[c])) { flags[c] = 2; continue; }
           poppler::rectf cb = w.char_bbox(c);
           if (cb.width() <= 0) continue;
-          flags[c] = crossed_by_line(img, cb.left() * scale, cb.top() * scale, cb.right() * scale, cb.bottom() * scale) ? 1 : 0;
+          flags[c] = crossed_by_line(img, cb.left() * scale, cb.top() * scale, cb.right() * scale, cb.bottom() * scale, 0.95, 0.40, 0.66) ? 1 : 0;
         }
         // Dashes and dots take the state of their neighbours (a dash is itself a line).
         for (size_t c = 0; c < flags.size(); ++c) {
