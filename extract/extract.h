@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,8 +51,42 @@ struct Options {
   int max_pages = 5000;
 };
 
-// Extracts one document. Errors (encrypted, corrupt, too large, unsupported) name the
+// Folds curly quotes, primes and dashes to ASCII for matching; display text keeps them.
+std::string fold_for_matching(std::string_view text);
+
+// Extracts one document in this process. Errors (encrypted, corrupt, too large, unsupported) name the
 // reason; the caller adds the input's name.
 [[nodiscard]] Result<Document> extract(std::string_view bytes, const Options& options = {});
+
+// Resource limits for one extraction in a worker process.
+struct Limits {
+  size_t memory_bytes = size_t{3} << 30;  // address space (RLIMIT_AS); not applied under ASan
+  int cpu_seconds = 300;                  // RLIMIT_CPU
+  int wall_seconds = 600;                 // killed after this long, whatever it is doing
+};
+
+// Extracts one document in a forked child process under LIMITS, so that a crash, a hang or
+// a memory balloon in a parser becomes an error for this document (naming the signal or the
+// limit) and nothing else. Call from a single-threaded process.
+[[nodiscard]] Result<Document> extract_isolated(std::string_view bytes, const Options& options = {},
+                                                const Limits& limits = {});
+
+struct BatchOptions {
+  Options options;
+  Limits limits;
+  int workers = 0;  // children at once; 0 = the number of cores
+};
+
+// Extracts COUNT documents, each in its own child process, up to `workers` at once. LOAD(i)
+// returns the bytes of job i (called in this process, just before the job starts); DONE(i,
+// result) is called in this process as each job finishes, in completion order. Call from a
+// single-threaded process.
+void extract_batch(size_t count, const std::function<Result<std::string>(size_t)>& load,
+                   const std::function<void(size_t, Result<Document>)>& done,
+                   const BatchOptions& batch = {});
+
+// The wire format between a worker and its parent (exposed for tests and fuzzing).
+std::string serialize(const Result<Document>& result);
+[[nodiscard]] Result<Document> deserialize(std::string_view bytes);
 
 }  // namespace policyindex::extract
