@@ -362,22 +362,29 @@ class SectionTagger {
     return false;
   }
 
+  bool is_bullet(size_t k) const {
+    // "§ Red flags: ..." -- a section sign before a word (not a number) is a bullet.
+    return tokens_[k].norm == "\xC2\xA7" && k + 1 < tokens_.size() && starts_upper(k + 1);
+  }
+
+  bool commentary_cue_at(size_t f) const {
+    if (f >= tokens_.size()) return false;
+    for (uint32_t j = occ_begin_[f]; j < occ_begin_[f + 1]; ++j) {
+      if (tax_.term_cues[occ_[j].term] & kCueCommentary) return true;
+    }
+    return false;
+  }
+
   void compute_clauses() {
-    std::vector<char> line_first(tokens_.size(), 0);
-    for (size_t k = 0; k < tokens_.size(); ++k) line_first[k] = (k == 0 || gaps_[k].newline) ? 1 : 0;
-    // Commentary lines: a line opening with a commentary cue (after a "§" bullet).
-    std::vector<char> commentary_line(tokens_.size(), 0);
+    // Segments: lines and bulleted items ("§ Green flags: ..."), whether or not the
+    // extractor kept the line breaks.
+    std::vector<char> seg_first(tokens_.size(), 0);
     for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!line_first[k]) continue;
-      size_t f = k;
-      if (tokens_[f].norm == "\xC2\xA7" && f + 1 < tokens_.size() && !line_first[f + 1]) ++f;
-      bool cue = false;
-      for (uint32_t j = occ_begin_[f]; j < occ_begin_[f + 1]; ++j) cue = cue || (tax_.term_cues[occ_[j].term] & kCueCommentary);
-      if (!cue) continue;
-      for (size_t j = k; j < tokens_.size() && (j == k || !line_first[j]); ++j) commentary_line[j] = 1;
+      seg_first[k] = (k == 0 || gaps_[k].newline || is_bullet(k)) ? 1 : 0;
     }
     uint32_t sentence = 0, paragraph = 0;
     size_t start = 0;
+    std::vector<char> sentence_first(tokens_.size(), 0);
     auto close = [&](size_t end, bool sentence_end) {
       if (end > start) {
         Clause c;
@@ -389,10 +396,12 @@ class SectionTagger {
       start = end;
       if (sentence_end) ++sentence;
     };
+    sentence_first[0] = 1;
     for (size_t k = 1; k < tokens_.size(); ++k) {
       bool sb = sentence_break(k);
       if (sb) {
         close(k, true);
+        sentence_first[k] = 1;
         if (gaps_[k].blank_line || (gaps_[k].newline && !gaps_[k].terminal)) ++paragraph;
       } else if (gaps_[k].semicolon) {
         close(k, false);
@@ -400,21 +409,52 @@ class SectionTagger {
     }
     close(tokens_.size(), true);
 
-    // Sentence-level properties: commentary (line cue or a question) and definitions.
+    // Commentary: a segment or sentence opening with a commentary cue ("Red flags:"),
+    // up to the next line or bullet.
+    std::vector<char> commentary(tokens_.size(), 0);
+    for (size_t k = 0; k < tokens_.size(); ++k) {
+      if (!seg_first[k] && !sentence_first[k]) continue;
+      size_t f = tokens_[k].norm == "\xC2\xA7" ? k + 1 : k;
+      if (!commentary_cue_at(f)) continue;
+      for (size_t j = k; j < tokens_.size() && (j == k || !seg_first[j]); ++j) commentary[j] = 1;
+    }
+    // A question is commentary from its last "Label: " on ("... Step 3: What to do?").
+    std::vector<Clause> split;
     size_t i = 0;
     while (i < clauses_.size()) {
       size_t j = i;
       while (j < clauses_.size() && clauses_[j].sentence == clauses_[i].sentence) ++j;
       uint32_t first = clauses_[i].span.begin;
       uint32_t last_end = clauses_[j - 1].span.end;
-      bool commentary = commentary_line[first] || gaps_[last_end].question;
+      bool question = gaps_[last_end].question;
+      uint32_t tail = first;
+      if (question) {
+        for (uint32_t t = last_end - 1; t > first; --t) {
+          if (gaps_[t].colon && starts_upper(t)) {
+            tail = t;
+            break;
+          }
+        }
+      }
       bool definition = is_definition(first, last_end);
       for (size_t m = i; m < j; ++m) {
-        clauses_[m].commentary = commentary;
-        clauses_[m].definition = definition;
+        Clause c = clauses_[m];
+        c.definition = definition;
+        c.commentary = commentary[first] != 0;
+        if (question && c.span.end > tail) {
+          if (c.span.begin < tail) {
+            Clause head = c;
+            head.span.end = tail;
+            split.push_back(head);
+            c.span.begin = tail;
+          }
+          c.commentary = true;
+        }
+        split.push_back(c);
       }
       i = j;
     }
+    clauses_ = std::move(split);
   }
 
   // '"ICE" means ...': a quoted term opening the sentence, then a definition verb.
