@@ -105,6 +105,7 @@ struct Taxonomy::Impl {
   std::vector<Rule> rules;
   std::vector<HeadingCue> heading_cues;
   Settings settings;
+  bool has_modality_cues = false;  // without any, require_modality cannot apply
 
   // The term table: every distinct term of rules and cues.
   std::vector<Term> terms;

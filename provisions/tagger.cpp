@@ -636,7 +636,7 @@ class SectionTagger {
       if (cues & kCueNegPredicate) negpred = true;
       if (cues & kCueRestrictive) restrictive = true;
     }
-    if (rule.require_modality && !modality && !neg && !negpred) return std::nullopt;
+    if (rule.require_modality && tax_.has_modality_cues && !modality && !neg && !negpred) return std::nullopt;
     const StanceRule& s = rule.stance;
     if (s.fixed) return s.stance;
     bool negated = (neg != negpred) || restrictive;

@@ -346,6 +346,8 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
       }
     }
 
+    impl->has_modality_cues = std::any_of(impl->term_cues.begin(), impl->term_cues.end(),
+                                          [](uint32_t c) { return (c & kCueModality) != 0; });
     impl->index_terms();
     char hash[17];
     std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(content)));
