@@ -20,6 +20,8 @@ inline constexpr int kExitUsage = 2;
 struct Globals {
   std::string data_dir;  // --data; see corpus::default_data_dir
   bool quiet = false;    // --quiet: no progress output
+  std::string taxonomy;  // --taxonomy: a taxonomy TOML file instead of the built-in one
+                         // (provisions::Taxonomy::load_or_builtin(globals.taxonomy))
 };
 
 // A registered subcommand's action, run after parsing succeeded.

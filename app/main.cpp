@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   app.add_option("--data", globals.data_dir,
                  "Data directory (default: $POLICYINDEX_DATA, else ./policy-data)");
   app.add_flag("--quiet,-q", globals.quiet, "No progress output");
+  app.add_option("--taxonomy", globals.taxonomy,
+                 "Provision taxonomy TOML to tag with (default: the built-in provisions/taxonomy.toml)")
+      ->check(CLI::ExistingFile);
 
   Registry registry{app, globals, {}};
   register_crawl(registry);
