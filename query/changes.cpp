@@ -371,6 +371,18 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
       vc.evidence_after = entry.evidence;
       tc.verdicts.push_back(std::move(vc));
     }
+    // A provision the scorer no longer lists at all went absent.
+    for (const auto& entry : card_before.entries) {
+      if (entry.verdict == provisions::Verdict::kAbsent || card_after.find(entry.provision)) continue;
+      VerdictChange vc;
+      vc.question = entry.question;
+      vc.provision = entry.provision;
+      vc.label = scoring.label(entry.provision);
+      vc.before = provisions::verdict_name(entry.verdict);
+      vc.after = provisions::verdict_name(provisions::Verdict::kAbsent);
+      vc.evidence_before = entry.evidence;
+      tc.verdicts.push_back(std::move(vc));
+    }
     towns.emplace(town_id, std::move(tc));
   }
   // Language changes of changed documents (new documents are summed up by their verdicts).

@@ -47,8 +47,9 @@ struct HitChange {
 
 // One section that differs between the two versions. Sections are aligned by identical
 // text first, then by their key (number/heading slug) when the text is still similar, then
-// by text similarity, so that a renumbering shows as "renumbered" and not as a removal plus
-// an addition.
+// by text similarity alone, and last by key when the heading agrees or the text is loosely
+// related; so a renumbering shows as "renumbered" and not as a removal plus an addition, and
+// a removal does not pair the next section with the number it inherits.
 struct SectionChange {
   std::string kind;  // added | removed | modified | renumbered
   // Old side (removed, modified, renumbered) and new side (added, modified, renumbered).

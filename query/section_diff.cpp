@@ -39,7 +39,10 @@ std::string join_words(const std::vector<std::string>& words, size_t from, size_
 
 // Whitespace collapsed to single spaces, trimmed: a re-flowed paragraph or a PDF whose line
 // breaks moved is the same text.
-std::string normalize(std::string_view text) { return join_words(split_words(text), 0, SIZE_MAX); }
+std::string normalize(std::string_view text) {
+  auto words = split_words(text);
+  return join_words(words, 0, words.size());
+}
 
 std::string fold_word(std::string_view w) {
   std::string out;
@@ -259,8 +262,8 @@ DocumentDiff diff_sections(const std::vector<corpus::StoredSection>& before,
       if (best != -1) pair_up(i, static_cast<size_t>(best));
     }
   }
-  // Pass 2: the same key, when the text is still related (or the heading agrees).
-  {
+  // Pairs left-over sections that share a key and pass ACCEPT(similarity, same heading).
+  auto pair_by_key = [&](auto accept) {
     std::unordered_map<std::string, std::vector<size_t>> by_key;
     for (size_t j = 0; j < m; ++j) {
       if (match_new[j] == -1 && !after[j].key.empty()) by_key[after[j].key].push_back(j);
@@ -274,12 +277,16 @@ DocumentDiff diff_sections(const std::vector<corpus::StoredSection>& before,
         double sim = dice(pb[i].bag, pa[j].bag, pb[i].size, pa[j].size);
         bool same_heading = !before[i].heading.empty() &&
                             normalize(before[i].heading) == normalize(after[j].heading);
-        if (sim >= options.min_key_similarity || same_heading) pair_up(i, j);
+        if (accept(sim, same_heading)) pair_up(i, j);
         break;
       }
     }
-  }
-  // Pass 3: best text similarity among what is left (renumbered and edited sections).
+  };
+  // Pass 2: the same key and similar text.
+  pair_by_key([&](double sim, bool) { return sim >= options.min_similarity; });
+  // Pass 3: best text similarity among what is left (renumbered and edited sections). Before
+  // weak key matches, so that after a removal "section 3" is not paired with the unrelated
+  // section that now carries number 3.
   {
     std::vector<size_t> left_old, left_new;
     for (size_t i = 0; i < n; ++i) if (match_old[i] == -1) left_old.push_back(i);
@@ -303,6 +310,10 @@ DocumentDiff diff_sections(const std::vector<corpus::StoredSection>& before,
       }
     }
   }
+  // Pass 4: the same key with the text mostly rewritten, or the same heading.
+  pair_by_key([&](double sim, bool same_heading) {
+    return sim >= options.min_key_similarity || same_heading;
+  });
 
   auto fill_old = [&](SectionChange& c, size_t i) {
     c.old_key = before[i].key;
