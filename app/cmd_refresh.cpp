@@ -22,6 +22,7 @@
 
 #include "app/app.h"
 #include "corpus/corpus.h"
+#include "provisions/provisions.h"
 #include "query/changes.h"
 
 namespace policyindex::app {
@@ -84,9 +85,11 @@ Result<IndexStep> run_index(corpus::Store& store, bool progress) {
   return make_error(ErrorCode::kUnsupported, "index: not built yet (issue 6)");
 }
 
-// provisions (issue 5): the built-in taxonomy and provisions::score, with taxonomy labels.
+// The built-in taxonomy and provisions::score, with the taxonomy's labels.
 Result<std::unique_ptr<query::Scoring>> make_scoring() {
-  return make_error(ErrorCode::kUnsupported, "scoring: not built yet (issue 5)");
+  auto taxonomy = provisions::Taxonomy::builtin();
+  if (!taxonomy) return tl::make_unexpected(taxonomy.error());
+  return query::taxonomy_scoring(std::move(*taxonomy));
 }
 
 // ---- Orchestration ---------------------------------------------------------------------

@@ -153,7 +153,27 @@ std::string count_phrase(int n, const char* what) {
   return std::to_string(n) + " " + what;
 }
 
+class TaxonomyScoring : public Scoring {
+ public:
+  explicit TaxonomyScoring(std::shared_ptr<const provisions::Taxonomy> taxonomy)
+      : taxonomy_(std::move(taxonomy)) {}
+  provisions::Scorecard score(const std::vector<provisions::ScoredHit>& hits) const override {
+    return provisions::score(*taxonomy_, hits);
+  }
+  std::string label(std::string_view provision) const override {
+    const auto* info = taxonomy_->find(provision);
+    return info && !info->label.empty() ? info->label : std::string(provision);
+  }
+
+ private:
+  std::shared_ptr<const provisions::Taxonomy> taxonomy_;
+};
+
 }  // namespace
+
+std::unique_ptr<Scoring> taxonomy_scoring(std::shared_ptr<const provisions::Taxonomy> taxonomy) {
+  return std::make_unique<TaxonomyScoring>(std::move(taxonomy));
+}
 
 int ChangeSet::count(std::string_view kind) const {
   return static_cast<int>(std::count_if(documents.begin(), documents.end(),

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -112,6 +113,9 @@ class Scoring {
   // A short human label for a provision ("287(g) agreements"); the id when unknown.
   virtual std::string label(std::string_view provision) const = 0;
 };
+
+// The production Scoring: provisions::score over TAXONOMY, labels from the taxonomy.
+std::unique_ptr<Scoring> taxonomy_scoring(std::shared_ptr<const provisions::Taxonomy> taxonomy);
 
 // ---------------------------------------------------------------------------------------
 // Changes found in the catalog

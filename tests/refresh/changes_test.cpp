@@ -245,3 +245,28 @@ TEST(ChangesBaselineTest, FirstRefreshOnAnEmptyStoreReportsNewDocuments) {
 
 }  // namespace
 }  // namespace policyindex::query
+
+namespace policyindex::query {
+namespace {
+
+TEST(TaxonomyScoringTest, VerdictChangesUseTheBuiltInTaxonomy) {
+  auto taxonomy = provisions::Taxonomy::builtin();
+  ASSERT_OK(taxonomy);
+  auto scoring = taxonomy_scoring(*taxonomy);
+  refresh_testing::Fixture fx;
+  int64_t doc = fx.document("http://fictionville.test/t.pdf", "Fictionville", "Trust");
+  const std::vector<refresh_testing::Sec> v1 = {
+      {"4", "Agreements", "The town shall not enter into any agreement under section 287(g).",
+       {"287g:protective:shall not enter into any agreement under section 287(g)"}}};
+  fx.version(doc, "v1", v1);
+  ASSERT_OK(ensure_change_baseline(fx.catalog()));
+  fx.version(doc, "v2", {{"4", "Agreements", "The chief may enter into agreements."}});
+  auto set = compute_changes(fx.catalog(), *scoring);
+  ASSERT_OK(set);
+  ASSERT_EQ(set->towns.size(), 1u);
+  ASSERT_EQ(set->towns[0].verdicts.size(), 1u);
+  EXPECT_EQ(set->towns[0].verdicts[0].summary(), "Q7 287(g) agreements: green → absent");
+}
+
+}  // namespace
+}  // namespace policyindex::query
