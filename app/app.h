@@ -15,6 +15,9 @@ namespace policyindex::app {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+// refresh: another refresh holds the data directory's lock (EX_TEMPFAIL of sysexits.h:
+// "try again later"); nothing was done.
+inline constexpr int kExitLocked = 75;
 
 // Options every command shares.
 struct Globals {

@@ -1,11 +1,248 @@
+// policyindex refresh: what cron or a systemd timer runs every night.
+//
+//   lock -> baseline -> crawl (conditional) -> extract + tag -> index -> changes -> report
+//
+// Every step works from the catalog, so a refresh killed anywhere (kill -9 included) is
+// finished by the next one: the crawl resumes its frontier, extract takes the versions not
+// extracted yet, index the documents whose indexed version lags, and the change log the
+// documents whose change_state lags (query/changes.h). The steps that belong to other
+// modules are the run_* functions below, one each, so that wiring them is local.
+//
+// Exit codes: 0 the refresh ran to the end (its summary line says "ok", or "partial" when
+// some URLs or versions failed: they are listed in the report and retried next time);
+// 1 it could not run or a whole step failed (the summary says "failed"; what was done is
+// kept); 2 bad usage; 75 another refresh holds the lock (nothing was done).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
 #include "app/app.h"
+#include "corpus/corpus.h"
+#include "provisions/provisions.h"
+#include "query/changes.h"
 
 namespace policyindex::app {
+namespace {
+
+struct RefreshOptions {
+  std::string report_path;
+  std::string format;  // empty: from the report file's extension, else text
+  std::vector<std::string> seeds;
+  std::string registry;
+  int64_t max_docs = 0;
+  int concurrency = 64;
+  int per_host = 2;
+  int delay_ms = 1000;
+};
+
+// What the crawl step tells the report.
+struct CrawlStep {
+  std::optional<int64_t> run_id;
+  int64_t urls = 0;
+  int64_t requests = 0;
+  int64_t conditional = 0;
+  int64_t unchanged = 0;
+  std::vector<query::RunFailure> failures;
+};
+
+struct ExtractStep {
+  int64_t extracted = 0;
+  std::vector<query::RunFailure> failures;  // versions that could not be extracted
+};
+
+struct IndexStep {
+  int64_t documents = 0;
+};
+
+// ---- Steps owned by other modules ------------------------------------------------------
+
+// crawler (issue 3): crawler::crawl(store, options with refresh = true, progress). Fill
+// CrawlStep from CrawlSummary: run_id; urls = new_documents + new_versions + unchanged + gone
+// + failed; requests, conditional; unchanged.size(); failures from `failed` (url, reason).
+// New versions and gone documents need nothing here: the change log reads the catalog.
+Result<CrawlStep> run_crawl(corpus::Store& store, const RefreshOptions& options, bool progress) {
+  (void)store, (void)options, (void)progress;
+  return make_error(ErrorCode::kUnsupported, "crawl: not built yet (issue 3)");
+}
+
+// extract (issue 4) + provisions (issue 5): every version not extracted by the current
+// tagger (Catalog::versions_to_extract), extracted, sectioned, tagged, stored with
+// Catalog::store_extraction. Per-version errors are stored as extraction rows with status
+// "error" and listed here; only a failure of the whole step is an Error.
+Result<ExtractStep> run_extract(corpus::Store& store, bool progress) {
+  (void)store, (void)progress;
+  return make_error(ErrorCode::kUnsupported, "extract: not built yet (issues 4, 5)");
+}
+
+// index (issue 6): the incremental update, documents whose indexed_version_id or
+// indexed_status lags the catalog.
+Result<IndexStep> run_index(corpus::Store& store, bool progress) {
+  (void)store, (void)progress;
+  return make_error(ErrorCode::kUnsupported, "index: not built yet (issue 6)");
+}
+
+// The built-in taxonomy and provisions::score, with the taxonomy's labels.
+Result<std::unique_ptr<query::Scoring>> make_scoring() {
+  auto taxonomy = provisions::Taxonomy::builtin();
+  if (!taxonomy) return tl::make_unexpected(taxonomy.error());
+  return query::taxonomy_scoring(std::move(*taxonomy));
+}
+
+// ---- Orchestration ---------------------------------------------------------------------
+
+Result<int64_t> towns_with_documents(corpus::Catalog& catalog) {
+  auto stmt = catalog.prepare(
+      "SELECT count(DISTINCT municipality_id) FROM documents WHERE municipality_id IS NOT NULL");
+  if (!stmt) return tl::make_unexpected(stmt.error());
+  auto row = stmt->step();
+  if (!row) return tl::make_unexpected(row.error());
+  return stmt->int64(0);
+}
+
+Status write_atomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return make_error(ErrorCode::kIo, tmp + ": cannot write the report");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return make_error(ErrorCode::kIo, path + ": cannot write the report");
+  }
+  return {};
+}
+
+class Phases {
+ public:
+  explicit Phases(bool show) : show_(show) {}
+  void start(const char* name) {
+    if (show_) std::cerr << "refresh: " << name << "…\n";
+  }
+
+ private:
+  bool show_;
+};
+
+int run_refresh(const Globals& globals, const RefreshOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::optional<query::ReportFormat> explicit_format;
+  if (!options.format.empty()) {
+    auto f = query::parse_report_format(options.format);
+    if (!f) return fail(f.error());
+    explicit_format = *f;
+  }
+  const auto format = query::report_format_for(options.report_path, explicit_format);
+
+  auto store = corpus::Store::open(corpus::default_data_dir(globals.data_dir));
+  if (!store) return fail(store.error());
+  auto lock = corpus::DirLock::try_acquire(store->dir(), "refresh");
+  if (!lock) {
+    if (lock.error().code == ErrorCode::kBusy) {
+      std::cerr << "policyindex: refresh: " << lock.error().message << "\n";
+      return kExitLocked;
+    }
+    return fail(lock.error());
+  }
+  const bool progress = !globals.quiet && ::isatty(STDERR_FILENO);
+  Phases phases(progress);
+
+  query::RefreshReport report;
+  report.started_at = corpus::now_iso8601();
+  report.stale_lock_pid = lock->previous_pid();
+  auto& catalog = store->catalog();
+  if (auto b = query::ensure_change_baseline(catalog); !b) return fail(b.error());
+  auto scoring = make_scoring();
+  if (!scoring) return fail("refresh: " + scoring.error().message);
+
+  phases.start("crawl");
+  if (auto c = run_crawl(*store, options, progress); c) {
+    report.run_id = c->run_id;
+    report.urls = c->urls;
+    report.requests = c->requests;
+    report.conditional = c->conditional;
+    report.unchanged = c->unchanged;
+    for (auto& f : c->failures) report.failures.push_back(std::move(f));
+  } else {
+    report.phase_errors.push_back(c.error().message);
+  }
+  // Extract, index and changes run even when the crawl failed: they finish what an earlier,
+  // interrupted run stored.
+  phases.start("extract");
+  if (auto e = run_extract(*store, progress); e) {
+    for (auto& f : e->failures) report.failures.push_back(std::move(f));
+  } else {
+    report.phase_errors.push_back(e.error().message);
+  }
+  phases.start("index");
+  if (auto i = run_index(*store, progress); i) {
+    report.indexed = i->documents;
+  } else {
+    report.phase_errors.push_back(i.error().message);
+  }
+  phases.start("changes");
+  if (auto set = query::compute_changes(catalog, **scoring); set) {
+    if (auto st = query::record_changes(catalog, *set, report.run_id); st) {
+      report.changes = std::move(*set);
+    } else {
+      report.phase_errors.push_back("changes: " + st.error().message);
+    }
+  } else {
+    report.phase_errors.push_back("changes: " + set.error().message);
+  }
+  if (auto towns = towns_with_documents(catalog); towns) report.towns = *towns;
+
+  report.finished_at = corpus::now_iso8601();
+  report.elapsed_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::string summary = query::summary_line(report);
+  if (!options.report_path.empty()) {
+    if (auto st = write_atomically(options.report_path, query::render_report(report, format)); !st) {
+      return fail(st.error());
+    }
+    std::cout << summary << "\n";
+  } else if (format == query::ReportFormat::kJson) {
+    std::cout << query::render_json(report);  // carries "summary"
+  } else {
+    std::cout << query::render_report(report, format);
+    if (format == query::ReportFormat::kMarkdown) std::cout << "\n" << summary << "\n";
+  }
+  for (const auto& e : report.phase_errors) std::cerr << "policyindex: refresh: " << e << "\n";
+  return report.phase_errors.empty() ? kExitOk : kExitFailure;
+}
+
+}  // namespace
 
 void register_refresh(Registry& r) {
-  auto* sub = r.app.add_subcommand("refresh", "Re-crawl conditionally, extract, index, and report what changed");
-  sub->allow_extras();
-  r.add(sub, [] { return not_built("refresh", 8); });
+  auto* sub = r.app.add_subcommand(
+      "refresh",
+      "Re-crawl conditionally, extract and index what changed, and report what changed.\n"
+      "Exit codes: 0 ran (summary 'ok' or 'partial'), 1 could not run or a step failed, "
+      "2 bad usage, 75 another refresh is running.");
+  auto opts = std::make_shared<RefreshOptions>();
+  sub->add_option("--report", opts->report_path,
+                  "Write the report to FILE (format from the extension: .json, .md, else text); "
+                  "stdout then gets only the one-line summary");
+  sub->add_option("--format", opts->format, "Report format: text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown", "md"}));
+  sub->add_option("--seed", opts->seeds, "An extra start URL (kept for later refreshes)");
+  sub->add_option("--registry", opts->registry,
+                  "A registry directory (municipalities.tsv, sources.tsv) to add");
+  sub->add_option("--max-docs", opts->max_docs, "Stop after N stored responses (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--concurrency", opts->concurrency, "Transfers in flight")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--per-host", opts->per_host, "Transfers in flight per host")
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--delay-ms", opts->delay_ms, "Minimum time between requests to one host")
+      ->check(CLI::NonNegativeNumber);
+  Globals& globals = r.globals;
+  r.add(sub, [&globals, opts] { return run_refresh(globals, *opts); });
 }
 
 }  // namespace policyindex::app

@@ -360,4 +360,39 @@ class Store {
 // The data directory from --data, else $POLICYINDEX_DATA, else ./policy-data.
 std::filesystem::path default_data_dir(std::string_view flag_value);
 
+// ---------------------------------------------------------------------------------------
+// Process locks on a data directory
+
+// An exclusive lock held by one process on DIR/NAME.lock, with flock(2): the kernel drops it
+// when the holder exits or dies (kill -9 included), so a lock is never left stale. The file
+// holds the holder's pid, start time and host, for the message a second process prints. A
+// lock file that still names a process when it is acquired means that process died while
+// holding it; previous_pid() says which. Not for NFS (flock there is emulated and unsafe).
+// Movable, not copyable; releasing empties the file and unlocks.
+class DirLock {
+ public:
+  // Takes the lock without waiting. Fails with kBusy ("another refresh is running (pid 123
+  // on host, since 2026-11-24T08:00:00Z); lock DIR/refresh.lock") when a live process holds
+  // it, kIo when the file cannot be opened or written.
+  [[nodiscard]] static Result<DirLock> try_acquire(const std::filesystem::path& dir,
+                                                   std::string_view name);
+
+  DirLock(DirLock&&) noexcept;
+  DirLock& operator=(DirLock&&) noexcept;
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+  ~DirLock();
+
+  // The pid a dead holder left in the file, when there was one.
+  std::optional<int64_t> previous_pid() const { return previous_pid_; }
+  const std::filesystem::path& path() const { return path_; }
+  void release();
+
+ private:
+  DirLock(int fd, std::filesystem::path path, std::optional<int64_t> previous_pid);
+  int fd_ = -1;
+  std::filesystem::path path_;
+  std::optional<int64_t> previous_pid_;
+};
+
 }  // namespace policyindex::corpus

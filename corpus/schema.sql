@@ -157,5 +157,16 @@ CREATE TABLE changes(
 );
 CREATE INDEX changes_town ON changes(municipality_id, detected_at);
 
+-- What the change log last reported for each document (refresh, query/changes.h): a
+-- document whose current version or status differs from its row here has changes not yet
+-- reported. Written in the same transaction as the changes rows, so a killed refresh
+-- neither loses nor repeats a change.
+CREATE TABLE change_state(
+  document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+  version_id INTEGER,
+  status TEXT NOT NULL,
+  reported_at TEXT NOT NULL
+);
+
 -- Small key/value settings (index generation, last run ids, ...).
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

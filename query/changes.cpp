@@ -1,0 +1,546 @@
+// Changes found in the catalog: what each document did since the change log last looked
+// (change_state), the section diffs of changed ones, and the verdict changes of the towns
+// they belong to. Recording them is one transaction.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <nlohmann/json.hpp>
+
+#include "query/changes.h"
+
+namespace policyindex::query {
+namespace {
+
+using nlohmann::json;
+
+struct Pending {
+  int64_t document_id = 0;
+  std::optional<int64_t> municipality_id;
+  std::string url, title, doc_type, status;
+  std::optional<int64_t> current;
+  bool reported = false;  // has a change_state row
+  std::optional<int64_t> reported_version;
+  std::string reported_status;
+  std::string town, county;
+};
+
+struct Extraction {
+  bool exists = false;
+  std::string status;
+  std::string error;
+};
+
+class Reader {
+ public:
+  explicit Reader(corpus::Catalog& catalog) : catalog_(catalog) {}
+
+  Result<const std::vector<corpus::StoredSection>*> sections(int64_t version_id) {
+    auto it = sections_.find(version_id);
+    if (it == sections_.end()) {
+      auto s = catalog_.sections_of(version_id);
+      if (!s) return tl::make_unexpected(s.error());
+      it = sections_.emplace(version_id, std::move(*s)).first;
+    }
+    return &it->second;
+  }
+
+  Result<Extraction> extraction(int64_t version_id) {
+    auto stmt = catalog_.prepare("SELECT status, error FROM extractions WHERE version_id=?1");
+    if (!stmt) return tl::make_unexpected(stmt.error());
+    stmt->bind(1, version_id);
+    auto row = stmt->step();
+    if (!row) return tl::make_unexpected(row.error());
+    Extraction e;
+    if (*row) {
+      e.exists = true;
+      e.status = stmt->text(0);
+      e.error = stmt->text(1);
+    }
+    return e;
+  }
+
+  Result<std::string> fetched_at(std::optional<int64_t> version_id) {
+    if (!version_id) return std::string();
+    auto v = catalog_.version(*version_id);
+    if (!v) return tl::make_unexpected(v.error());
+    return *v ? (*v)->fetched_at : std::string();
+  }
+
+ private:
+  corpus::Catalog& catalog_;
+  std::unordered_map<int64_t, std::vector<corpus::StoredSection>> sections_;
+};
+
+std::string hit_key(const corpus::StoredHit& h) { return h.provision + ":" + h.stance; }
+
+// The provisions a version's sections carry, "provision:stance", sorted and unique.
+std::vector<std::string> provisions_of(const std::vector<corpus::StoredSection>& sections) {
+  std::set<std::string> keys;
+  for (const auto& s : sections) {
+    for (const auto& h : s.hits) keys.insert(hit_key(h));
+  }
+  return {keys.begin(), keys.end()};
+}
+
+void add_hits(const std::vector<corpus::StoredSection>& sections, int64_t document_id,
+              std::vector<provisions::ScoredHit>& out) {
+  for (const auto& s : sections) {
+    for (const auto& h : s.hits) {
+      provisions::ScoredHit sh;
+      sh.provision = h.provision;
+      sh.evidence.document = std::to_string(document_id);
+      sh.evidence.section = s.number.empty() ? s.key : s.number;
+      sh.evidence.heading = s.heading;
+      sh.evidence.page = s.page ? static_cast<int>(*s.page) : 0;
+      sh.evidence.text = h.evidence;
+      sh.evidence.stance = provisions::parse_stance(h.stance).value_or(provisions::Stance::kNeutral);
+      out.push_back(std::move(sh));
+    }
+  }
+}
+
+json evidence_json(const std::vector<provisions::Evidence>& ev) {
+  json out = json::array();
+  for (const auto& e : ev) {
+    out.push_back({{"document_id", e.document},
+                   {"section", e.section},
+                   {"heading", e.heading},
+                   {"page", e.page > 0 ? json(e.page) : json(nullptr)},
+                   {"stance", provisions::stance_name(e.stance)},
+                   {"text", e.text}});
+  }
+  return out;
+}
+
+json opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+json section_json(const SectionChange& c) {
+  json j = {{"kind", c.kind}, {"label", c.label()}};
+  if (c.kind != "added") {
+    j["old"] = {{"key", c.old_key}, {"number", c.old_number}, {"heading", c.old_heading},
+                {"page", opt(c.old_page)}};
+  }
+  if (c.kind != "removed") {
+    j["new"] = {{"key", c.new_key}, {"number", c.new_number}, {"heading", c.new_heading},
+                {"page", opt(c.new_page)}};
+  }
+  if (c.kind == "modified") {
+    j["similarity"] = std::round(c.similarity * 1000) / 1000;
+    j["words_added"] = c.words_added;
+    j["words_removed"] = c.words_removed;
+    json runs = json::array();
+    for (const auto& r : c.words) {
+      json run = {{"op", std::string(1, r.op)}, {"text", r.text}};
+      if (r.elided) run["elided"] = r.elided;
+      runs.push_back(std::move(run));
+    }
+    j["diff"] = std::move(runs);
+  }
+  json hits = json::array();
+  for (const auto& h : c.hits) {
+    hits.push_back({{"provision", h.provision}, {"stance", h.stance}, {"evidence", h.evidence},
+                    {"change", h.added ? "added" : "removed"}});
+  }
+  j["provisions"] = std::move(hits);
+  return j;
+}
+
+std::string count_phrase(int n, const char* what) {
+  return std::to_string(n) + " " + what;
+}
+
+class TaxonomyScoring : public Scoring {
+ public:
+  explicit TaxonomyScoring(std::shared_ptr<const provisions::Taxonomy> taxonomy)
+      : taxonomy_(std::move(taxonomy)) {}
+  provisions::Scorecard score(const std::vector<provisions::ScoredHit>& hits) const override {
+    return provisions::score(*taxonomy_, hits);
+  }
+  std::string label(std::string_view provision) const override {
+    const auto* info = taxonomy_->find(provision);
+    return info && !info->label.empty() ? info->label : std::string(provision);
+  }
+
+ private:
+  std::shared_ptr<const provisions::Taxonomy> taxonomy_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scoring> taxonomy_scoring(std::shared_ptr<const provisions::Taxonomy> taxonomy) {
+  return std::make_unique<TaxonomyScoring>(std::move(taxonomy));
+}
+
+int ChangeSet::count(std::string_view kind) const {
+  return static_cast<int>(std::count_if(documents.begin(), documents.end(),
+                                        [&](const DocumentChange& d) { return d.kind == kind; }));
+}
+
+std::string VerdictChange::summary() const {
+  std::string name = question.empty() ? label : question + " " + label;
+  return name + ": " + before + " → " + after;
+}
+
+std::string LanguageChange::summary() const {
+  if (hit.added) return "new " + hit.stance + " " + hit.provision + " language in " + section;
+  return hit.stance + " " + hit.provision + " language removed from " + section;
+}
+
+std::string DocumentChange::summary() const {
+  const std::string name = title.empty() ? url : title;
+  if (kind == "new_document") return "new document: " + name;
+  if (kind == "gone") return "gone: " + name + " (kept; last version " +
+                             (old_version_id ? std::to_string(*old_version_id) : "none") + ")";
+  if (kind == "no_content_change") return "new version, no change in content: " + name;
+  std::string s = (kind == "returned" ? "back online: " : "changed: ") + name;
+  if (!extraction_error.empty()) return s + " (new version could not be extracted: " + extraction_error + ")";
+  std::vector<std::string> parts;
+  if (int n = diff.count("modified")) parts.push_back(count_phrase(n, "modified"));
+  if (int n = diff.count("added")) parts.push_back(count_phrase(n, "added"));
+  if (int n = diff.count("removed")) parts.push_back(count_phrase(n, "removed"));
+  if (int n = diff.count("renumbered")) parts.push_back(count_phrase(n, "renumbered"));
+  if (parts.empty()) return s;
+  s += " (sections: ";
+  for (size_t i = 0; i < parts.size(); ++i) s += (i ? ", " : "") + parts[i];
+  return s + ")";
+}
+
+std::string detail_json(const DocumentChange& c) {
+  json j = {{"kind", c.kind},
+            {"url", c.url},
+            {"title", c.title},
+            {"doc_type", c.doc_type},
+            {"town", c.town},
+            {"old_version_id", opt(c.old_version_id)},
+            {"new_version_id", c.kind == "gone" ? json(nullptr) : opt(c.new_version_id)},
+            {"old_fetched_at", c.old_fetched_at},
+            {"fetched_at", c.fetched_at}};
+  if (c.kind == "new_document") j["provisions"] = c.provisions;
+  if (!c.extraction_error.empty()) j["extraction_error"] = c.extraction_error;
+  if (c.kind == "changed" || c.kind == "returned" || c.kind == "no_content_change") {
+    j["returned"] = c.kind == "returned";
+    j["same_text"] = c.diff.same_text;
+    j["sections_before"] = c.diff.sections_before;
+    j["sections_after"] = c.diff.sections_after;
+    j["unchanged"] = c.diff.unchanged;
+    json sections = json::array();
+    for (const auto& s : c.diff.changes) sections.push_back(section_json(s));
+    j["sections"] = std::move(sections);
+  }
+  return j.dump();
+}
+
+Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scoring,
+                                  const DiffOptions& options) {
+  auto stmt = catalog.prepare(
+      "SELECT d.id, d.municipality_id, d.url, d.title, d.doc_type, d.status, "
+      "d.current_version_id, cs.document_id, cs.version_id, cs.status, m.name, m.county "
+      "FROM documents d LEFT JOIN change_state cs ON cs.document_id = d.id "
+      "LEFT JOIN municipalities m ON m.id = d.municipality_id "
+      "WHERE cs.document_id IS NULL OR cs.version_id IS NOT d.current_version_id "
+      "OR cs.status IS NOT d.status ORDER BY d.id");
+  if (!stmt) return tl::make_unexpected(stmt.error());
+  std::vector<Pending> rows;
+  while (true) {
+    auto row = stmt->step();
+    if (!row) return tl::make_unexpected(row.error());
+    if (!*row) break;
+    Pending p;
+    p.document_id = stmt->int64(0);
+    p.municipality_id = stmt->opt_int64(1);
+    p.url = stmt->text(2);
+    p.title = stmt->text(3);
+    p.doc_type = stmt->text(4);
+    p.status = stmt->text(5);
+    p.current = stmt->opt_int64(6);
+    p.reported = !stmt->is_null(7);
+    p.reported_version = stmt->opt_int64(8);
+    p.reported_status = stmt->opt_text(9).value_or("");
+    p.town = stmt->opt_text(10).value_or("");
+    p.county = stmt->opt_text(11).value_or("");
+    rows.push_back(std::move(p));
+  }
+
+  Reader reader(catalog);
+  ChangeSet set;
+  for (const auto& p : rows) {
+    if (!p.current) continue;  // never fetched: nothing to report yet
+    DocumentChange c;
+    c.document_id = p.document_id;
+    c.municipality_id = p.municipality_id;
+    c.town = p.town;
+    c.url = p.url;
+    c.title = p.title;
+    c.doc_type = p.doc_type;
+    c.old_version_id = p.reported_version;
+    c.new_version_id = p.current;
+    auto fa = reader.fetched_at(p.current);
+    if (!fa) return tl::make_unexpected(fa.error());
+    c.fetched_at = *fa;
+    auto ofa = reader.fetched_at(p.reported_version);
+    if (!ofa) return tl::make_unexpected(ofa.error());
+    c.old_fetched_at = *ofa;
+
+    const bool gone_now = p.status == "gone";
+    const bool was_gone = p.reported && p.reported_status == "gone";
+    if (gone_now) {
+      if (!p.reported || was_gone) {
+        // Never reported as present, or already reported gone: only the state moves.
+        c.kind = "state_only";
+      } else {
+        c.kind = "gone";  // new_version_id stays the current one, for change_state
+      }
+      set.documents.push_back(std::move(c));
+      continue;
+    }
+    // Present: its current version must be extracted before anything can be said.
+    auto ext = reader.extraction(*p.current);
+    if (!ext) return tl::make_unexpected(ext.error());
+    if (!ext->exists) {
+      set.pending.push_back(p.document_id);
+      continue;
+    }
+    if (ext->status != "ok") c.extraction_error = ext->error.empty() ? ext->status : ext->error;
+    auto after = reader.sections(*p.current);
+    if (!after) return tl::make_unexpected(after.error());
+    if (!p.reported) {
+      c.kind = "new_document";
+      c.old_version_id.reset();
+      c.old_fetched_at.clear();
+      c.provisions = provisions_of(**after);
+      set.documents.push_back(std::move(c));
+      continue;
+    }
+    c.kind = was_gone ? "returned" : "changed";
+    if (p.reported_version && *p.reported_version != *p.current && c.extraction_error.empty()) {
+      auto before = reader.sections(*p.reported_version);
+      if (!before) return tl::make_unexpected(before.error());
+      c.diff = diff_sections(**before, **after, options);
+      if (c.diff.same_text && !was_gone) c.kind = "no_content_change";
+    } else if (p.reported_version && *p.reported_version == *p.current) {
+      c.diff.same_text = true;  // back online with the bytes it had
+    }
+    set.documents.push_back(std::move(c));
+  }
+
+  // Verdict changes, per town touched by a reported document change.
+  std::map<int64_t, TownChanges> towns;
+  std::set<int64_t> touched;
+  std::set<int64_t> pending(set.pending.begin(), set.pending.end());
+  for (const auto& c : set.documents) {
+    if (c.municipality_id && c.kind != "state_only" && c.kind != "no_content_change") {
+      touched.insert(*c.municipality_id);
+    }
+  }
+  for (int64_t town_id : touched) {
+    auto docs = catalog.prepare(
+        "SELECT d.id, d.status, d.current_version_id, cs.document_id, cs.version_id, cs.status, "
+        "m.name, m.county FROM documents d LEFT JOIN change_state cs ON cs.document_id = d.id "
+        "JOIN municipalities m ON m.id = d.municipality_id WHERE d.municipality_id = ?1 "
+        "ORDER BY d.id");
+    if (!docs) return tl::make_unexpected(docs.error());
+    docs->bind(1, town_id);
+    std::vector<provisions::ScoredHit> hits_before, hits_after;
+    TownChanges tc;
+    tc.municipality_id = town_id;
+    while (true) {
+      auto row = docs->step();
+      if (!row) return tl::make_unexpected(row.error());
+      if (!*row) break;
+      const int64_t doc = docs->int64(0);
+      const std::string status = docs->text(1);
+      const auto current = docs->opt_int64(2);
+      const bool reported = !docs->is_null(3);
+      const auto reported_version = docs->opt_int64(4);
+      const std::string reported_status = docs->opt_text(5).value_or("");
+      tc.town = docs->text(6);
+      tc.county = docs->text(7);
+      // Before: what the change log last reported. After: what this change set reports;
+      // a pending document (not extracted yet) still counts as it was.
+      std::optional<int64_t> v_before, v_after;
+      if (reported && reported_status == "active") v_before = reported_version;
+      if (pending.count(doc)) {
+        v_after = v_before;
+      } else if (status == "active") {
+        v_after = current;
+      }
+      for (auto [v, out] : {std::pair{v_before, &hits_before}, std::pair{v_after, &hits_after}}) {
+        if (!v) continue;
+        auto sections = reader.sections(*v);
+        if (!sections) return tl::make_unexpected(sections.error());
+        add_hits(**sections, doc, *out);
+      }
+    }
+    auto card_before = scoring.score(hits_before);
+    auto card_after = scoring.score(hits_after);
+    for (const auto& entry : card_after.entries) {
+      const auto* old_entry = card_before.find(entry.provision);
+      auto old_verdict = old_entry ? old_entry->verdict : provisions::Verdict::kAbsent;
+      if (old_verdict == entry.verdict) continue;
+      VerdictChange vc;
+      vc.question = entry.question;
+      vc.provision = entry.provision;
+      vc.label = scoring.label(entry.provision);
+      vc.before = provisions::verdict_name(old_verdict);
+      vc.after = provisions::verdict_name(entry.verdict);
+      if (old_entry) vc.evidence_before = old_entry->evidence;
+      vc.evidence_after = entry.evidence;
+      tc.verdicts.push_back(std::move(vc));
+    }
+    // A provision the scorer no longer lists at all went absent.
+    for (const auto& entry : card_before.entries) {
+      if (entry.verdict == provisions::Verdict::kAbsent || card_after.find(entry.provision)) continue;
+      VerdictChange vc;
+      vc.question = entry.question;
+      vc.provision = entry.provision;
+      vc.label = scoring.label(entry.provision);
+      vc.before = provisions::verdict_name(entry.verdict);
+      vc.after = provisions::verdict_name(provisions::Verdict::kAbsent);
+      vc.evidence_before = entry.evidence;
+      tc.verdicts.push_back(std::move(vc));
+    }
+    towns.emplace(town_id, std::move(tc));
+  }
+  // Language changes of changed documents (new documents are summed up by their verdicts).
+  for (const auto& c : set.documents) {
+    if (!c.municipality_id || (c.kind != "changed" && c.kind != "returned")) continue;
+    for (const auto& s : c.diff.changes) {
+      for (const auto& h : s.hits) {
+        auto& tc = towns[*c.municipality_id];
+        tc.municipality_id = *c.municipality_id;
+        if (tc.town.empty()) tc.town = c.town;
+        tc.language.push_back({c.document_id, s.label(), h});
+      }
+    }
+  }
+  for (auto& [id, tc] : towns) {
+    if (!tc.verdicts.empty() || !tc.language.empty()) set.towns.push_back(std::move(tc));
+  }
+  return set;
+}
+
+Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,
+                      std::optional<int64_t> run_id) {
+  if (auto st = catalog.begin(); !st) return st;
+  auto fail = [&catalog](const Error& e) -> Status {
+    catalog.rollback();
+    return tl::make_unexpected(e);
+  };
+  const std::string now = corpus::now_iso8601();
+  auto state = catalog.prepare(
+      "INSERT OR REPLACE INTO change_state(document_id, version_id, status, reported_at) "
+      "VALUES(?1, ?2, ?3, ?4)");
+  if (!state) return fail(state.error());
+  // The document whose change caused a town's verdict changes, when there is exactly one.
+  std::map<int64_t, std::set<int64_t>> town_docs;
+  for (const auto& c : set.documents) {
+    if (c.kind != "state_only") {
+      corpus::ChangeRecord r;
+      r.run_id = run_id;
+      r.municipality_id = c.municipality_id;
+      r.document_id = c.document_id;
+      r.old_version_id = c.old_version_id;
+      r.new_version_id = c.kind == "gone" ? std::nullopt : c.new_version_id;
+      r.kind = c.kind == "returned" ? "changed" : c.kind;
+      r.summary = c.summary();
+      r.detail = detail_json(c);
+      r.detected_at = now;
+      if (auto id = catalog.add_change(r); !id) return fail(id.error());
+      if (c.municipality_id && c.kind != "no_content_change") {
+        town_docs[*c.municipality_id].insert(c.document_id);
+      }
+    }
+    // A gone document keeps its last version in the state, so that a return diffs against it.
+    const bool gone = c.kind == "gone" || c.kind == "state_only";
+    state->bind(1, c.document_id);
+    state->bind(2, c.new_version_id);
+    state->bind(3, std::string_view(gone ? "gone" : "active"));
+    state->bind(4, std::string_view(now));
+    if (auto st = state->run(); !st) return fail(st.error());
+    state->reset();
+  }
+  for (const auto& tc : set.towns) {
+    std::optional<int64_t> doc;
+    if (auto it = town_docs.find(tc.municipality_id); it != town_docs.end() && it->second.size() == 1) {
+      doc = *it->second.begin();
+    }
+    for (const auto& v : tc.verdicts) {
+      corpus::ChangeRecord r;
+      r.run_id = run_id;
+      r.municipality_id = tc.municipality_id;
+      r.document_id = doc;
+      r.kind = "provision_change";
+      r.summary = v.summary();
+      r.detail = json{{"type", "verdict"},
+                      {"town", tc.town},
+                      {"question", v.question},
+                      {"provision", v.provision},
+                      {"label", v.label},
+                      {"before", v.before},
+                      {"after", v.after},
+                      {"evidence_before", evidence_json(v.evidence_before)},
+                      {"evidence_after", evidence_json(v.evidence_after)}}
+                     .dump();
+      r.detected_at = now;
+      if (auto id = catalog.add_change(r); !id) return fail(id.error());
+    }
+    for (const auto& l : tc.language) {
+      corpus::ChangeRecord r;
+      r.run_id = run_id;
+      r.municipality_id = tc.municipality_id;
+      r.document_id = l.document_id;
+      r.kind = "provision_change";
+      r.summary = l.summary();
+      r.detail = json{{"type", "language"},
+                      {"town", tc.town},
+                      {"provision", l.hit.provision},
+                      {"stance", l.hit.stance},
+                      {"evidence", l.hit.evidence},
+                      {"section", l.section},
+                      {"change", l.hit.added ? "added" : "removed"}}
+                     .dump();
+      r.detected_at = now;
+      if (auto id = catalog.add_change(r); !id) return fail(id.error());
+    }
+  }
+  if (auto st = catalog.commit(); !st) return fail(st.error());
+  return {};
+}
+
+Result<int64_t> ensure_change_baseline(corpus::Catalog& catalog) {
+  if (auto st = catalog.begin(); !st) return tl::make_unexpected(st.error());
+  auto fail = [&catalog](const Error& e) -> Result<int64_t> {
+    catalog.rollback();
+    return tl::make_unexpected(e);
+  };
+  auto meta = catalog.prepare("SELECT value FROM meta WHERE key='changes.baseline'");
+  if (!meta) return fail(meta.error());
+  auto row = meta->step();
+  if (!row) return fail(row.error());
+  if (*row) {
+    catalog.rollback();
+    return int64_t{0};
+  }
+  meta->reset();
+  const std::string now = corpus::now_iso8601();
+  auto mark = catalog.prepare(
+      "INSERT OR IGNORE INTO change_state(document_id, version_id, status, reported_at) "
+      "SELECT id, current_version_id, status, ?1 FROM documents "
+      "WHERE current_version_id IS NOT NULL");
+  if (!mark) return fail(mark.error());
+  mark->bind(1, std::string_view(now));
+  if (auto st = mark->run(); !st) return fail(st.error());
+  const int64_t marked = catalog.changes();
+  auto set = catalog.prepare("INSERT INTO meta(key, value) VALUES('changes.baseline', ?1)");
+  if (!set) return fail(set.error());
+  set->bind(1, std::string_view(now));
+  if (auto st = set->run(); !st) return fail(st.error());
+  if (auto st = catalog.commit(); !st) return fail(st.error());
+  return marked;
+}
+
+}  // namespace policyindex::query

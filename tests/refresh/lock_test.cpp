@@ -1,0 +1,91 @@
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "corpus/corpus.h"
+#include "tests/testing/testing.h"
+
+namespace policyindex::corpus {
+namespace {
+
+using testing::TempDir;
+
+// Forks a child that takes the lock, reports through a pipe, and waits to be killed.
+pid_t spawn_holder(const std::filesystem::path& dir) {
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    auto lock = DirLock::try_acquire(dir, "refresh");
+    char ok = lock ? 'y' : 'n';
+    if (::write(fds[1], &ok, 1) != 1) ::_exit(3);
+    while (true) ::pause();
+  }
+  ::close(fds[1]);
+  char c = 0;
+  ssize_t n = ::read(fds[0], &c, 1);
+  ::close(fds[0]);
+  if (n != 1 || c != 'y') {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return -1;
+  }
+  return pid;
+}
+
+TEST(DirLockTest, SecondHolderIsRefusedWithThePidOfTheFirst) {
+  TempDir dir;
+  pid_t holder = spawn_holder(dir.path());
+  ASSERT_GT(holder, 0);
+  auto second = DirLock::try_acquire(dir.path(), "refresh");
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, ErrorCode::kBusy);
+  EXPECT_NE(second.error().message.find("another refresh is running (pid " + std::to_string(holder)),
+            std::string::npos)
+      << second.error().message;
+  EXPECT_NE(second.error().message.find("refresh.lock"), std::string::npos);
+  ::kill(holder, SIGTERM);
+  ::waitpid(holder, nullptr, 0);
+}
+
+TEST(DirLockTest, LockOfAProcessKilledWithSigkillIsRecovered) {
+  TempDir dir;
+  pid_t holder = spawn_holder(dir.path());
+  ASSERT_GT(holder, 0);
+  ASSERT_FALSE(DirLock::try_acquire(dir.path(), "refresh").has_value());
+  ::kill(holder, SIGKILL);
+  ::waitpid(holder, nullptr, 0);
+  auto lock = DirLock::try_acquire(dir.path(), "refresh");
+  ASSERT_OK(lock);
+  ASSERT_TRUE(lock->previous_pid().has_value());
+  EXPECT_EQ(*lock->previous_pid(), holder);
+}
+
+TEST(DirLockTest, CleanReleaseLeavesNoStalePid) {
+  TempDir dir;
+  {
+    auto lock = DirLock::try_acquire(dir.path(), "refresh");
+    ASSERT_OK(lock);
+    EXPECT_FALSE(lock->previous_pid().has_value());
+    auto content = testing::read_file(lock->path());
+    EXPECT_NE(content.find("pid " + std::to_string(::getpid())), std::string::npos) << content;
+  }
+  auto again = DirLock::try_acquire(dir.path(), "refresh");
+  ASSERT_OK(again);
+  EXPECT_FALSE(again->previous_pid().has_value());
+}
+
+TEST(DirLockTest, LocksWithDifferentNamesAreIndependent) {
+  TempDir dir;
+  auto a = DirLock::try_acquire(dir.path(), "refresh");
+  auto b = DirLock::try_acquire(dir.path(), "crawl");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+}
+
+}  // namespace
+}  // namespace policyindex::corpus
