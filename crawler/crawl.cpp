@@ -170,7 +170,7 @@ class Crawler {
       Item it;
       it.url = it.fetch_url = *url;
       it.kind = s.kind == "source" ? "source" : "seed";
-      it.doc_type = s.kind == "source" ? s.doc_type : "";
+      it.doc_type = s.kind == "source" ? s.doc_type : "webpage";
       if (!s.municipality.empty()) {
         auto id = cat_.find_municipality(s.municipality);
         if (!id) return tl::make_unexpected(id.error());
@@ -209,7 +209,7 @@ class Crawler {
         it.municipality_id = src->opt_int64(1);
         it.doc_type = src->text(2);
         it.kind = src->text(3) == "source" ? "source" : "seed";
-        if (it.kind == "seed") it.doc_type.clear();
+        if (it.kind == "seed") it.doc_type = "webpage";
         items.push_back(std::move(it));
       }
       auto docs = cat_.prepare(
@@ -685,7 +685,7 @@ class Crawler {
     log.conditional = conditional;
     if (stopping_) return;  // interrupted: the URL stays queued in the frontier
 
-    if (body.too_large) {
+    if (body.too_large || r.too_large) {
       if (body.blob) body.blob->abort();
       Finished f = fail_item(std::move(it), "failed",
                              "too_large: body exceeds --max-bytes " + std::to_string(opts_.max_bytes));
@@ -855,9 +855,10 @@ class Crawler {
       it.anchor = l.anchor;
       it.parent = page.url;
       if (doc) {
-        // Documents: any on a policy page; elsewhere only those whose words suggest a
-        // policy. Off-site files are fine (towns host PDFs on CMS and code-host domains).
-        if (!(page.policy || score >= 1)) continue;
+        // Documents: any on a policy page; elsewhere only those whose own words are strong
+        // ("General Bylaws", not just a /clerk/ or /code/ folder). Off-site files are fine:
+        // towns host PDFs on CMS and code-host domains.
+        if (!(page.policy || score >= 2)) continue;
         it.kind = "document";
         it.doc_type = guess_doc_type(l.url, l.anchor);
         if (it.doc_type.empty()) {
@@ -896,9 +897,9 @@ class Crawler {
         it.depth = sm.depth + 1;
       } else {
         int score = policy_score(url, "");
-        if (score < 1) continue;
         it.depth = 1;
         it.kind = is_document_url(url) ? "document" : "page";
+        if (score < (it.kind == "document" ? 2 : 1)) continue;
         it.doc_type = guess_doc_type(url, "");
         if (it.doc_type.empty()) it.doc_type = it.kind == "document" ? "document" : "webpage";
       }

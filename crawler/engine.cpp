@@ -295,6 +295,7 @@ class AsioCurlEngine final : public Engine {
       r.curl_code = code;
       if (code != CURLE_OK) r.error = t.errbuf[0] ? t.errbuf : curl_easy_strerror(code);
       r.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+      r.too_large = code == CURLE_FILESIZE_EXCEEDED;
       r.transient = r.timed_out || code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR ||
                     code == CURLE_PARTIAL_FILE || code == CURLE_GOT_NOTHING ||
                     code == CURLE_COULDNT_CONNECT || code == CURLE_HTTP2 ||

@@ -129,6 +129,7 @@ struct HttpResponse {
   std::string error;       // curl's message when curl_code != 0
   bool timed_out = false;  // connect, total or low-speed timeout
   bool transient = false;  // a reset, partial body or timeout: worth a retry
+  bool too_large = false;  // Content-Length above HttpRequest::max_bytes
   long status = 0;         // HTTP status of the last response
   std::string effective_url;
   std::string redirect_url;  // Location, resolved by curl (empty when not http/https)
