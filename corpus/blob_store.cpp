@@ -72,6 +72,7 @@ struct BlobWriter::Impl {
   int fd = -1;
   MdCtx ctx;
   uint64_t size = 0;
+  std::string sealed_sha;
 
   ~Impl() { discard(); }
   void discard() {
@@ -150,6 +151,62 @@ Result<std::string> BlobWriter::commit() {
   impl_->tmp_path.clear();
   if (auto st = fsync_dir(shard); !st) return tl::make_unexpected(st.error());
   return sha;
+}
+
+Result<std::string> BlobWriter::seal() {
+  if (!impl_ || impl_->fd < 0) return make_error(ErrorCode::kInternal, "blob writer is closed");
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx.get(), md, &len);
+  impl_->sealed_sha = hex(md, len);
+  ::close(impl_->fd);
+  impl_->fd = -1;
+  return impl_->sealed_sha;
+}
+
+const std::string& BlobWriter::sealed_sha() const {
+  static const std::string kEmpty;
+  return impl_ ? impl_->sealed_sha : kEmpty;
+}
+
+Status BlobStore::commit_sealed(std::vector<BlobWriter>& writers) {
+  if (writers.empty()) return {};
+  // One syncfs makes the data of every sealed file durable before any rename publishes it
+  // (a rename of an unsynced file could leave a named blob with missing data after a crash).
+  int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return make_error(ErrorCode::kIo, dir_.string() + ": " + std::strerror(errno));
+  auto sync_all = [&]() -> Status {
+    if (::syncfs(dfd) != 0) {
+      return make_error(ErrorCode::kIo, dir_.string() + ": syncfs: " + std::strerror(errno));
+    }
+    return {};
+  };
+  if (auto st = sync_all(); !st) {
+    ::close(dfd);
+    return st;
+  }
+  for (auto& w : writers) {
+    if (!w.impl_ || w.impl_->sealed_sha.empty() || w.impl_->tmp_path.empty()) continue;
+    const std::string& sha = w.impl_->sealed_sha;
+    auto shard = dir_ / sha.substr(0, 2);
+    auto final_path = shard / sha;
+    std::error_code ec;
+    if (std::filesystem::exists(final_path, ec)) {
+      w.impl_->discard();
+      continue;
+    }
+    std::filesystem::create_directories(shard, ec);
+    if (ec || ::rename(w.impl_->tmp_path.c_str(), final_path.c_str()) != 0) {
+      auto err = final_path.string() + ": rename: " + (ec ? ec.message() : std::strerror(errno));
+      ::close(dfd);
+      return make_error(ErrorCode::kIo, err);
+    }
+    w.impl_->tmp_path.clear();
+  }
+  auto st = sync_all();  // the renames (directory entries)
+  ::close(dfd);
+  writers.clear();
+  return st;
 }
 
 Result<BlobStore> BlobStore::open(const std::filesystem::path& root) {

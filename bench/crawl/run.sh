@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Crawl benchmark: 5,000 documents (mixed HTML and PDF, 5-500 KB) across 50 loopback hosts
+# served by nginx, politeness off. Compares `policyindex crawl` (every response stored
+# durably: blobs + catalog) with `curl --parallel --parallel-max 16` (plain files),
+# `wget2 -r --max-threads=16`, and nginx's own ceiling under wrk.
+#
+# Usage: bench/crawl/run.sh [BUILD_DIR]   (default: build-release, built here if missing)
+# Needs root or sudo for apt-get (wget2, wrk, hyperfine are installed here, not in
+# scripts/install-deps.sh: only the benchmark uses them).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${1:-$repo/build-release}
+work=${BENCH_DIR:-/tmp/pi-bench-crawl}
+hosts=${HOSTS:-50}
+per_host=${DOCS_PER_HOST:-100}
+port=${PORT:-18181}
+
+need=()
+for t in wget2 wrk hyperfine; do command -v $t >/dev/null || need+=($t); done
+if ((${#need[@]})); then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ ! -x "$build/policyindex" ]; then
+  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPI_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$build" -j2 --target policyindex >/dev/null
+fi
+
+rm -rf "$work"; mkdir -p "$work"/{www,logs,tmp}
+# The corpus: per host an index page of "General Order N" links; half PDFs (5-500 KB,
+# log-uniform), half HTML pages (5-50 KB).
+python3 - "$work/www" "$hosts" "$per_host" <<'PY'
+import os, random, sys, math
+root, hosts, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+random.seed(1)
+words = "ordinance police policy detainer town meeting clerk section civil order information sharing".split()
+def size(lo, hi): return int(math.exp(random.uniform(math.log(lo), math.log(hi))))
+total = 0
+for h in range(hosts):
+    d = os.path.join(root, f"h{h}"); os.makedirs(d)
+    links = []
+    for i in range(per):
+        if i % 2 == 0:
+            n = size(5_000, 500_000); name = f"go-{i}.pdf"
+            body = b"%PDF-1.4\n" + os.urandom(n - 9)
+        else:
+            n = size(5_000, 50_000); name = f"policy-{i}.html"
+            text = " ".join(random.choice(words) for _ in range(n // 7))
+            body = ("<html><body><p>" + text + "</p></body></html>").encode()[:n]
+        open(os.path.join(d, name), "wb").write(body); total += len(body)
+        links.append(f"<a href='/{name}'>General Order {i}</a>")
+    open(os.path.join(d, "index.html"), "w").write("<html><body>" + "\n".join(links) + "</body></html>")
+print(f"corpus: {hosts} hosts x {per} documents, {total/1e6:.0f} MB", file=sys.stderr)
+PY
+
+{
+  echo "worker_processes 2; daemon off; pid $work/nginx.pid; error_log $work/logs/error.log;"
+  [ "$(id -u)" = 0 ] && echo "user root;"
+  echo "events { worker_connections 4096; }"
+  echo "http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;"
+  echo "  types { text/html html; application/pdf pdf; }"
+  for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $work/tmp;"; done
+  for ((h = 0; h < hosts; h++)); do
+    echo "  server { listen 127.0.0.$((10 + h)):$port; root $work/www/h$h; }"
+  done
+  echo "}"
+} > "$work/nginx.conf"
+nginx -c "$work/nginx.conf" -p "$work/" & nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true' EXIT
+sleep 1
+
+seeds=(); urls=()
+for ((h = 0; h < hosts; h++)); do seeds+=(--seed "http://127.0.0.$((10 + h)):$port/"); done
+: > "$work/curl.cfg"
+for ((h = 0; h < hosts; h++)); do
+  base="http://127.0.0.$((10 + h)):$port"
+  for f in "$work/www/h$h"/*; do
+    n=$(basename "$f")
+    echo "url = \"$base/$n\"" >> "$work/curl.cfg"
+    echo "output = \"$work/curl-out/h$h-$n\"" >> "$work/curl.cfg"
+  done
+done
+n_urls=$(grep -c '^url' "$work/curl.cfg")
+
+measure() {  # name, command...
+  local name=$1; shift
+  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  # Warm nginx's page cache the same way for every tool.
+  cat "$work"/www/*/* > /dev/null
+  /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || {
+    echo "$name failed:"; tail -5 "$work/$name.err"; }
+  local wall user sys rss
+  wall=$(grep 'Elapsed (wall' "$work/$name.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  user=$(grep 'User time' "$work/$name.time" | awk '{print $NF}')
+  sys=$(grep 'System time' "$work/$name.time" | awk '{print $NF}')
+  rss=$(grep 'Maximum resident' "$work/$name.time" | awk '{print $NF}')
+  printf '%-22s %7.2f s  %8.0f docs/s  CPU %6.2f s  peak RSS %6.1f MB\n' "$name" "$wall" \
+    "$(echo "$n_urls / $wall" | bc -l)" "$(echo "$user + $sys" | bc -l)" "$(echo "$rss / 1024" | bc -l)" | tee -a "$work/results.txt"
+  echo "$name $wall" >> "$work/walls.txt"
+}
+
+echo "URLs: $n_urls (incl. $hosts index pages); machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs)" | tee "$work/results.txt"
+for run in 1 2 3; do
+  rm -rf "$work/data" "$work/curl-out" "$work/wget2-out"; mkdir -p "$work/curl-out"
+  echo "-- run $run" | tee -a "$work/results.txt"
+  measure policyindex "$build/policyindex" --quiet --data "$work/data" crawl "${seeds[@]}" \
+    --delay-ms 0 --per-host 16 --concurrency 16 --depth 1 --format json
+  measure curl-parallel curl -s -Z --parallel-max 16 -K "$work/curl.cfg"
+  measure wget2 wget2 -q -r -l 1 --max-threads=16 --no-robots -P "$work/wget2-out" \
+    $(for ((h = 0; h < hosts; h++)); do echo "http://127.0.0.$((10 + h)):$port/"; done)
+done
+python3 - "$work/data/catalog.sqlite" <<'PY' | tee -a "$work/results.txt"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print("policyindex stored: %d documents, %d versions, %d fetch-log rows" % (
+    c.execute("select count(*) from documents").fetchone()[0],
+    c.execute("select count(*) from versions").fetchone()[0],
+    c.execute("select count(*) from fetch_log").fetchone()[0]))
+PY
+echo "wget2 files: $(find "$work/wget2-out" -type f | wc -l); curl files: $(find "$work/curl-out" -type f | wc -l)" | tee -a "$work/results.txt"
+big=$(ls -S "$work/www/h0" | sed -n 50p)
+wrk -t2 -c64 -d5s "http://127.0.0.10:$port/$big" | grep -E 'Requests/sec|Transfer/sec' | sed "s|^|nginx wrk ($big): |" | tee -a "$work/results.txt"
+echo "results: $work/results.txt"

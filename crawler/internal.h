@@ -1,0 +1,165 @@
+// Private to crawler/: URL canonicalization, robots.txt, link discovery and the HTTP
+// engine. Exposed to tests/crawler only; other modules use crawler.h.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+
+namespace policyindex::crawler {
+
+// ---------------------------------------------------------------------------------------
+// URLs
+
+struct Url {
+  std::string scheme;  // http | https
+  std::string host;    // lower case, IPv6 in brackets
+  int port = 0;        // 0 = the scheme's default
+  std::string path;    // starts with '/'
+  std::string query;   // without '?'; empty when none
+  std::string str() const;
+  // "scheme://host[:port]": the unit of politeness and robots.txt.
+  std::string origin() const;
+  std::string path_and_query() const { return query.empty() ? path : path + "?" + query; }
+};
+
+// Parses an absolute http(s) URL, or resolves `ref` against `base` when base is given, and
+// canonicalizes: scheme/host lower case, default port dropped, dot segments resolved,
+// duplicate slashes collapsed, fragment dropped, query parameters stably sorted by name,
+// percent-encoding of unreserved characters decoded and hex upper-cased. Fails for other
+// schemes (mailto:, javascript:, ftp:, file:) and malformed input, naming the input.
+[[nodiscard]] Result<Url> parse_url(std::string_view ref, const Url* base = nullptr);
+[[nodiscard]] Result<std::string> canonical_url(std::string_view ref, const Url* base = nullptr);
+
+// True when both hosts belong to one site: equal after dropping "www.", or one a subdomain
+// of the other (police.townville.gov and townville.gov).
+bool same_site(std::string_view host_a, std::string_view host_b);
+
+// ---------------------------------------------------------------------------------------
+// robots.txt (RFC 9309)
+
+class Robots {
+ public:
+  // Parses robots.txt for `agent` (the product token, e.g. "policyindex"): the groups naming
+  // the agent (merged), else the "*" groups.
+  static Robots parse(std::string_view text, std::string_view agent);
+  static Robots allow_all() { return Robots(); }
+
+  // Longest match of Allow/Disallow over the path and query; Allow wins a tie. "/robots.txt"
+  // is always allowed.
+  bool allowed(std::string_view path_and_query) const;
+  std::optional<int> crawl_delay_ms() const { return crawl_delay_ms_; }
+  const std::vector<std::string>& sitemaps() const { return sitemaps_; }
+
+ private:
+  struct Rule {
+    std::string pattern;
+    bool allow;
+  };
+  std::vector<Rule> rules_;
+  std::optional<int> crawl_delay_ms_;
+  std::vector<std::string> sitemaps_;
+};
+
+// `pattern` (with '*' and a trailing '$') matches a prefix of `path`.
+bool robots_pattern_matches(std::string_view pattern, std::string_view path);
+
+// ---------------------------------------------------------------------------------------
+// Discovery
+
+struct Link {
+  std::string url;     // canonical
+  std::string anchor;  // visible text, collapsed whitespace (alt/title when empty)
+};
+
+// Links of an HTML page (a, area, iframe, frame, embed, object; <base href> honoured), in
+// document order, canonical and deduplicated. Bytes need not be UTF-8.
+std::vector<Link> extract_links(std::string_view html, const Url& page_url);
+
+// <loc> entries of a sitemap or sitemap index; `is_index` tells which.
+std::vector<std::string> parse_sitemap(std::string_view xml, bool* is_index);
+
+// How strongly a URL and its anchor text suggest a policy document: 0 = not at all,
+// 1 = weak (policy, code, police, rules), 2 = strong (ordinance, bylaw, general order),
+// 3 = on topic (immigration, sanctuary, welcoming, trust act, ICE, detainer, 287(g)).
+// Words that mark site furniture ("privacy policy", "ice rink") score 0.
+int policy_score(std::string_view url, std::string_view anchor);
+
+// True for links to document files (pdf, docx, doc, rtf, odt, txt) by path extension.
+bool is_document_url(std::string_view url);
+
+// A doc_type from URL and anchor words: ordinance, bylaw, police_policy, executive_order,
+// resolution, charter, policy; "webpage" when nothing suggests a policy.
+std::string guess_doc_type(std::string_view url, std::string_view anchor);
+
+// Parses a Retry-After value (seconds or an HTTP date) into milliseconds from now.
+std::optional<int64_t> parse_retry_after(std::string_view value);
+
+}  // namespace policyindex::crawler
+
+namespace policyindex::crawler {
+
+// ---------------------------------------------------------------------------------------
+// The HTTP engine: one Boost.Asio io_context driving libcurl's multi socket interface. All
+// callbacks run on the thread that calls run(). Asio and curl types stay in engine.cpp.
+
+struct HttpRequest {
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  bool follow_redirects = false;     // robots.txt only; documents handle redirects themselves
+  int max_redirects = 5;
+  int connect_timeout_ms = 10000;
+  int timeout_ms = 180000;
+  int low_speed_bytes = 1024;
+  int low_speed_seconds = 30;
+  uint64_t max_bytes = 0;  // passed to CURLOPT_MAXFILESIZE for an early refusal
+  std::string user_agent;
+  std::vector<std::string> resolve;
+};
+
+struct HttpResponse {
+  int curl_code = 0;       // CURLcode; 0 = the transfer completed
+  std::string error;       // curl's message when curl_code != 0
+  bool timed_out = false;  // connect, total or low-speed timeout
+  bool transient = false;  // a reset, partial body or timeout: worth a retry
+  bool too_large = false;  // Content-Length above HttpRequest::max_bytes
+  long status = 0;         // HTTP status of the last response
+  std::string effective_url;
+  std::string redirect_url;  // Location, resolved by curl (empty when not http/https)
+  std::string location;      // the raw Location header
+  std::string content_type, etag, last_modified, retry_after;
+  uint64_t bytes = 0;        // decoded body bytes delivered to on_data
+  double total_ms = 0;
+  std::string started_at;
+};
+
+class Engine {
+ public:
+  // Called with body bytes; status and headers of the response are in `head`. Return false
+  // to abort the transfer (the response then carries curl's write error).
+  using DataFn = std::function<bool(std::string_view bytes, const HttpResponse& head)>;
+  using DoneFn = std::function<void(HttpResponse)>;
+
+  static std::unique_ptr<Engine> create();
+  virtual ~Engine() = default;
+
+  virtual void start(const HttpRequest& req, DataFn on_data, DoneFn done) = 0;
+  // Runs `fn` on the loop after `ms` milliseconds.
+  virtual void after(int64_t ms, std::function<void()> fn) = 0;
+  // Calls `fn` on SIGINT/SIGTERM (on the loop's thread).
+  virtual void on_signal(std::function<void()> fn) = 0;
+  virtual size_t in_flight() const = 0;
+  // Runs the loop until stop().
+  virtual void run() = 0;
+  // Stops the loop; transfers still in flight are dropped without their DoneFn.
+  virtual void stop() = 0;
+};
+
+}  // namespace policyindex::crawler

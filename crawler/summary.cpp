@@ -1,0 +1,72 @@
+// The crawl summary as JSON (crawl --format json, crawl_runs.summary).
+
+#include <nlohmann/json.hpp>
+
+#include "crawler/crawler.h"
+
+namespace policyindex::crawler {
+namespace {
+
+nlohmann::json outcome_json(const UrlOutcome& o) {
+  nlohmann::json j = {{"url", o.url}, {"outcome", o.outcome}};
+  auto opt = [&](const char* k, const std::optional<int64_t>& v) {
+    j[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  opt("document_id", o.document_id);
+  opt("municipality_id", o.municipality_id);
+  if (!o.doc_type.empty()) j["doc_type"] = o.doc_type;
+  opt("old_version_id", o.old_version_id);
+  opt("new_version_id", o.new_version_id);
+  opt("http_status", o.http_status);
+  if (!o.reason.empty()) j["reason"] = o.reason;
+  j["bytes"] = o.bytes;
+  return j;
+}
+
+}  // namespace
+
+std::string summary_json(const CrawlSummary& s, bool full) {
+  nlohmann::json j;
+  j["run_id"] = s.run_id;
+  j["resumed"] = s.resumed;
+  j["interrupted"] = s.interrupted;
+  j["limit_reached"] = s.limit_reached;
+  j["requests"] = s.requests;
+  j["retries"] = s.retries;
+  j["conditional_requests"] = s.conditional;
+  j["bytes"] = s.bytes;
+  j["elapsed_s"] = s.elapsed_s;
+  j["counts"] = {{"new_documents", s.new_documents.size()},
+                 {"new_versions", s.new_versions.size()},
+                 {"unchanged", s.unchanged.size()},
+                 {"gone", s.gone.size()},
+                 {"failed", s.failed.size()},
+                 {"disallowed", s.disallowed.size()},
+                 {"parked_hosts", s.parked_hosts.size()}};
+  auto list = [&](const char* key, const std::vector<UrlOutcome>& v) {
+    auto arr = nlohmann::json::array();
+    for (const auto& o : v) arr.push_back(outcome_json(o));
+    j[key] = std::move(arr);
+  };
+  if (full) {
+    list("new_documents", s.new_documents);
+    list("new_versions", s.new_versions);
+    list("unchanged", s.unchanged);
+    list("gone", s.gone);
+    list("failed", s.failed);
+    list("disallowed", s.disallowed);
+  } else {
+    list("new_versions", s.new_versions);
+    list("gone", s.gone);
+    list("failed", s.failed);
+  }
+  auto parked = nlohmann::json::array();
+  for (const auto& h : s.parked_hosts) {
+    parked.push_back({{"host", h.host}, {"reason", h.reason}, {"urls_skipped", h.urls_skipped}});
+  }
+  j["parked_hosts"] = std::move(parked);
+  // Invalid UTF-8 in URLs or reasons must not make the dump throw.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace policyindex::crawler
