@@ -21,6 +21,8 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "app/crawl_cli.h"
+#include "crawler/crawler.h"
 #include "corpus/corpus.h"
 #include "provisions/provisions.h"
 #include "query/changes.h"
@@ -31,12 +33,7 @@ namespace {
 struct RefreshOptions {
   std::string report_path;
   std::string format;  // empty: from the report file's extension, else text
-  std::vector<std::string> seeds;
-  std::string registry;
-  int64_t max_docs = 0;
-  int concurrency = 64;
-  int per_host = 2;
-  int delay_ms = 1000;
+  CrawlCli crawl;      // the same crawl options as `crawl`; refresh mode is always on
 };
 
 // What the crawl step tells the report.
@@ -60,13 +57,26 @@ struct IndexStep {
 
 // ---- Steps owned by other modules ------------------------------------------------------
 
-// crawler (issue 3): crawler::crawl(store, options with refresh = true, progress). Fill
-// CrawlStep from CrawlSummary: run_id; urls = new_documents + new_versions + unchanged + gone
-// + failed; requests, conditional; unchanged.size(); failures from `failed` (url, reason).
-// New versions and gone documents need nothing here: the change log reads the catalog.
-Result<CrawlStep> run_crawl(corpus::Store& store, const RefreshOptions& options, bool progress) {
-  (void)store, (void)options, (void)progress;
-  return make_error(ErrorCode::kUnsupported, "crawl: not built yet (issue 3)");
+// The conditional re-crawl: every known document and stored source/seed, plus any new
+// --seed / --registry. Per-URL failures are listed, not fatal.
+Result<CrawlStep> run_crawl(corpus::Store& store, const RefreshOptions& options, bool quiet) {
+  crawler::CrawlOptions c = options.crawl.options;
+  c.refresh = true;
+  c.handle_signals = true;
+  auto progress = make_crawl_progress(quiet);
+  auto summary = crawler::crawl(store, c, progress.get());
+  progress.reset();
+  if (!summary) return make_error(summary.error().code, "crawl: " + summary.error().message);
+  CrawlStep step;
+  step.run_id = summary->run_id;
+  step.urls = static_cast<int64_t>(summary->new_documents.size() + summary->new_versions.size() +
+                                   summary->unchanged.size() + summary->gone.size() +
+                                   summary->failed.size());
+  step.requests = summary->requests;
+  step.conditional = summary->conditional;
+  step.unchanged = static_cast<int64_t>(summary->unchanged.size());
+  for (const auto& f : summary->failed) step.failures.push_back({f.url, "crawl", f.reason});
+  return step;
 }
 
 // extract (issue 4) + provisions (issue 5): every version not extracted by the current
@@ -161,7 +171,7 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
   if (!scoring) return fail("refresh: " + scoring.error().message);
 
   phases.start("crawl");
-  if (auto c = run_crawl(*store, options, progress); c) {
+  if (auto c = run_crawl(*store, options, globals.quiet); c) {
     report.run_id = c->run_id;
     report.urls = c->urls;
     report.requests = c->requests;
@@ -230,19 +240,15 @@ void register_refresh(Registry& r) {
                   "stdout then gets only the one-line summary");
   sub->add_option("--format", opts->format, "Report format: text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown", "md"}));
-  sub->add_option("--seed", opts->seeds, "An extra start URL (kept for later refreshes)");
-  sub->add_option("--registry", opts->registry,
-                  "A registry directory (municipalities.tsv, sources.tsv) to add");
-  sub->add_option("--max-docs", opts->max_docs, "Stop after N stored responses (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--concurrency", opts->concurrency, "Transfers in flight")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--per-host", opts->per_host, "Transfers in flight per host")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--delay-ms", opts->delay_ms, "Minimum time between requests to one host")
-      ->check(CLI::NonNegativeNumber);
+  add_crawl_options(sub, opts->crawl);
   Globals& globals = r.globals;
-  r.add(sub, [&globals, opts] { return run_refresh(globals, *opts); });
+  r.add(sub, [&globals, opts] {
+    if (auto st = finish_crawl_options(opts->crawl); !st) {
+      std::cerr << "policyindex refresh: " << st.error().message << "\n";
+      return kExitUsage;
+    }
+    return run_refresh(globals, *opts);
+  });
 }
 
 }  // namespace policyindex::app
