@@ -172,9 +172,18 @@ void check(const std::vector<Case>& cs, const std::vector<Result<Document>>& res
         if (s.heading.empty()) continue;
         ASSERT_GE(s.page, 1) << s.heading;
         ASSERT_LE(s.page, d.pages);
+        // Word by word: the text layer of a redline still holds struck letters ("pPolice").
         std::string page = page_text_folded(*pdf, s.page);
-        EXPECT_NE(page.find(fold_heading(s.heading)), std::string::npos)
-            << "heading '" << s.heading << "' is not on page " << s.page;
+        std::string h = fold_heading(s.heading);
+        size_t at = 0;
+        bool on_page = true;
+        for (size_t i = 0; i <= h.size(); ++i) {
+          if (i < h.size() && h[i] != ' ') continue;
+          std::string w = h.substr(at, i - at);
+          at = i + 1;
+          if (!w.empty() && page.find(w) == std::string::npos) on_page = false;
+        }
+        EXPECT_TRUE(on_page) << "heading '" << s.heading << "' is not on page " << s.page;
         ++checked;
       }
       EXPECT_GT(checked, 5u);
