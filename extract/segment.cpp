@@ -320,10 +320,10 @@ bool has_finite_verb(std::string_view s) {
 // A whole line that reads as a heading: short, starts with a capital, no sentence inside.
 bool heading_like(std::string_view s, size_t max_words = 14) {
   s = strip_emphasis(s);
-  if (has_finite_verb(s) && !all_caps(s)) return false;
   if (s.empty() || s.size() > 140) return false;
   size_t w = word_count(s);
   if (w == 0 || w > max_words) return false;
+  if (has_finite_verb(s) && !all_caps(s)) return false;
   if (!starts_upper_or_digit(s)) return false;
   if (!ends_like_heading(s)) return false;
   // A sentence boundary inside means a run-in heading or prose, not a heading line.
