@@ -147,7 +147,8 @@ Result<Document> finish(Running& r, const Limits& limits) {
       return make_error(ErrorCode::kTimeout, "extraction crossed the CPU limit of " + std::to_string(limits.cpu_seconds) + " s (" + signal_name(sig) + ")");
     return make_error(ErrorCode::kInternal, "extractor crashed (" + signal_name(sig) + ")");
   }
-  if (r.buf.empty()) return make_error(ErrorCode::kInternal, "extractor exited without a result (status " + std::to_string(WEXITSTATUS(status)) + ")");
+  // A sanitizer's own signal handler turns a crash into exit status 1 with no result.
+  if (r.buf.empty()) return make_error(ErrorCode::kInternal, "extractor crashed (exit status " + std::to_string(WEXITSTATUS(status)) + ", no result)");
   return deserialize(r.buf);
 }
 

@@ -49,7 +49,7 @@ TEST(IsolationTest, CrashHangAndBalloonCostOnlyTheirDocument) {
   balloon.test_fault = "balloon";
   auto c = extract_isolated("PURPOSE\n\ntext\n", crash, limits);
   ASSERT_FALSE(c);
-  EXPECT_NE(c.error().message.find("SIGSEGV"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("crashed"), std::string::npos) << c.error().message;
   auto t0 = std::chrono::steady_clock::now();
   auto h = extract_isolated("PURPOSE\n\ntext\n", hang, limits);
   ASSERT_FALSE(h);
