@@ -1,10 +1,22 @@
 // extract(): sniff the type, run the format's parser, segment.
 
+#include <csignal>
+#include <cstring>
+#include <vector>
+
 #include "extract/internal.h"
 
 namespace policyindex::extract {
 
 Result<Document> extract(std::string_view bytes, const Options& options) {
+  if (!options.test_fault.empty()) {
+    if (options.test_fault == "crash") std::raise(SIGSEGV);
+    if (options.test_fault == "hang") for (volatile bool spin = true; spin;) {}
+    if (options.test_fault == "balloon") {
+      std::vector<std::vector<char>> hog;
+      for (;;) hog.emplace_back(64u << 20, 'x');  // touches every page
+    }
+  }
   if (bytes.empty()) return make_error(ErrorCode::kParse, "empty file");
   if (bytes.size() > options.max_bytes)
     return make_error(ErrorCode::kTooLarge, "file of " + std::to_string(bytes.size()) +

@@ -48,7 +48,10 @@ struct Options {
   std::string content_type;  // HTTP Content-Type when known (a charset hint only)
   bool ocr = true;           // OCR pages that have no text layer
   size_t max_bytes = 200u << 20;
-  int max_pages = 5000;
+  int max_pages = 5000;       // pages past this are skipped, with a warning
+  // Test seam for the worker isolation: "crash", "hang" or "balloon" make extract() fail
+  // that way instead of extracting. Empty in production.
+  std::string test_fault;
 };
 
 // Folds curly quotes, primes and dashes to ASCII for matching; display text keeps them.

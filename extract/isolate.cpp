@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstring>
 #include <new>
@@ -118,11 +119,26 @@ struct Running {
   std::string buf;
   std::chrono::steady_clock::time_point deadline;
   bool timed_out = false;
+  bool over_memory = false;
 };
+
+// Resident memory of a child, from /proc; 0 when unknown.
+size_t resident_bytes(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof path, "/proc/%d/statm", static_cast<int>(pid));
+  FILE* f = std::fopen(path, "r");
+  if (!f) return 0;
+  unsigned long size = 0, resident = 0;
+  int n = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<size_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
 
 Result<Document> finish(Running& r, const Limits& limits) {
   int status = 0;
   while (waitpid(r.pid, &status, 0) < 0 && errno == EINTR) {}
+  if (r.over_memory)
+    return make_error(ErrorCode::kTooLarge, "extraction used more than " + std::to_string(limits.memory_bytes >> 20) + " MB of memory (killed)");
   if (r.timed_out)
     return make_error(ErrorCode::kTimeout, "extraction timed out after " + std::to_string(limits.wall_seconds) + " s (killed)");
   if (WIFSIGNALED(status)) {
@@ -131,7 +147,8 @@ Result<Document> finish(Running& r, const Limits& limits) {
       return make_error(ErrorCode::kTimeout, "extraction crossed the CPU limit of " + std::to_string(limits.cpu_seconds) + " s (" + signal_name(sig) + ")");
     return make_error(ErrorCode::kInternal, "extractor crashed (" + signal_name(sig) + ")");
   }
-  if (r.buf.empty()) return make_error(ErrorCode::kInternal, "extractor exited without a result (status " + std::to_string(WEXITSTATUS(status)) + ")");
+  // A sanitizer's own signal handler turns a crash into exit status 1 with no result.
+  if (r.buf.empty()) return make_error(ErrorCode::kInternal, "extractor crashed (exit status " + std::to_string(WEXITSTATUS(status)) + ", no result)");
   return deserialize(r.buf);
 }
 
@@ -269,7 +286,9 @@ void extract_batch(size_t count, const std::function<Result<std::string>(size_t)
       pfds.push_back({r.fd, POLLIN, 0});
       soonest = std::min(soonest, r.deadline);
     }
-    int timeout_ms = static_cast<int>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(soonest - now).count()) + 1);
+    // Wake at least every 100 ms to watch resident memory (RLIMIT_AS cannot be used under
+    // ASan, and address space overstates what a parser really holds).
+    int timeout_ms = static_cast<int>(std::min<int64_t>(100, std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(soonest - now).count()) + 1));
     int rc = poll(pfds.data(), pfds.size(), timeout_ms);
     if (rc < 0 && errno != EINTR) break;
     now = std::chrono::steady_clock::now();
@@ -281,6 +300,11 @@ void extract_batch(size_t count, const std::function<Result<std::string>(size_t)
         ssize_t n = read(r.fd, buf, sizeof buf);
         if (n > 0) r.buf.append(buf, static_cast<size_t>(n));
         else if (n == 0 || (errno != EINTR && errno != EAGAIN)) finished = true;
+      }
+      if (!finished && resident_bytes(r.pid) > batch.limits.memory_bytes) {
+        kill(r.pid, SIGKILL);
+        r.over_memory = true;
+        finished = true;
       }
       if (!finished && now >= r.deadline) {
         kill(r.pid, SIGKILL);

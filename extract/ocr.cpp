@@ -8,11 +8,16 @@
 
 #include "extract/internal.h"
 
+// libgomp, when Tesseract was built with OpenMP: its thread count is read from the
+// environment when the library loads, too late to set it here, so it is set by call.
+extern "C" void omp_set_num_threads(int) __attribute__((weak));
+
 namespace policyindex::extract::detail {
 
 Result<std::vector<std::vector<OcrWord>>> ocr_lines(const GrayImage& img, int dpi) {
   // One thread per worker: the workers already keep every core busy.
   setenv("OMP_THREAD_LIMIT", "1", 0);
+  if (omp_set_num_threads) omp_set_num_threads(1);
   static thread_local std::unique_ptr<tesseract::TessBaseAPI> api;
   if (!api) {
     auto a = std::make_unique<tesseract::TessBaseAPI>();

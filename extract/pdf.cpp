@@ -131,6 +131,7 @@ struct Line {
   int page = 0;
   double page_height = 0;
   bool removed = false;
+  bool ocr = false;  // word boxes from OCR are tight, so heights say nothing about font size
 };
 
 struct WordPiece {
@@ -158,6 +159,7 @@ class LineBuilder {
       cur_ = Line{};
       cur_.page = page;
       cur_.page_height = page_h;
+      cur_.ocr = ocr_;
       cur_.x0 = x0;
       cur_.y0 = y0;
       cur_.y1 = y1;
@@ -183,6 +185,8 @@ class LineBuilder {
     if (space_after) pending_space_ = struck_space_ = true;
   }
 
+  void set_ocr(bool on) { ocr_ = on; }
+
   void end_line() {
     if (!open_) return;
     open_ = false;
@@ -196,7 +200,8 @@ class LineBuilder {
 
   void end_struck() {
     std::string s = normalize_inline(struck_run_);
-    if (!s.empty()) struck_.push_back(std::move(s));
+    bool words = std::any_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+    if (words) struck_.push_back(std::move(s));
     struck_run_.clear();
     struck_open_ = false;
   }
@@ -205,6 +210,7 @@ class LineBuilder {
   std::vector<Line>& lines_;
   std::vector<std::string>& struck_;
   Line cur_;
+  bool ocr_ = false;
   bool open_ = false, pending_space_ = false, struck_open_ = false, struck_space_ = false;
   std::string struck_run_;
 };
@@ -277,6 +283,7 @@ void lines_to_blocks(std::vector<Line>& lines, std::vector<Block>& out) {
   double line_gap = gmode / 2.0;
 
   auto level_of = [&](const Line* l) {
+    if (l->ocr) return 0;
     double r = (l->y1 - l->y0) / body_h;
     return r >= 1.45 ? 1 : r >= 1.12 ? 2 : 0;
   };
@@ -348,7 +355,7 @@ GrayImage to_gray(const poppler::image& img) {
 }
 
 constexpr double kStrikeDpi = 150;
-constexpr double kOcrDpi = 300;
+constexpr double kOcrDpi = 200;
 
 }  // namespace
 
@@ -406,6 +413,7 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
       }
       bool any = false;
       double k = 72.0 / dpi;
+      lb.set_ocr(true);
       for (const auto& line : *ocr) {
         for (const OcrWord& w : line) {
           bool struck = crossed_by_line(img, w.x0, w.y0, w.x1, w.y1, 0.9, 0.3, 0.8);
@@ -414,6 +422,7 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
         }
         lb.end_line();
       }
+      lb.set_ocr(false);
       if (any) p.ocr_pages.push_back(i + 1);
       continue;
     }

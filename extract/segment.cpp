@@ -34,7 +34,7 @@ std::string_view trim(std::string_view s) {
 bool starts_with_ci(std::string_view s, std::string_view word) {
   if (s.size() < word.size()) return false;
   for (size_t i = 0; i < word.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != word[i]) return false;
+    if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i])) return false;
   return true;
 }
 
@@ -299,12 +299,31 @@ bool starts_upper_or_digit(std::string_view s) {
   return false;
 }
 
+// Words that make a line a sentence rather than a heading.
+bool has_finite_verb(std::string_view s) {
+  static const std::set<std::string, std::less<>> kVerbs = {
+      "is", "are", "was", "were", "shall", "may", "will", "must", "has", "have", "can",
+      "should", "would", "could", "does", "means"};
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t e = s.find(' ', i);
+    if (e == std::string_view::npos) e = s.size();
+    std::string w(s.substr(i, e - i));
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!w.empty() && !std::isalpha(static_cast<unsigned char>(w.back()))) w.pop_back();
+    if (kVerbs.count(w)) return true;
+    i = e + 1;
+  }
+  return false;
+}
+
 // A whole line that reads as a heading: short, starts with a capital, no sentence inside.
 bool heading_like(std::string_view s, size_t max_words = 14) {
   s = strip_emphasis(s);
   if (s.empty() || s.size() > 140) return false;
   size_t w = word_count(s);
   if (w == 0 || w > max_words) return false;
+  if (has_finite_verb(s) && !all_caps(s)) return false;
   if (!starts_upper_or_digit(s)) return false;
   if (!ends_like_heading(s)) return false;
   // A sentence boundary inside means a run-in heading or prose, not a heading line.

@@ -1,0 +1,160 @@
+// HTML, DOCX and PDF extraction on fixtures written or generated for these tests.
+
+#include <gtest/gtest.h>
+
+#include "extract/extract.h"
+#include "tests/extract/makers.h"
+#include "tests/testing/testing.h"
+
+// fontconfig (under cairo and poppler) keeps process-global caches it never frees; they are
+// not allocations of ours. LeakSanitizer reads this hook at exit.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig\n"; }
+
+namespace policyindex::extract {
+namespace {
+
+using testing::read_file;
+using testing::test_data_dir;
+
+const Section* find(const Document& d, std::string_view heading) {
+  for (const Section& s : d.sections)
+    if (s.heading == heading) return &s;
+  return nullptr;
+}
+
+std::string headings(const Document& d) {
+  std::string out;
+  for (const Section& s : d.sections) out += "[" + s.number + "|" + s.heading + "|p" + std::to_string(s.page) + "]";
+  return out;
+}
+
+TEST(HtmlTest, MainContentOnlyWithStructureCharsetAndStrikes) {
+  std::string html = read_file(test_data_dir() / "extract" / "marsh_cove.html");
+  ASSERT_EQ(sniff_type(html), FileType::kHtml);
+  auto r = extract(html);
+  ASSERT_OK(r);
+  const Document& d = *r;
+  EXPECT_EQ(d.title, "Marsh Cove Trust Ordinance");
+  for (const char* chrome : {"SCRIPTTEXT", "COOKIETEXT", "NAVTEXT", "SIDEBARTEXT", "FORMTEXT", "FOOTERTEXT",
+                             "Town of Marsh Cove", "shall be used", "STYLESTRUCK", "CLASSSTRUCK"})
+    EXPECT_EQ(d.text.find(chrome), std::string::npos) << chrome << " leaked into:\n" << d.text;
+  // Windows-1252 bytes made UTF-8 (e acute, en dashes).
+  EXPECT_NE(d.text.find("Caf\xC3\xA9 owners \xE2\x80\x93 and everyone"), std::string::npos) << d.text;
+  const Section* limits = find(d, "Limits");
+  ASSERT_NE(limits, nullptr) << headings(d);
+  EXPECT_EQ(limits->number, "9-2");
+  EXPECT_NE(limits->text.find("a. No town employee shall ask"), std::string::npos) << "list markers kept: " << limits->text;
+  EXPECT_NE(limits->text.find("b. No town funds may support civil enforcement"), std::string::npos) << limits->text;
+  EXPECT_NE(limits->text.find("Detainers | 0"), std::string::npos) << "table rows kept: " << limits->text;
+  EXPECT_EQ(d.struck.size(), 3u);
+}
+
+TEST(HtmlTest, NestingBombIsQuick) {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 20000; ++i) html += "<div>";
+  html += "deep text";
+  auto r = extract(html);
+  ASSERT_OK(r);
+  EXPECT_TRUE(r->sections.empty() || r->text.size() < 100);
+}
+
+TEST(DocxTest, HeadingStylesStrikeAndDeletions) {
+  using testing::DocxPara;
+  std::string docx = testing::make_docx({
+      {"Title", {{"Wexford Welcoming Ordinance"}}},
+      {"Heading2", {{"1. PURPOSE"}}},
+      {"", {{"Wexford welcomes "}, {"only some", true}, {"all residents."}}},
+      {"Heading2", {{"2. LIMITS"}}},
+      {"", {{"a) Detainers. ", false, false, true}, {"The town "}, {"may", false, true}, {"shall not honor civil detainers."}}},
+  });
+  ASSERT_EQ(sniff_type(docx), FileType::kDocx);
+  auto r = extract(docx);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->title, "Wexford Welcoming Ordinance");
+  const Section* purpose = find(*r, "PURPOSE");
+  ASSERT_NE(purpose, nullptr) << headings(*r);
+  EXPECT_EQ(purpose->number, "1");
+  EXPECT_EQ(purpose->text, "Wexford welcomes all residents.");
+  const Section* det = find(*r, "Detainers");
+  ASSERT_NE(det, nullptr) << headings(*r);
+  EXPECT_EQ(det->text, "The town shall not honor civil detainers.");
+  ASSERT_EQ(r->struck.size(), 2u);
+  EXPECT_EQ(r->struck[0], "only some");
+  EXPECT_EQ(r->struck[1], "may");
+}
+
+TEST(DocxTest, ZipBombIsRefused) {
+  auto r = extract(testing::make_zip_bomb(100u << 20));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kTooLarge);
+  EXPECT_NE(r.error().message.find("word/document.xml"), std::string::npos) << r.error().message;
+}
+
+TEST(PdfTest, PagesHeadersFootersHyphenationAndHeadingsByPage) {
+  std::vector<std::string> paras;
+  paras.push_back("#Ashby Junction Trust Ordinance");
+  for (int s = 1; s <= 6; ++s) {
+    paras.push_back("#Section " + std::to_string(s) + ". Topic number " + std::to_string(s));
+    for (int p = 0; p < 4; ++p)
+      paras.push_back("The town of Ashby Junction keeps this rule " + std::to_string(s) + "." + std::to_string(p) +
+                      " for every resident, and each department applies it with care in daily work, "
+                      "recording what it did so the public can see it later in the annual report.");
+  }
+  std::string pdf = testing::make_flowing_pdf(paras, "Ashby Junction Code - Chapter 12", 30);
+  auto r = extract(pdf);
+  ASSERT_OK(r);
+  const Document& d = *r;
+  EXPECT_GE(d.pages, 3);
+  EXPECT_EQ(d.title, "Ashby Junction Trust Ordinance");
+  EXPECT_EQ(d.text.find("Ashby Junction Code - Chapter 12"), std::string::npos) << "running header removed";
+  EXPECT_EQ(d.text.find("Page 2"), std::string::npos) << "page numbers removed";
+  ASSERT_EQ(d.sections.size(), 6u) << headings(d);
+  // Each section's page is the page its heading was drawn on (make_flowing_pdf: 30 lines
+  // per page; headings never at the foot of a page).
+  int prev = 1;
+  for (int s = 0; s < 6; ++s) {
+    EXPECT_EQ(d.sections[s].number, std::to_string(s + 1));
+    EXPECT_EQ(d.sections[s].heading, "Topic number " + std::to_string(s + 1));
+    EXPECT_GE(d.sections[s].page, prev);
+    EXPECT_GE(d.sections[s].page_end, d.sections[s].page);
+    prev = d.sections[s].page;
+  }
+  EXPECT_EQ(d.sections[0].page, 1);
+  EXPECT_GE(d.sections[5].page, 2);
+  // Paragraph text is joined across wrapped lines.
+  EXPECT_NE(d.sections[2].text.find("applies it with care in daily work, recording what it did"), std::string::npos)
+      << d.sections[2].text;
+}
+
+TEST(PdfTest, StruckWordsAreSetAside) {
+  testing::PdfPage page;
+  page.texts.push_back({"1. DETAINERS", 72, 100, 12, true, false});
+  page.texts.push_back({"The town will", 72, 130, 11, false, false});
+  page.texts.push_back({"honor and assist", 146, 130, 11, false, true});
+  page.texts.push_back({"not hold anyone on a detainer.", 247, 130, 11, false, false});
+  auto r = extract(testing::make_pdf({page}));
+  ASSERT_OK(r);
+  EXPECT_EQ(r->text.find("honor"), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find("not hold anyone"), std::string::npos) << r->text;
+  ASSERT_EQ(r->struck.size(), 1u);
+  EXPECT_EQ(r->struck[0], "honor and assist");
+}
+
+TEST(PdfTest, ImageOnlyPageIsRecognised) {
+  testing::PdfPage scan;
+  scan.image_only = true;
+  scan.texts.push_back({"2. REPORTING", 72, 100, 16, true, false});
+  scan.texts.push_back({"The chief reports every six months to the council.", 72, 140, 14, false, false});
+  auto r = extract(testing::make_pdf({scan}));
+  ASSERT_OK(r);
+  ASSERT_EQ(r->ocr_pages, std::vector<int>{1});
+  EXPECT_NE(r->text.find("reports every six months"), std::string::npos) << r->text;
+  Options no_ocr;
+  no_ocr.ocr = false;
+  auto r2 = extract(testing::make_pdf({scan}), no_ocr);
+  ASSERT_OK(r2);
+  EXPECT_TRUE(r2->ocr_pages.empty());
+}
+
+}  // namespace
+}  // namespace policyindex::extract
