@@ -8,42 +8,37 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
-#include "app/section_tags.h"
+#include "app/pipeline.h"
 #include "extract/extract.h"
 
 namespace policyindex::app {
 
-nlohmann::json analyze_json(const std::string& file, const extract::Document& doc) {
-  nlohmann::json sections = nlohmann::json::array();
-  for (const extract::Section& s : doc.sections) {
-    SectionTags tags = tag_section(s);
-    nlohmann::json provisions = nlohmann::json::array();
-    for (const corpus::StoredHit& h : tags.hits)
-      provisions.push_back({{"provision", h.provision}, {"stance", h.stance}, {"evidence", h.evidence},
-                            {"start", h.start}, {"end", h.end}, {"rule", h.rule}});
-    nlohmann::json j = {{"id", s.key}, {"number", s.number}, {"heading", s.heading}, {"level", s.level}};
-    if (s.page > 0) {
-      j["page"] = s.page;
-      j["page_end"] = s.page_end;
-    } else {
-      j["page"] = nullptr;
+namespace {
+
+// The advocate's view: the seven questions first, each with its strongest sentence.
+void print_scorecard_text(const nlohmann::json& card) {
+  std::cout << "\nScorecard (seven questions, then other provisions):\n";
+  for (const auto& [key, e] : card.items()) {
+    const std::string verdict = e["verdict"].get<std::string>();
+    const bool question = !e["question"].get<std::string>().empty();
+    if (!question && verdict == "absent" && !e["present"].get<bool>()) continue;
+    std::string head = question ? key + " " : "   ";
+    std::cout << "  " << head << e["label"].get<std::string>() << ": " << verdict << "\n";
+    size_t shown = 0;
+    for (const auto& ev : e["evidence"]) {
+      if (shown++ == 2) break;
+      std::string where = ev["section"].get<std::string>();
+      if (!ev["heading"].get<std::string>().empty()) where += " " + ev["heading"].get<std::string>();
+      if (!ev["page"].is_null()) where += ", p. " + std::to_string(ev["page"].get<int>());
+      std::string text = ev["text"].get<std::string>();
+      if (text.size() > 220) text = text.substr(0, 217) + "...";
+      std::cout << "        [" << ev["stance"].get<std::string>() << "] \"" << text << "\" (" << where
+                << ")\n";
     }
-    j["text"] = s.text;
-    j["provisions"] = provisions;
-    j["cites"] = tags.cites;
-    sections.push_back(std::move(j));
   }
-  nlohmann::json errors = nlohmann::json::array();
-  for (const auto& w : doc.warnings) errors.push_back(w);
-  return {{"file", file},
-          {"type", extract::file_type_name(doc.type)},
-          {"title", doc.title},
-          {"pages", doc.pages},
-          {"ocr_pages", doc.ocr_pages},
-          {"sections", sections},
-          {"struck", doc.struck},
-          {"errors", errors}};
 }
+
+}  // namespace
 
 void register_analyze(Registry& r) {
   struct Opts {
@@ -57,7 +52,10 @@ void register_analyze(Registry& r) {
   sub->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   sub->add_flag("--no-ocr", opts->no_ocr, "Do not OCR pages without a text layer");
   sub->add_option("--timeout", opts->timeout, "Seconds before the extraction is abandoned")->check(CLI::PositiveNumber);
-  r.add(sub, [opts]() -> int {
+  Globals& g = r.globals;
+  r.add(sub, [opts, &g]() -> int {
+    auto tagger = SectionTagger::create(g.taxonomy);
+    if (!tagger) return fail(tagger.error());
     std::ifstream in(opts->file, std::ios::binary);
     if (!in) return fail(opts->file + ": cannot open");
     std::ostringstream ss;
@@ -69,8 +67,9 @@ void register_analyze(Registry& r) {
     limits.cpu_seconds = opts->timeout;
     auto doc = extract::extract_isolated(ss.str(), options, limits);
     if (!doc) return fail(opts->file + ": " + doc.error().message);
+    const nlohmann::json result = analyze_json(opts->file, *doc, *tagger);
     if (opts->format == "json") {
-      std::cout << analyze_json(opts->file, *doc).dump(2) << "\n";
+      std::cout << result.dump(2) << "\n";
       return kExitOk;
     }
     std::cout << opts->file << ": " << extract::file_type_name(doc->type);
@@ -85,6 +84,7 @@ void register_analyze(Registry& r) {
       if (s.page) std::cout << "  [p. " << s.page << (s.page_end > s.page ? "-" + std::to_string(s.page_end) : "") << "]";
       std::cout << "\n";
     }
+    print_scorecard_text(result["scorecard"]);
     if (!doc->struck.empty()) std::cout << doc->struck.size() << " struck passages set aside\n";
     for (const auto& w : doc->warnings) std::cout << "warning: " << w << "\n";
     return kExitOk;

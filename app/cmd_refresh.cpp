@@ -22,6 +22,7 @@
 
 #include "app/app.h"
 #include "app/crawl_cli.h"
+#include "app/pipeline.h"
 #include "crawler/crawler.h"
 #include "corpus/corpus.h"
 #include "provisions/provisions.h"
@@ -79,13 +80,22 @@ Result<CrawlStep> run_crawl(corpus::Store& store, const RefreshOptions& options,
   return step;
 }
 
-// extract (issue 4) + provisions (issue 5): every version not extracted by the current
-// tagger (Catalog::versions_to_extract), extracted, sectioned, tagged, stored with
-// Catalog::store_extraction. Per-version errors are stored as extraction rows with status
-// "error" and listed here; only a failure of the whole step is an Error.
-Result<ExtractStep> run_extract(corpus::Store& store, bool progress) {
-  (void)store, (void)progress;
-  return make_error(ErrorCode::kUnsupported, "extract: not built yet (issues 4, 5)");
+// Every version not extracted by the current extractor and taxonomy: extracted, tagged and
+// stored (app/pipeline.h). Per-version errors are stored and listed; only a failure of the
+// whole step is an Error.
+Result<ExtractStep> run_extract(corpus::Store& store, const SectionTagger& tagger, bool quiet) {
+  ExtractJobOptions job;
+  job.progress = !quiet && ::isatty(STDERR_FILENO);
+  auto r = run_extract_job(store, tagger, job);
+  if (!r) return make_error(r.error().code, "extract: " + r.error().message);
+  ExtractStep step;
+  step.extracted = static_cast<int64_t>(r->extracted);
+  for (const auto& f : r->failures) {
+    step.failures.push_back({"document " + std::to_string(f.document_id) + " version " +
+                                 std::to_string(f.version_id),
+                             "extract", f.error});
+  }
+  return step;
 }
 
 // index (issue 6): the incremental update, documents whose indexed_version_id or
@@ -95,11 +105,9 @@ Result<IndexStep> run_index(corpus::Store& store, bool progress) {
   return make_error(ErrorCode::kUnsupported, "index: not built yet (issue 6)");
 }
 
-// The built-in taxonomy and provisions::score, with the taxonomy's labels.
-Result<std::unique_ptr<query::Scoring>> make_scoring() {
-  auto taxonomy = provisions::Taxonomy::builtin();
-  if (!taxonomy) return tl::make_unexpected(taxonomy.error());
-  return query::taxonomy_scoring(std::move(*taxonomy));
+// provisions::score over the taxonomy in use (--taxonomy or the built-in one), with its labels.
+Result<std::unique_ptr<query::Scoring>> make_scoring(const SectionTagger& tagger) {
+  return query::taxonomy_scoring(tagger.taxonomy_ptr());
 }
 
 // ---- Orchestration ---------------------------------------------------------------------
@@ -167,7 +175,9 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
   report.stale_lock_pid = lock->previous_pid();
   auto& catalog = store->catalog();
   if (auto b = query::ensure_change_baseline(catalog); !b) return fail(b.error());
-  auto scoring = make_scoring();
+  auto tagger = SectionTagger::create(globals.taxonomy);
+  if (!tagger) return fail("refresh: " + tagger.error().message);
+  auto scoring = make_scoring(*tagger);
   if (!scoring) return fail("refresh: " + scoring.error().message);
 
   phases.start("crawl");
@@ -184,7 +194,7 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
   // Extract, index and changes run even when the crawl failed: they finish what an earlier,
   // interrupted run stored.
   phases.start("extract");
-  if (auto e = run_extract(*store, progress); e) {
+  if (auto e = run_extract(*store, *tagger, globals.quiet); e) {
     for (auto& f : e->failures) report.failures.push_back(std::move(f));
   } else {
     report.phase_errors.push_back(e.error().message);
