@@ -21,9 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/app.h"
 #include "corpus/corpus.h"
@@ -53,7 +52,7 @@ struct Context {
   fs::path registry_dir;  // DATA/sample-registry, the sample registry with the live port
   sample::SampleSet sample;
   bool quiet = false;
-  bool progress = false;  // on a TTY
+  bool progress = false;           // on a TTY
   std::vector<std::string> towns;  // the sample's municipalities
 };
 
@@ -72,7 +71,10 @@ struct Ran {
   std::string out;  // stdout when captured
 };
 
+// The program the steps run: this binary, or $POLICYINDEX_DEMO_COMMAND (a stand-in that
+// tests use to check the orchestration and the tour without the other modules).
 fs::path self_path() {
+  if (const char* cmd = std::getenv("POLICYINDEX_DEMO_COMMAND"); cmd && *cmd) return cmd;
   std::error_code ec;
   fs::path p = fs::read_symlink("/proc/self/exe", ec);
   return ec ? fs::path("policyindex") : p;
@@ -151,7 +153,8 @@ Result<json> ask(const Context& ctx, const std::vector<std::string>& args) {
   try {
     return json::parse(ran->out);
   } catch (const std::exception& e) {
-    return make_error(ErrorCode::kParse, "demo: `" + joined(full) + "` printed invalid JSON: " + e.what());
+    return make_error(ErrorCode::kParse,
+                      "demo: `" + joined(full) + "` printed invalid JSON: " + e.what());
   }
 }
 
@@ -163,11 +166,13 @@ Status step_prepare(Context& ctx, uint16_t port) {
   std::error_code ec;
   if (fs::exists(ctx.data / kMarker, ec)) {
     fs::remove_all(ctx.data, ec);
-    if (ec) return make_error(ErrorCode::kIo, ctx.data.string() + ": cannot clear: " + ec.message());
+    if (ec)
+      return make_error(ErrorCode::kIo, ctx.data.string() + ": cannot clear: " + ec.message());
   } else if (fs::exists(ctx.data, ec) && !fs::is_empty(ctx.data, ec)) {
     return make_error(ErrorCode::kInvalidArgument,
-                      ctx.data.string() + " holds data that is not from the demo; choose another "
-                                          "directory with --data");
+                      ctx.data.string() +
+                          " holds data that is not from the demo; choose another "
+                          "directory with --data");
   }
   fs::create_directories(ctx.data, ec);
   std::ofstream(ctx.data / kMarker) << "written by `policyindex demo`; removed by its next run\n";
@@ -179,18 +184,28 @@ Status step_prepare(Context& ctx, uint16_t port) {
   if (!store) return tl::make_unexpected(store.error());
   auto& cat = store->catalog();
   if (auto u = cat.upsert_municipalities(reg->municipalities); !u) return u;
-  for (const auto& m : reg->municipalities) {
-    ctx.towns.push_back(m.name);
-    auto id = cat.find_municipality(m.name);
-    if (!id) return tl::make_unexpected(id.error());
-    if (auto s = cat.upsert_source(*id, m.website, "website", "home page", "website"); !s) return s;
+  // One transaction for the sources: one fsync, not one per row.
+  if (auto b = cat.begin(); !b) return b;
+  auto sources = [&]() -> Status {
+    for (const auto& m : reg->municipalities) {
+      ctx.towns.push_back(m.name);
+      auto id = cat.find_municipality(m.name);
+      if (!id) return tl::make_unexpected(id.error());
+      if (auto s = cat.upsert_source(*id, m.website, "website", "home page", "website"); !s)
+        return s;
+    }
+    for (const auto& s : reg->sources) {
+      auto id = cat.find_municipality(s.municipality);
+      if (!id) return tl::make_unexpected(id.error());
+      if (auto r = cat.upsert_source(*id, s.url, s.doc_type, s.note, "source"); !r) return r;
+    }
+    return {};
+  }();
+  if (!sources) {
+    cat.rollback();
+    return sources;
   }
-  for (const auto& s : reg->sources) {
-    auto id = cat.find_municipality(s.municipality);
-    if (!id) return tl::make_unexpected(id.error());
-    if (auto r = cat.upsert_source(*id, s.url, s.doc_type, s.note, "source"); !r) return r;
-  }
-  return {};
+  return cat.commit();
 }
 
 // TO WIRE (crawler): crawls the sample registry. Could become crawler::crawl(store, registry,
@@ -228,7 +243,8 @@ Result<Tour> step_tour(const Context& ctx, bool all_scorecards) {
                           "protective", "--limit", "5"});
   if (!search) return tl::make_unexpected(search.error());
   t.search = std::move(*search);
-  std::vector<std::string> towns = all_scorecards ? ctx.towns : std::vector<std::string>{kScorecardTown};
+  std::vector<std::string> towns =
+      all_scorecards ? ctx.towns : std::vector<std::string>{kScorecardTown};
   for (const auto& town : towns) {
     auto card = ask(ctx, {"scorecard", town});
     if (!card) return tl::make_unexpected(card.error());
@@ -253,12 +269,17 @@ std::string strip_tags(std::string s) {
   std::string out;
   bool in_tag = false;
   for (char c : s) {
-    if (c == '<') in_tag = true;
-    else if (c == '>') in_tag = false;
-    else if (!in_tag) out += c;
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>')
+      in_tag = false;
+    else if (!in_tag)
+      out += c;
   }
-  for (auto [from, to] : {std::pair{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}}) {
-    for (size_t p; (p = out.find(from)) != std::string::npos;) out.replace(p, std::strlen(from), to);
+  for (auto [from, to] :
+       {std::pair{"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}}) {
+    for (size_t p; (p = out.find(from)) != std::string::npos;)
+      out.replace(p, std::strlen(from), to);
   }
   return out;
 }
@@ -310,14 +331,14 @@ void print_tour(const Context& ctx, const Tour& t, std::ostream& os) {
     break;  // one scorecard in the text tour
   }
 
-  os << "\n3. Which peer towns have protective language on information sharing that "
-     << kPeersTown << " lacks?\n"
+  os << "\n3. Which peer towns have protective language on information sharing that " << kPeersTown
+     << " lacks?\n"
      << "   $ policyindex peers " << kPeersTown << " --provision " << kPeersProvision << "\n";
   for (const auto& p : t.peers.value("provisions", json::array())) {
     for (const auto& peer : p.value("peers", json::array())) {
       os << "   - " << str(peer, "town") << " (" << str(peer, "county")
-         << (peer.value("same_county", false) ? ", same county" : "") << "): "
-         << str(peer, "verdict");
+         << (peer.value("same_county", false) ? ", same county" : "")
+         << "): " << str(peer, "verdict");
       const auto ev = peer.value("evidence", json::array());
       if (!ev.empty()) os << ", \"" << clip(str(ev[0], "text"), 70) << "\"";
       os << "\n";
@@ -351,11 +372,12 @@ void print_tour(const Context& ctx, const Tour& t, std::ostream& os) {
 int step_serve(const Context& ctx) {
   const std::string url = "http://" + ctx.opts.bind + ":" + std::to_string(ctx.opts.port) + "/";
   std::cout << "\nThe web page: " << url << "   (Ctrl-C to stop)\n" << std::flush;
-  struct sigaction ignore {}, old_int {};
+  struct sigaction ignore {
+  }, old_int{};
   ignore.sa_handler = SIG_IGN;
   ::sigaction(SIGINT, &ignore, &old_int);
-  auto ran = run_self(ctx, {"serve", "--bind", ctx.opts.bind, "--port", std::to_string(ctx.opts.port)},
-                      false);
+  auto ran = run_self(
+      ctx, {"serve", "--bind", ctx.opts.bind, "--port", std::to_string(ctx.opts.port)}, false);
   ::sigaction(SIGINT, &old_int, nullptr);
   if (!ran) return fail(ran.error());
   // 130: interrupted by Ctrl-C, the normal way to leave.
@@ -372,8 +394,8 @@ int run_demo(const DemoOptions& opts, const Globals& g) {
   auto sample = sample::load_sample(opts.sample_dir.empty() ? sample::default_sample_dir()
                                                             : fs::path(opts.sample_dir));
   if (!sample) return fail(sample.error());
-  Context ctx{opts, fs::absolute(data), {}, std::move(*sample), g.quiet,
-              ::isatty(STDERR_FILENO) != 0, {}};
+  Context ctx{opts,    fs::absolute(data),           {}, std::move(*sample),
+              g.quiet, ::isatty(STDERR_FILENO) != 0, {}};
 
   sample::ServerOptions sopts;
   sopts.port = opts.sample_port;
@@ -444,7 +466,8 @@ void register_demo(Registry& r) {
                   "Port of the sample town websites (default: any free port)");
   sub->add_option("--sample-dir", opts->sample_dir,
                   "The generated sample (default: the build tree's corpus/sample/site)");
-  sub->add_option("--format", opts->format, "Output of the tour: text, or json (every town's scorecard)")
+  sub->add_option("--format", opts->format,
+                  "Output of the tour: text, or json (every town's scorecard)")
       ->check(CLI::IsMember({"text", "json"}));
   sub->footer(
       "The data directory (--data) defaults to ./policy-demo; a previous demo's directory is "

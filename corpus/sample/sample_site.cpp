@@ -1,20 +1,20 @@
 // The sample's manifest, registry and loopback server. The only Boost.Beast translation unit
 // of the sample (Beast is slow to compile: keep it in one TU).
 
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange under C++20
+#include "corpus/sample/sample_site.h"
 
+#include <fcntl.h>
+
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <atomic>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
-
-#include "corpus/sample/sample_site.h"
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange under C++20
 
 namespace policyindex::sample {
 
@@ -69,8 +69,8 @@ Result<Tsv> read_tsv(const fs::path& path, const std::vector<std::string>& requi
       for (size_t i = 0; i < fields.size(); ++i) tsv.cols[fields[i]] = i;
       for (const auto& r : required) {
         if (!tsv.cols.count(r)) {
-          return make_error(ErrorCode::kParse,
-                            path.string() + ":" + std::to_string(lineno) + ": no column '" + r + "'");
+          return make_error(ErrorCode::kParse, path.string() + ":" + std::to_string(lineno) +
+                                                   ": no column '" + r + "'");
         }
       }
       header = true;
@@ -122,8 +122,9 @@ Result<SampleSet> load_sample(const fs::path& root) {
   std::error_code ec;
   if (!fs::exists(root / "sites.tsv", ec)) {
     return make_error(ErrorCode::kNotFound,
-                      root.string() + ": no generated sample here (sites.tsv missing); build the "
-                                      "pi_sample_site target, or set POLICYINDEX_SAMPLE_DIR");
+                      root.string() +
+                          ": no generated sample here (sites.tsv missing); build the "
+                          "pi_sample_site target, or set POLICYINDEX_SAMPLE_DIR");
   }
   SampleSet set;
   set.root = root;
@@ -153,7 +154,8 @@ Result<SampleSet> load_sample(const fs::path& root) {
     Redirect r{redirects->get(row, "site"), redirects->get(row, "from"), redirects->get(row, "to"),
                std::atoi(redirects->get(row, "status").c_str())};
     auto where = (root / "redirects.tsv").string() + ":" + std::to_string(lineno) + ": ";
-    if (!set.find_site(r.slug)) return make_error(ErrorCode::kParse, where + "unknown site '" + r.slug + "'");
+    if (!set.find_site(r.slug))
+      return make_error(ErrorCode::kParse, where + "unknown site '" + r.slug + "'");
     if (r.status != 301 && r.status != 302 && r.status != 307 && r.status != 308) {
       return make_error(ErrorCode::kParse, where + "status must be 301, 302, 307 or 308");
     }
@@ -208,7 +210,7 @@ struct FileEntry {
 };
 
 struct SiteContent {
-  std::map<std::string, FileEntry> files;                      // "/police/index.html"
+  std::map<std::string, FileEntry> files;                        // "/police/index.html"
   std::map<std::string, std::pair<std::string, int>> redirects;  // from -> (to, status)
 };
 
@@ -289,7 +291,7 @@ struct Server::Impl {
   }
 
   http::response<http::string_body> answer(const std::string& address,
-                                            const http::request<http::string_body>& req) {
+                                           const http::request<http::string_body>& req) {
     http::response<http::string_body> res;
     res.version(req.version());
     res.keep_alive(req.keep_alive());
@@ -375,10 +377,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(64 * 1024);
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -394,14 +395,15 @@ class Session : public std::enable_shared_from_this<Session> {
                     static_cast<int>(res->result_int()),
                     static_cast<uint64_t>(res->body().size())});
     stream_.expires_after(std::chrono::seconds(30));
-    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code wec, size_t) {
-      if (wec || !res->keep_alive()) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        return;
-      }
-      self->read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code wec, size_t) {
+                        if (wec || !res->keep_alive()) {
+                          beast::error_code ignored;
+                          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          return;
+                        }
+                        self->read();
+                      });
   }
 
   beast::tcp_stream stream_;
@@ -416,6 +418,8 @@ void accept_loop(Server::Impl& impl, tcp::acceptor& acceptor, std::string addres
     if (ec) {
       if (ec == asio::error::operation_aborted || impl.stopped) return;
     } else {
+      // Keep the socket out of child processes (the demo runs its steps as children).
+      ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
       std::make_shared<Session>(std::move(socket), impl, address)->run();
     }
     accept_loop(impl, acceptor, address);
@@ -428,7 +432,8 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() { stop(); }
 
-Result<std::unique_ptr<Server>> Server::start(const SampleSet& sample, const ServerOptions& options) {
+Result<std::unique_ptr<Server>> Server::start(const SampleSet& sample,
+                                              const ServerOptions& options) {
   auto impl = std::make_unique<Impl>();
   // Load every file of every site.
   for (const auto& site : sample.sites) {
@@ -481,6 +486,7 @@ Result<std::unique_ptr<Server>> Server::start(const SampleSet& sample, const Ser
         break;
       }
       if (port == 0) port = acceptor->local_endpoint().port();
+      ::fcntl(acceptor->native_handle(), F_SETFD, FD_CLOEXEC);
       impl->acceptors.push_back(std::move(acceptor));
     }
     if (ok) {

@@ -59,7 +59,8 @@ std::vector<std::string> check_matrix(const json& tour, const json& expected) {
                             ? verdict_of(it->second["cells"][q])
                             : "(missing)";
       if (got != v.get<std::string>()) {
-        bad.push_back("matrix " + town + " " + q + ": expected " + v.get<std::string>() + ", got " + got);
+        bad.push_back("matrix " + town + " " + q + ": expected " + v.get<std::string>() + ", got " +
+                      got);
       }
     }
   }
@@ -84,18 +85,22 @@ std::vector<std::string> check_peers(const json& peers, const json& expected_pee
   std::vector<std::string> order;
   for (const auto& p : peers.value("provisions", json::array())) {
     if (p.value("provision", "") != expected_peers.value("provision", "")) continue;
-    for (const auto& peer : p.value("peers", json::array())) order.push_back(peer.value("town", ""));
+    for (const auto& peer : p.value("peers", json::array()))
+      order.push_back(peer.value("town", ""));
   }
-  if (order.empty()) return {"peers: no peers for " + expected_peers.value("provision", std::string())};
+  if (order.empty())
+    return {"peers: no peers for " + expected_peers.value("provision", std::string())};
   if (order.front() != expected_peers["first"]) {
     bad.push_back("peers: expected " + expected_peers["first"].get<std::string>() + " first, got " +
                   order.front());
   }
   std::set<std::string> have(order.begin(), order.end());
   for (const auto& t : expected_peers["includes"]) {
-    if (!have.count(t.get<std::string>())) bad.push_back("peers: " + t.get<std::string>() + " missing");
+    if (!have.count(t.get<std::string>()))
+      bad.push_back("peers: " + t.get<std::string>() + " missing");
   }
-  if (have.count(expected_peers["town"].get<std::string>())) bad.push_back("peers: lists the town itself");
+  if (have.count(expected_peers["town"].get<std::string>()))
+    bad.push_back("peers: lists the town itself");
   return bad;
 }
 
@@ -122,7 +127,8 @@ std::vector<std::string> check_access_log(
     const std::string prefix = nf["path_prefix"];
     for (const auto& x : lines) {
       if (x.address == addr && x.target.rfind(prefix, 0) == 0) {
-        bad.push_back("robots.txt ignored: " + x.method + " " + nf["site"].get<std::string>() + x.target);
+        bad.push_back("robots.txt ignored: " + x.method + " " + nf["site"].get<std::string>() +
+                      x.target);
       }
     }
   }
@@ -142,6 +148,52 @@ std::vector<std::string> check_access_log(
     if (!to) bad.push_back("redirect target never fetched: " + r["to"].get<std::string>());
   }
   return bad;
+}
+
+json expected_answers(const json& exp) {
+  json out = {{"scorecards", json::object()},
+              {"matrix", {{"columns", json::array()}, {"rows", json::array()}}}};
+  for (const auto& [town, t] : exp["towns"].items()) {
+    json card = {{"town", town}, {"county", t["county"]}, {"documents", json::array()}};
+    json cells = json::object();
+    for (const auto& [q, v] : t["scorecard"].items()) {
+      json evidence = json::array();
+      if (v != "absent") evidence.push_back({{"text", "evidence for " + q}, {"section", "1"}});
+      card[q] = {{"provision", q}, {"question", q}, {"verdict", v}, {"evidence", evidence}};
+      cells[q] = v;
+    }
+    for (const auto& [p, v] : t["other"].items()) card[p] = {{"provision", p}, {"verdict", v}};
+    out["scorecards"][town] = card;
+    out["matrix"]["rows"].push_back({{"town", town}, {"county", t["county"]}, {"cells", cells}});
+  }
+  const json& facet = exp["facets"][0];
+  json towns = json::object();
+  json hits = json::array();
+  for (const auto& t : facet["towns"]) {
+    towns[t.get<std::string>()] = 1;
+    hits.push_back(
+        {{"town", t}, {"title", "a title"}, {"number", "5"}, {"snippet", "… <b>287(g)</b> …"}});
+  }
+  out["search"] = {{"query", facet["query"]},
+                   {"total", hits.size()},
+                   {"hits", hits},
+                   {"facets", {{"town", towns}}}};
+  const json& p = exp["peers"][0];
+  json peers = json::array();
+  peers.push_back({{"town", p["first"]},
+                   {"county", exp["towns"][p["first"].get<std::string>()]["county"]},
+                   {"same_county", true},
+                   {"verdict", "green"}});
+  for (const auto& t : p["includes"]) {
+    if (t == p["first"]) continue;
+    peers.push_back({{"town", t},
+                     {"county", exp["towns"][t.get<std::string>()]["county"]},
+                     {"same_county", false},
+                     {"verdict", "green"}});
+  }
+  out["peers"] = {{"town", p["town"]},
+                  {"provisions", {{{"provision", p["provision"]}, {"peers", peers}}}}};
+  return out;
 }
 
 }  // namespace policyindex::demo_checks

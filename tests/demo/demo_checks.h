@@ -3,10 +3,9 @@
 // failing end-to-end run lists every wrong answer at once.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace policyindex::demo_checks {
 
@@ -20,7 +19,13 @@ std::vector<std::string> check_peers(const json& peers, const json& expected_pee
 
 // LOG is the sample server's access log (ADDRESS METHOD TARGET STATUS BYTES per line);
 // ADDRESSES maps site slug -> address.
-std::vector<std::string> check_access_log(const std::string& log, const json& expected,
-                                          const std::vector<std::pair<std::string, std::string>>& addresses);
+std::vector<std::string> check_access_log(
+    const std::string& log, const json& expected,
+    const std::vector<std::pair<std::string, std::string>>& addresses);
+
+// The answers a correct pipeline gives, built from EXPECTED in the shapes of docs/API.md:
+// {search, scorecards: {town: scorecard}, peers, matrix}. For tests of the checks and of the
+// demo's orchestration.
+json expected_answers(const json& expected);
 
 }  // namespace policyindex::demo_checks

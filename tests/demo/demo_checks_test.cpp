@@ -2,6 +2,7 @@
 // of wrong answer is reported. (So a green end-to-end run means something.)
 
 #include "tests/demo/demo_checks.h"
+
 #include "tests/testing/testing.h"
 
 namespace policyindex::demo_checks {
@@ -11,28 +12,15 @@ json expected() {
   return json::parse(testing::read_file(testing::source_dir() / "corpus/sample/expected.json"));
 }
 
-// The answers a correct pipeline gives, in the shapes of docs/API.md.
-json perfect_tour(const json& exp) {
-  json tour = {{"scorecards", json::object()}, {"matrix", {{"rows", json::array()}}}};
-  for (const auto& [town, t] : exp["towns"].items()) {
-    json card = {{"town", town}, {"county", t["county"]}};
-    json cells = json::object();
-    for (const auto& [q, v] : t["scorecard"].items()) {
-      card[q] = {{"verdict", v}, {"evidence", json::array()}};
-      cells[q] = v;
-    }
-    for (const auto& [p, v] : t["other"].items()) card[p] = {{"verdict", v}};
-    tour["scorecards"][town] = card;
-    tour["matrix"]["rows"].push_back({{"town", town}, {"county", t["county"]}, {"cells", cells}});
-  }
-  return tour;
-}
+json perfect_tour(const json& exp) { return expected_answers(exp); }
 
 TEST(DemoChecksTest, PerfectAnswersPass) {
   json exp = expected();
   json tour = perfect_tour(exp);
   EXPECT_TRUE(check_scorecards(tour, exp).empty());
   EXPECT_TRUE(check_matrix(tour, exp).empty());
+  EXPECT_TRUE(check_search_facet(tour["search"], exp["facets"][0]).empty());
+  EXPECT_TRUE(check_peers(tour["peers"], exp["peers"][0]).empty());
 }
 
 TEST(DemoChecksTest, AWrongVerdictIsNamed) {
@@ -60,9 +48,11 @@ TEST(DemoChecksTest, FacetTownsMustMatchExactly) {
 
 TEST(DemoChecksTest, PeersFirstAndIncluded) {
   json exp = expected()["peers"][0];
-  json peers = {{"provisions", {{{"provision", "info_sharing"},
-                                 {"peers", {{{"town", "Marrowfield"}}, {{"town", "Alderbrook"}},
-                                            {{"town", "Fernhollow"}}}}}}}};
+  json peers = {
+      {"provisions",
+       {{{"provision", "info_sharing"},
+         {"peers",
+          {{{"town", "Marrowfield"}}, {{"town", "Alderbrook"}}, {{"town", "Fernhollow"}}}}}}}};
   EXPECT_TRUE(check_peers(peers, exp).empty());
   peers["provisions"][0]["peers"][0]["town"] = "Wexcombe";
   auto bad = check_peers(peers, exp);

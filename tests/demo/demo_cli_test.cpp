@@ -12,7 +12,9 @@ TEST(DemoCliTest, RefusesADataDirectoryHoldingOtherData) {
   testing::TempDir dir;
   testing::write_file(dir / "data" / "catalog.sqlite", "not the demo's");
   std::string out, err;
-  EXPECT_EQ(testing::run_command(bin() + " demo --no-serve --data " + (dir / "data").string(), &out, &err), 1);
+  EXPECT_EQ(testing::run_command(bin() + " demo --no-serve --data " + (dir / "data").string(), &out,
+                                 &err),
+            1);
   EXPECT_NE(err.find("not from the demo"), std::string::npos) << err;
   EXPECT_EQ(testing::read_file(dir / "data" / "catalog.sqlite"), "not the demo's");
 }
@@ -21,7 +23,9 @@ TEST(DemoCliTest, NamesAMissingSample) {
   testing::TempDir dir;
   std::string out, err;
   EXPECT_EQ(testing::run_command(bin() + " demo --no-serve --data " + (dir / "d").string() +
-                                     " --sample-dir " + (dir / "nowhere").string(), &out, &err), 1);
+                                     " --sample-dir " + (dir / "nowhere").string(),
+                                 &out, &err),
+            1);
   EXPECT_NE(err.find("nowhere"), std::string::npos) << err;
 }
 

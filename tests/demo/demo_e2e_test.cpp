@@ -76,7 +76,8 @@ TEST(DemoEndToEndTest, AnswersMatchExpectedJson) {
     SCOPED_TRACE("struck and disallowed language is not indexed");
     for (const auto& a : expected["absent_phrases"]) {
       json r = search(data, "'" + a["phrase"].get<std::string>() + "'");
-      EXPECT_EQ(r.value("total", -1), 0) << a["phrase"] << " (" << a["why"] << ") found:\n" << r.dump(1);
+      EXPECT_EQ(r.value("total", -1), 0) << a["phrase"] << " (" << a["why"] << ") found:\n"
+                                         << r.dump(1);
     }
   }
   {
@@ -97,8 +98,9 @@ TEST(DemoEndToEndTest, AnswersMatchExpectedJson) {
         testing::read_file(fs::path(data) / "sample-access.log"), expected, addresses);
     EXPECT_TRUE(bad.empty()) << lines(bad);
     std::string reg = testing::read_file(fs::path(data) / "sample-registry/municipalities.tsv");
-    EXPECT_NE(reg.find("http://127.0.0.2:" + std::to_string(tour["sample"]["port"].get<int>()) + "/"),
-              std::string::npos);
+    EXPECT_NE(
+        reg.find("http://127.0.0.2:" + std::to_string(tour["sample"]["port"].get<int>()) + "/"),
+        std::string::npos);
   }
 }
 

@@ -4,7 +4,6 @@
 // document is edited.
 
 #include <nlohmann/json.hpp>
-
 #include <set>
 
 #include "corpus/corpus.h"
@@ -87,7 +86,8 @@ TEST(ExpectedSampleTest, TownsMatchSitesAndRegistryAndNoRealTown) {
     const sample::Site* site = sample->find_site(town["slug"].get<std::string>());
     ASSERT_NE(site, nullptr);
     EXPECT_EQ(site->municipality, m.name);
-    EXPECT_EQ(m.website, "http://" + site->address + ":" + std::to_string(sample::kRegistryPort) + "/");
+    EXPECT_EQ(m.website,
+              "http://" + site->address + ":" + std::to_string(sample::kRegistryPort) + "/");
     EXPECT_EQ(town["scorecard"].size(), 7u);
   }
 }
@@ -99,7 +99,8 @@ TEST(ExpectedSampleTest, EvidenceIsInTheEnactedTextOfEachDocument) {
   int checked = 0;
   for (const auto& [name, town] : exp["towns"].items()) {
     const std::string slug = town["slug"];
-    for (const auto& [q, v] : town["scorecard"].items()) EXPECT_TRUE(verdicts.count(v)) << name << q;
+    for (const auto& [q, v] : town["scorecard"].items())
+      EXPECT_TRUE(verdicts.count(v)) << name << q;
     Texts all;
     for (const auto& doc : town["documents"]) {
       const std::string path = doc["path"];
@@ -139,14 +140,17 @@ TEST(ExpectedSampleTest, AbsentPhrasesAreOnlyStruckOrDisallowed) {
     for (const auto& site : sample->sites) {
       for (const auto& e : fs::recursive_directory_iterator(sample->root / "sites" / site.slug)) {
         if (!e.is_regular_file()) continue;
-        std::string rel = fs::relative(e.path(), sample->root / "sites" / site.slug).generic_string();
+        std::string rel =
+            fs::relative(e.path(), sample->root / "sites" / site.slug).generic_string();
         bool disallowed = false;
         for (const auto& nf : exp["never_fetched"]) {
-          if (nf["site"] == site.slug && ("/" + rel).rfind(nf["path_prefix"].get<std::string>(), 0) == 0) {
+          if (nf["site"] == site.slug &&
+              ("/" + rel).rfind(nf["path_prefix"].get<std::string>(), 0) == 0) {
             disallowed = true;
           }
         }
-        if (disallowed || e.path().extension() == ".pdf" || e.path().extension() == ".docx") continue;
+        if (disallowed || e.path().extension() == ".pdf" || e.path().extension() == ".docx")
+          continue;
         std::string body = testing::read_file(e.path());
         if (body.find(phrase) == std::string::npos) continue;
         // Found in an HTML page: only inside <del>.

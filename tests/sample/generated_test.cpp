@@ -39,7 +39,7 @@ std::string page_text(poppler::document& doc, int i) {
 std::string docx_part(const fs::path& p, const char* name) {
   int err = 0;
   std::unique_ptr<zip_t, decltype(&zip_discard)> z(zip_open(p.c_str(), ZIP_RDONLY, &err),
-                                                    zip_discard);
+                                                   zip_discard);
   if (!z) return "";
   zip_stat_t st;
   if (zip_stat(z.get(), name, 0, &st) != 0) return "";
@@ -74,20 +74,22 @@ TEST(GeneratedSampleTest, TextPdfHasTextPagesAndLargerBoldHeadings) {
 }
 
 TEST(GeneratedSampleTest, ScannedPdfHasPagesButNoTextLayer) {
-  auto doc = open_pdf(site_file("tamsin-falls", "police/general-orders/go-2-14-immigration-scan.pdf"));
+  auto doc =
+      open_pdf(site_file("tamsin-falls", "police/general-orders/go-2-14-immigration-scan.pdf"));
   ASSERT_TRUE(doc);
   ASSERT_EQ(doc->pages(), 1);
   std::string text = page_text(*doc, 0);
   EXPECT_EQ(text.find_first_not_of(" \n\r\t\f"), std::string::npos) << text;
   // The text is there as pixels: the page image is large (about 200 dpi).
-  EXPECT_GT(fs::file_size(site_file("tamsin-falls",
-                                    "police/general-orders/go-2-14-immigration-scan.pdf")),
+  EXPECT_GT(fs::file_size(
+                site_file("tamsin-falls", "police/general-orders/go-2-14-immigration-scan.pdf")),
             50'000u);
 }
 
 TEST(GeneratedSampleTest, RedlinedPdfKeepsStruckWordsAsTextWithADrawnLine) {
   // Poppler sees struck words as ordinary text: only the drawn line marks them.
-  auto doc = open_pdf(site_file("fernhollow", "town-meeting/article-14-safe-community-redline.pdf"));
+  auto doc =
+      open_pdf(site_file("fernhollow", "town-meeting/article-14-safe-community-redline.pdf"));
   ASSERT_TRUE(doc);
   std::string all;
   for (int i = 0; i < doc->pages(); ++i) all += page_text(*doc, i);
@@ -104,12 +106,15 @@ TEST(GeneratedSampleTest, DocxHasHeadingStylesAndStruckRuns) {
   ASSERT_NE(strike, std::string::npos);
   EXPECT_LT(strike, xml.find("Meadowlark"));
   EXPECT_NE(xml.find("<w:u w:val=\"single\"/>"), std::string::npos);
-  EXPECT_NE(docx_part(redline, "word/styles.xml").find("w:styleId=\"Heading1\""), std::string::npos);
+  EXPECT_NE(docx_part(redline, "word/styles.xml").find("w:styleId=\"Heading1\""),
+            std::string::npos);
   EXPECT_NE(docx_part(redline, "docProps/core.xml").find("Article 14"), std::string::npos);
-  std::string kettle = docx_part(site_file("kettle-point", "police/policies/community-trust-policy.docx"),
-                                 "word/document.xml");
+  std::string kettle =
+      docx_part(site_file("kettle-point", "police/policies/community-trust-policy.docx"),
+                "word/document.xml");
   EXPECT_NE(kettle.find("UNLICENSED OPERATORS"), std::string::npos);
-  EXPECT_NE(kettle.find("<w:b/></w:rPr><w:t xml:space=\"preserve\">Holds.</w:t>"), std::string::npos);
+  EXPECT_NE(kettle.find("<w:b/></w:rPr><w:t xml:space=\"preserve\">Holds.</w:t>"),
+            std::string::npos);
 }
 
 TEST(GeneratedSampleTest, Windows1252PageHasCp1252Bytes) {
@@ -117,10 +122,10 @@ TEST(GeneratedSampleTest, Windows1252PageHasCp1252Bytes) {
       site_file("quillfield", "mayor/executive-order-2021-3-welcoming-city.html"));
   EXPECT_NE(page.find("<meta charset=\"windows-1252\">"), std::string::npos);
   EXPECT_NE(page.find("H\xE9l\xE8ne"), std::string::npos);
-  EXPECT_NE(page.find("City\x92s"), std::string::npos);        // right single quote
+  EXPECT_NE(page.find("City\x92s"), std::string::npos);  // right single quote
   EXPECT_NE(page.find("\x93Social Security number\x94"), std::string::npos);
-  EXPECT_NE(page.find(" \x97 "), std::string::npos);            // em dash
-  EXPECT_EQ(page.find("\xC3\xA9"), std::string::npos);          // no UTF-8 é
+  EXPECT_NE(page.find(" \x97 "), std::string::npos);    // em dash
+  EXPECT_EQ(page.find("\xC3\xA9"), std::string::npos);  // no UTF-8 é
 }
 
 TEST(GeneratedSampleTest, RedlinedHtmlUsesDelAndIns) {
@@ -132,19 +137,28 @@ TEST(GeneratedSampleTest, RedlinedHtmlUsesDelAndIns) {
 
 TEST(GeneratedSampleTest, GeneratorIsReproducibleAndNamesBadInput) {
   testing::TempDir a, b;
-  auto src = fs::path(PI_SAMPLE_SRC_DIR) / "sites/fernhollow/town-meeting/article-14-safe-community-redline.pdm";
+  auto src = fs::path(PI_SAMPLE_SRC_DIR) /
+             "sites/fernhollow/town-meeting/article-14-safe-community-redline.pdm";
   std::string out, err;
-  ASSERT_EQ(testing::run_command(std::string(PI_SAMPLE_GEN) + " render " + src.string() + " " +
-                                     a.path().string(), &out, &err), 0) << err;
-  ASSERT_EQ(testing::run_command(std::string(PI_SAMPLE_GEN) + " render " + src.string() + " " +
-                                     b.path().string(), &out, &err), 0) << err;
+  ASSERT_EQ(testing::run_command(
+                std::string(PI_SAMPLE_GEN) + " render " + src.string() + " " + a.path().string(),
+                &out, &err),
+            0)
+      << err;
+  ASSERT_EQ(testing::run_command(
+                std::string(PI_SAMPLE_GEN) + " render " + src.string() + " " + b.path().string(),
+                &out, &err),
+            0)
+      << err;
   for (const char* ext : {".pdf", ".docx", ".html"}) {
     std::string name = std::string("article-14-safe-community-redline") + ext;
     EXPECT_EQ(testing::read_file(a / name), testing::read_file(b / name)) << name;
   }
   testing::write_file(a / "bad.pdm", "%title Bad\n%render pdf\n\nunclosed **bold\n");
-  EXPECT_EQ(testing::run_command(std::string(PI_SAMPLE_GEN) + " render " + (a / "bad.pdm").string() +
-                                     " " + a.path().string(), &out, &err), 1);
+  EXPECT_EQ(testing::run_command(std::string(PI_SAMPLE_GEN) + " render " +
+                                     (a / "bad.pdm").string() + " " + a.path().string(),
+                                 &out, &err),
+            1);
   EXPECT_NE(err.find("bad.pdm:4"), std::string::npos) << err;
 }
 

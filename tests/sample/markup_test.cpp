@@ -1,8 +1,9 @@
 // The sample documents' markup: blocks, inline spans, and errors that name the line.
 
+#include "corpus/sample/gen/markup.h"
+
 #include <stdexcept>
 
-#include "corpus/sample/gen/markup.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex::sample_gen {

@@ -118,7 +118,9 @@ TEST_F(SampleServerTest, ServesRobotsTxtAndDocumentsWithTheirTypes) {
   EXPECT_EQ(docx.content_type,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
   EXPECT_EQ(docx.body.rfind("PK", 0), 0u);
-  EXPECT_EQ(docx.body, testing::read_file(sample_.root / "sites/kettle-point/police/policies/community-trust-policy.docx"));
+  EXPECT_EQ(docx.body,
+            testing::read_file(sample_.root /
+                               "sites/kettle-point/police/policies/community-trust-policy.docx"));
 }
 
 TEST_F(SampleServerTest, RedirectsMovedDocumentsAndDirectories) {
@@ -142,7 +144,9 @@ TEST_F(SampleServerTest, ServesWindows1252BytesVerbatim) {
   EXPECT_EQ(r.content_type, "text/html");  // no charset parameter: the page's <meta> decides
   EXPECT_NE(r.body.find("H\xE9l\xE8ne"), std::string::npos);
   EXPECT_NE(r.body.find("\x93Social Security number\x94"), std::string::npos);
-  EXPECT_EQ(r.body, testing::read_file(sample_.root / "sites/quillfield/mayor/executive-order-2021-3-welcoming-city.html"));
+  EXPECT_EQ(r.body, testing::read_file(
+                        sample_.root /
+                        "sites/quillfield/mayor/executive-order-2021-3-welcoming-city.html"));
 }
 
 TEST_F(SampleServerTest, AnswersConditionalRequestsHeadAndBadTargets) {

@@ -56,7 +56,8 @@ std::vector<fs::path> render_one(const fs::path& src, const fs::path& dir) {
 
 int build(const fs::path& src, const fs::path& out) {
   const fs::path sites_src = src / "sites";
-  if (!fs::is_directory(sites_src)) throw std::runtime_error(sites_src.string() + ": not a directory");
+  if (!fs::is_directory(sites_src))
+    throw std::runtime_error(sites_src.string() + ": not a directory");
   fs::remove_all(out / "sites");
   fs::create_directories(out / "sites");
   size_t copied = 0, rendered = 0;
@@ -82,13 +83,13 @@ int build(const fs::path& src, const fs::path& out) {
       }
     }
   }
-  for (const char* name : {"sites.tsv", "redirects.tsv", "municipalities.tsv", "sources.tsv",
-                           "expected.json"}) {
+  for (const char* name :
+       {"sites.tsv", "redirects.tsv", "municipalities.tsv", "sources.tsv", "expected.json"}) {
     fs::copy_file(src / name, out / name, fs::copy_options::overwrite_existing);
   }
   std::ofstream(out / ".stamp") << "copied " << copied << ", rendered " << rendered << "\n";
-  std::cout << "pi_sample_gen: " << copied << " files copied, " << rendered
-            << " rendered into " << out.string() << "\n";
+  std::cout << "pi_sample_gen: " << copied << " files copied, " << rendered << " rendered into "
+            << out.string() << "\n";
   return 0;
 }
 

@@ -16,11 +16,20 @@ std::string xml_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -51,12 +60,11 @@ std::string document_xml(const Doc& doc) {
         body += "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>";
         continue;
       case BlockKind::kHeading:
-        body += "<w:p><w:pPr><w:pStyle w:val=\"Heading" + std::to_string(b.level) +
-                "\"/></w:pPr>";
+        body += "<w:p><w:pPr><w:pStyle w:val=\"Heading" + std::to_string(b.level) + "\"/></w:pPr>";
         break;
       case BlockKind::kBullet:
-        body += "<w:p><w:pPr><w:ind w:left=\"720\" w:hanging=\"360\"/></w:pPr>" +
-                run(Span{"\u2022\t"});
+        body +=
+            "<w:p><w:pPr><w:ind w:left=\"720\" w:hanging=\"360\"/></w:pPr>" + run(Span{"\u2022\t"});
         break;
       case BlockKind::kParagraph:
         body += b.level > 0 ? "<w:p><w:pPr><w:ind w:left=\"" + std::to_string(720 * b.level) +
@@ -82,7 +90,8 @@ std::string styles_xml() {
     return "<w:style w:type=\"paragraph\" w:styleId=\"Heading" + std::to_string(n) +
            "\"><w:name w:val=\"heading " + std::to_string(n) +
            "\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/>"
-           "<w:pPr><w:keepNext/><w:spacing w:before=\"240\" w:after=\"120\"/><w:outlineLvl w:val=\"" +
+           "<w:pPr><w:keepNext/><w:spacing w:before=\"240\" w:after=\"120\"/><w:outlineLvl "
+           "w:val=\"" +
            std::to_string(n - 1) + "\"/></w:pPr><w:rPr><w:b/><w:sz w:val=\"" +
            std::to_string(size_half_points) + "\"/></w:rPr></w:style>";
   };
@@ -107,18 +116,17 @@ std::string styles_xml() {
 
 std::string header_xml(const std::string& text) {
   return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n") +
-         "<w:hdr " + kNs + "><w:p><w:pPr><w:pStyle w:val=\"Header\"/></w:pPr>" +
-         run(Span{text}) + "</w:p></w:hdr>";
+         "<w:hdr " + kNs + "><w:p><w:pPr><w:pStyle w:val=\"Header\"/></w:pPr>" + run(Span{text}) +
+         "</w:p></w:hdr>";
 }
 
 std::string footer_xml(const std::string& text) {
   // "TEXT    Page N of M" with PAGE and NUMPAGES fields.
-  std::string p = "<w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr>" + run(Span{text}) +
-                  run(Span{"\tPage "}) +
-                  "<w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple>" +
-                  run(Span{" of "}) +
-                  "<w:fldSimple w:instr=\" NUMPAGES \"><w:r><w:t>1</w:t></w:r></w:fldSimple>"
-                  "</w:p>";
+  std::string p =
+      "<w:p><w:pPr><w:pStyle w:val=\"Footer\"/></w:pPr>" + run(Span{text}) + run(Span{"\tPage "}) +
+      "<w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple>" + run(Span{" of "}) +
+      "<w:fldSimple w:instr=\" NUMPAGES \"><w:r><w:t>1</w:t></w:r></w:fldSimple>"
+      "</w:p>";
   return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n") +
          "<w:ftr " + kNs + ">" + p + "</w:ftr>";
 }
@@ -126,35 +134,53 @@ std::string footer_xml(const std::string& text) {
 constexpr const char* kContentTypes =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"rels\" "
+    "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-    "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-    "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
-    "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
-    "<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
-    "<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
+    "<Override PartName=\"/word/document.xml\" "
+    "ContentType=\"application/"
+    "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+    "<Override PartName=\"/word/styles.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
+    "<Override PartName=\"/word/header1.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+    "<Override PartName=\"/word/footer1.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>"
+    "<Override PartName=\"/docProps/core.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/>"
     "</Types>";
 
 constexpr const char* kRootRels =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
-    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
+    "<Relationship Id=\"rId1\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+    "Target=\"word/document.xml\"/>"
+    "<Relationship Id=\"rId2\" "
+    "Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
+    "core-properties\" Target=\"docProps/core.xml\"/>"
     "</Relationships>";
 
 constexpr const char* kDocumentRels =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-    "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
-    "<Relationship Id=\"rIdHeader\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" Target=\"header1.xml\"/>"
-    "<Relationship Id=\"rIdFooter\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>"
+    "<Relationship Id=\"rIdStyles\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+    "Target=\"styles.xml\"/>"
+    "<Relationship Id=\"rIdHeader\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/header\" "
+    "Target=\"header1.xml\"/>"
+    "<Relationship Id=\"rIdFooter\" "
+    "Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" "
+    "Target=\"footer1.xml\"/>"
     "</Relationships>";
 
 std::string core_xml(const Doc& doc) {
   return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n") +
          "<cp:coreProperties "
          "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
-         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" "
+         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+         "xmlns:dcterms=\"http://purl.org/dc/terms/\" "
          "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>" +
          xml_escape(doc.title) +
          "</dc:title><dc:creator>policyindex sample generator</dc:creator>"
@@ -168,19 +194,16 @@ void render_docx(const Doc& doc, const std::filesystem::path& out) {
   std::filesystem::remove(out);
   int err = 0;
   zip_t* raw = zip_open(out.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  if (!raw) throw std::runtime_error(out.string() + ": cannot create zip (libzip error " +
-                                     std::to_string(err) + ")");
+  if (!raw)
+    throw std::runtime_error(out.string() + ": cannot create zip (libzip error " +
+                             std::to_string(err) + ")");
   std::unique_ptr<zip_t, decltype(&zip_discard)> archive(raw, zip_discard);
   // libzip reads sources when the archive is closed: keep the strings alive until then.
   std::vector<std::pair<std::string, std::string>> parts = {
-      {"[Content_Types].xml", kContentTypes},
-      {"_rels/.rels", kRootRels},
-      {"word/document.xml", document_xml(doc)},
-      {"word/styles.xml", styles_xml()},
-      {"word/header1.xml", header_xml(doc.header)},
-      {"word/footer1.xml", footer_xml(doc.footer)},
-      {"word/_rels/document.xml.rels", kDocumentRels},
-      {"docProps/core.xml", core_xml(doc)},
+      {"[Content_Types].xml", kContentTypes},          {"_rels/.rels", kRootRels},
+      {"word/document.xml", document_xml(doc)},        {"word/styles.xml", styles_xml()},
+      {"word/header1.xml", header_xml(doc.header)},    {"word/footer1.xml", footer_xml(doc.footer)},
+      {"word/_rels/document.xml.rels", kDocumentRels}, {"docProps/core.xml", core_xml(doc)},
   };
   std::tm tm{};
   tm.tm_year = 2024 - 1900;

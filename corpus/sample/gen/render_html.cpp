@@ -17,10 +17,17 @@ std::string esc(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -62,10 +69,12 @@ void render_html(const Doc& doc, const std::filesystem::path& out) {
   const std::string charset = doc.encoding == "utf-8" ? "utf-8" : "windows-1252";
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"" + charset +
                   "\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                  "<title>" + esc(doc.title) + (doc.site_name.empty() ? "" : " | " + esc(doc.site_name)) +
+                  "<title>" +
+                  esc(doc.title) + (doc.site_name.empty() ? "" : " | " + esc(doc.site_name)) +
                   "</title>\n<link rel=\"stylesheet\" href=\"/site.css\">\n</head>\n<body>\n";
   if (!doc.site_name.empty() || !doc.nav.empty()) {
-    h += "<header class=\"banner\">\n<div class=\"site-name\">" + esc(doc.site_name) + "</div>\n<nav>";
+    h += "<header class=\"banner\">\n<div class=\"site-name\">" + esc(doc.site_name) +
+         "</div>\n<nav>";
     for (const auto& link : doc.nav) {
       h += "<a href=\"" + esc(link.href) + "\">" + esc(link.label) + "</a> ";
     }

@@ -25,7 +25,7 @@ struct Font {
   double size = kBodySize;
 };
 
-struct Word {  // one placed piece of text
+struct Word {           // one placed piece of text
   double x = 0, y = 0;  // baseline origin
   std::string text;
   Font font;
@@ -148,8 +148,8 @@ std::vector<Page> layout(const Doc& doc, cairo_t* cr) {
   for (auto& page : pages) {
     std::vector<Rule> joined;
     for (const auto& r : page.rules) {
-      if (!joined.empty() && std::abs(joined.back().y - r.y) < 0.01 && r.x0 - joined.back().x1 < 8 &&
-          r.x0 >= joined.back().x1) {
+      if (!joined.empty() && std::abs(joined.back().y - r.y) < 0.01 &&
+          r.x0 - joined.back().x1 < 8 && r.x0 >= joined.back().x1) {
         joined.back().x1 = r.x1;
       } else {
         joined.push_back(r);
@@ -195,14 +195,13 @@ void draw_page(cairo_t* cr, const Doc& doc, const Page& page, int number, int to
 
 void check(cairo_surface_t* s, const std::filesystem::path& out) {
   if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-    throw std::runtime_error(out.string() + ": cairo: " +
-                             cairo_status_to_string(cairo_surface_status(s)));
+    throw std::runtime_error(out.string() +
+                             ": cairo: " + cairo_status_to_string(cairo_surface_status(s)));
   }
 }
 
 SurfacePtr open_pdf(const Doc& doc, const std::filesystem::path& out) {
-  SurfacePtr surface(cairo_pdf_surface_create(out.c_str(), kPageW, kPageH),
-                     cairo_surface_destroy);
+  SurfacePtr surface(cairo_pdf_surface_create(out.c_str(), kPageW, kPageH), cairo_surface_destroy);
   check(surface.get(), out);
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, doc.title.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR,
@@ -255,8 +254,7 @@ void render_scanned_pdf(const Doc& doc, const std::filesystem::path& out, double
       cairo_translate(ic.get(), kPageW / 2, kPageH / 2);
       cairo_rotate(ic.get(), (i % 2 ? -0.35 : 0.45) * M_PI / 180);
       cairo_translate(ic.get(), -kPageW / 2, -kPageH / 2);
-      draw_page(ic.get(), doc, pages[i], static_cast<int>(i + 1),
-                static_cast<int>(pages.size()));
+      draw_page(ic.get(), doc, pages[i], static_cast<int>(i + 1), static_cast<int>(pages.size()));
       // Toner specks.
       std::uniform_real_distribution<double> ux(0, kPageW), uy(0, kPageH), ur(0.2, 0.7);
       cairo_set_source_rgb(ic.get(), 0.35, 0.35, 0.35);
