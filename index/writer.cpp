@@ -253,14 +253,16 @@ class Writer {
       Xapian::Document xdoc;
       termgen_.set_document(xdoc);
       if (!s.heading.empty()) {
-        termgen_.index_text(fold_text(s.heading, true), 2);
+        termgen_.index_text(fold_text(s.heading, false), 2);
         termgen_.increase_termpos();
       }
       if (!s.number.empty()) {
-        termgen_.index_text(fold_text(s.number, true));
+        termgen_.index_text(fold_text(s.number, false));
         termgen_.increase_termpos();
       }
-      termgen_.index_text(fold_text(s.text, true));
+      // Diacritics only: the TermGenerator folds case itself, and needs the capitals to see
+      // acronyms ("U.S.C." -> usc, as the query parser does).
+      termgen_.index_text(fold_text(s.text, false));
       for (const auto* part : {&s.heading, &s.text}) {
         for (const auto& tok : find_legal_tokens(*part)) {
           for (const auto& t : tok.terms) xdoc.add_term(std::string(kPrefixLegal) + t);
