@@ -39,6 +39,7 @@ struct PendingDoc {
   bool extracted = false;
   std::string fingerprint;
   std::string fetched_at;
+  bool was_indexed = false;
 };
 
 constexpr std::string_view kFingerprintSql =
@@ -127,7 +128,7 @@ class Writer {
         }
         db_.delete_document(std::string(kPrefixDocument) + std::to_string(doc.id));
         if (gone) {
-          ++stats_.documents_removed;
+          if (doc.was_indexed) ++stats_.documents_removed;
         } else {
           auto n = index_document(doc);
           if (!n) {
@@ -192,7 +193,8 @@ class Writer {
     auto stmt = store_.catalog().prepare(
         "SELECT d.id, d.status, d.current_version_id, d.municipality_id, d.url, d.doc_type, "
         "CASE WHEN d.title <> '' THEN d.title ELSE coalesce(e.title, '') END, "
-        "e.version_id IS NOT NULL AND e.status = 'ok', " + fp + ", coalesce(v.fetched_at, '') "
+        "e.version_id IS NOT NULL AND e.status = 'ok', " + fp + ", coalesce(v.fetched_at, ''), "
+        "d.indexed_version_id IS NOT NULL AND d.indexed_status = 'active' "
         "FROM documents d LEFT JOIN extractions e ON e.version_id = d.current_version_id "
         "LEFT JOIN versions v ON v.id = d.current_version_id "
         "WHERE d.indexed_version_id IS NOT d.current_version_id "
@@ -215,6 +217,7 @@ class Writer {
       d.extracted = stmt->int64(7) != 0;
       d.fingerprint = stmt->text(8);
       d.fetched_at = stmt->text(9);
+      d.was_indexed = stmt->int64(10) != 0;
       out.push_back(std::move(d));
     }
     // A version whose extraction failed has no sections: it is "indexed" as empty.
