@@ -32,8 +32,13 @@ class Taxonomy {
   // Loads and validates FILE; errors read "FILE:LINE: what is wrong".
   [[nodiscard]] static Result<std::shared_ptr<const Taxonomy>> load(
       const std::filesystem::path& file);
-  // The taxonomy compiled into the binary.
+  // Loads and validates CONTENT; NAME stands for the file in error messages.
+  [[nodiscard]] static Result<std::shared_ptr<const Taxonomy>> load_text(std::string_view content,
+                                                                        const std::string& name);
+  // The taxonomy compiled into the binary (provisions/taxonomy.toml).
   [[nodiscard]] static Result<std::shared_ptr<const Taxonomy>> builtin();
+  // FILE when not empty (the --taxonomy option), else the built-in taxonomy.
+  [[nodiscard]] static Result<std::shared_ptr<const Taxonomy>> load_or_builtin(const std::string& file);
 
   const std::vector<ProvisionInfo>& provisions() const;
   const ProvisionInfo* find(std::string_view id) const;
@@ -109,7 +114,8 @@ struct ScoreEntry {
   std::string provision;
   std::string question;  // "Q1".."Q7" or ""
   Verdict verdict = Verdict::kAbsent;
-  std::vector<Evidence> evidence;
+  bool present = false;  // any hit at all, neutral ones included (a savings clause)
+  std::vector<Evidence> evidence;  // protective first, then permissive, then neutral
 };
 
 // Q1..Q7 in order, then every other provision of the taxonomy.
@@ -124,8 +130,20 @@ struct ScoredHit {
   Evidence evidence;
 };
 
-// The scorecard of a document or a whole town (all its current documents' hits).
+// The scorecard of a document or a whole town (all its current documents' hits): Q1..Q7
+// in question order, then the other provisions in taxonomy order. Hits of provisions the
+// taxonomy does not know are ignored.
 Scorecard score(const Taxonomy& taxonomy, const std::vector<ScoredHit>& hits);
+
+// Convenience for one document: every hit of every section, with the section's number,
+// heading and page, as ScoredHits (document = DOCUMENT).
+struct TaggedSection {
+  std::string number;
+  std::string heading;
+  int page = 0;
+  const Tagged* tagged = nullptr;
+};
+std::vector<ScoredHit> scored_hits(std::string_view document, const std::vector<TaggedSection>& sections);
 
 // Verdict from the stances found: protective only -> green, permissive only -> red,
 // both -> mixed, none -> absent. Neutral hits alone count as absent.

@@ -664,6 +664,7 @@ class ApiImpl : public Api {
     j["question"] = e.question;
     j["label"] = label_of(e.provision);
     j["verdict"] = std::string(pv::verdict_name(e.verdict));
+    j["present"] = e.present;  // any hit, neutral ones (a savings clause) included
     j["evidence"] = evidence_json(e.evidence, docs);
     return j;
   }
