@@ -16,7 +16,7 @@ namespace {
 namespace ix = policyindex::index;
 
 constexpr std::string_view kKnownFields[] = {"town", "county", "provision", "stance", "type",
-                                              "cites", "cite", "year", "legal"};
+                                              "cites", "cite", "year", "date", "population", "legal"};
 
 bool is_known_field(std::string_view f) {
   return std::find(std::begin(kKnownFields), std::end(kKnownFields), f) != std::end(kKnownFields);
@@ -277,6 +277,10 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       qp.add_boolean_prefix("cite", proc(ix::kPrefixCite, plain_value));
       qp.add_boolean_prefix("year", proc(ix::kPrefixYear, plain_value));
       qp.add_prefix("legal", proc(ix::kPrefixLegal, legal_value));
+      // Ranges over value slots: date:2024-01-01..2025-06-30 (ISO dates compare as strings),
+      // population:..20000.
+      qp.add_rangeprocessor((new Xapian::RangeProcessor(ix::kSlotDate, "date:"))->release());
+      qp.add_rangeprocessor((new Xapian::NumberRangeProcessor(ix::kSlotPopulation, "population:"))->release());
 
       Xapian::Query query = Xapian::Query::MatchAll;
       bool ranked = false;

@@ -99,6 +99,9 @@ TEST(SearchTest, FieldPrefixesPhrasesOperatorsAndNear) {
   EXPECT_EQ(c.search("officers NEAR/3 ask")["total"], 1);
   EXPECT_EQ(c.search("officers NEAR/1 immigration")["total"], 1);  // "immigration officers" in Quillfield 2
   EXPECT_EQ(c.search("year:2025 complaints")["total"], 1);
+  EXPECT_EQ(c.search("share date:2025-01-01..2025-12-31")["total"], 3);  // Port Tessaly v2 is 2025-06
+  EXPECT_EQ(c.search("share date:..2024-12-31")["total"], 0);
+  EXPECT_EQ(c.search("share population:..10000")["total"], 1);  // North Quillfield, 4,000
 }
 
 TEST(SearchTest, LegalTokensAreFoundAsTyped) {
