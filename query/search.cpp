@@ -215,6 +215,8 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
 }
 
 Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
+  constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
+                              Xapian::QueryParser::FLAG_WILDCARD;
   std::string trimmed = req.query;
   trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
   trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
@@ -286,10 +288,7 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       bool ranked = false;
       std::string corrected;
       if (!text.empty()) {
-        unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
-                         Xapian::QueryParser::FLAG_WILDCARD;
-        if (!impl_->remote) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-        query = qp.parse_query(text, flags);
+        query = qp.parse_query(text, kFlags);
         if (field_error) {
           return make_error(ErrorCode::kInvalidArgument,
                             "bad query '" + req.query + "': " + field_error->message);
@@ -301,7 +300,6 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
           }
           query = Xapian::Query::MatchAll;
         }
-        corrected = qp.get_corrected_query_string();
         for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
           const std::string term = *t;
           if (term.empty() || term[0] == 'Z' || term.rfind(ix::kPrefixLegal, 0) == 0 ||
@@ -335,7 +333,13 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       out["total"] = mset.get_matches_estimated();
       out["offset"] = req.offset;
       out["limit"] = req.limit;
-      out["suggestion"] = (mset.get_matches_estimated() == 0 && corrected != text) ? corrected : "";
+      // Spelling suggestions cost a lookup per word: only when nothing matched (and not
+      // over the remote backend, which has no spelling table).
+      if (mset.get_matches_estimated() == 0 && !text.empty() && !impl_->remote) {
+        qp.parse_query(text, kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        corrected = qp.get_corrected_query_string();
+      }
+      out["suggestion"] = (!corrected.empty() && corrected != text) ? corrected : "";
       Json hits = Json::array();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         Xapian::Document doc = it.get_document();
