@@ -261,6 +261,9 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
   auto& db = impl_->db;
   for (int attempt = 0;; ++attempt) {
     try {
+      // A long-lived reader (the HTTP server) sees what `policyindex index` committed since
+      // the last search; reopen() only checks the revision when nothing changed.
+      if (attempt == 0) db.reopen();
       std::optional<Error> field_error;
       Xapian::QueryParser qp;
       qp.set_stemmer(impl_->stemmer);

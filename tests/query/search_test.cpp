@@ -292,3 +292,31 @@ TEST(SearchTest, PreprocessRewritesLegalTokensOutsidePhrasesOnly) {
 
 }  // namespace
 }  // namespace policyindex
+
+namespace policyindex {
+namespace {
+
+TEST(SearchLiveTest, ALongLivedApiSeesWhatTheIndexerCommittedSince) {
+  TempDir dir;
+  auto store = corpus::Store::open(dir / "data");
+  ASSERT_OK(store);
+  testing::build_small_corpus(*store);
+  ASSERT_OK(index::update_index(*store, {}));
+  auto api = query::open_api(dir / "data");
+  ASSERT_OK(api);
+  query::SearchRequest r;
+  r.query = "kestrel";
+  EXPECT_EQ(json::parse(*(*api)->search(r))["total"], 0);
+  // Several commits, so that the revision the reader started from is overwritten.
+  for (int i = 0; i < 3; ++i) {
+    testing::add_document(*store, "Ashmere", "https://ashmere.example/k" + std::to_string(i), "bylaw", "K",
+                          {{"1", "Birds", "A kestrel bylaw " + std::to_string(i), std::nullopt, {}, {}}});
+    ASSERT_OK(index::update_index(*store, {}));
+  }
+  auto out = (*api)->search(r);
+  ASSERT_OK(out);
+  EXPECT_EQ(json::parse(*out)["total"], 3);
+}
+
+}  // namespace
+}  // namespace policyindex
