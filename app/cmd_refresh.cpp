@@ -24,6 +24,7 @@
 #include "app/crawl_cli.h"
 #include "app/pipeline.h"
 #include "crawler/crawler.h"
+#include "index/index.h"
 #include "corpus/corpus.h"
 #include "provisions/provisions.h"
 #include "query/changes.h"
@@ -98,11 +99,22 @@ Result<ExtractStep> run_extract(corpus::Store& store, const SectionTagger& tagge
   return step;
 }
 
-// index (issue 6): the incremental update, documents whose indexed_version_id or
-// indexed_status lags the catalog.
-Result<IndexStep> run_index(corpus::Store& store, bool progress) {
-  (void)store, (void)progress;
-  return make_error(ErrorCode::kUnsupported, "index: not built yet (issue 6)");
+// The incremental index update: documents whose current version, status or extraction
+// differs from what the index holds.
+Result<IndexStep> run_index(corpus::Store& store, bool quiet) {
+  index::IndexOptions options;
+  if (!quiet && ::isatty(STDERR_FILENO)) {
+    options.progress = [](const index::IndexProgress& p) {
+      std::fprintf(stderr, "\r\033[Kindex: %zu/%zu documents", p.documents_done, p.documents_total);
+      std::fflush(stderr);
+    };
+  }
+  auto stats = index::update_index(store, options);
+  if (options.progress) std::fprintf(stderr, "\n");
+  if (!stats) return make_error(stats.error().code, "index: " + stats.error().message);
+  IndexStep step;
+  step.documents = static_cast<int64_t>(stats->documents_indexed + stats->documents_removed);
+  return step;
 }
 
 // provisions::score over the taxonomy in use (--taxonomy or the built-in one), with its labels.
@@ -200,7 +212,7 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     report.phase_errors.push_back(e.error().message);
   }
   phases.start("index");
-  if (auto i = run_index(*store, progress); i) {
+  if (auto i = run_index(*store, globals.quiet); i) {
     report.indexed = i->documents;
   } else {
     report.phase_errors.push_back(i.error().message);

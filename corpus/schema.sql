@@ -37,7 +37,8 @@ CREATE TABLE documents(
   last_checked TEXT,
   current_version_id INTEGER,
   indexed_version_id INTEGER,            -- what the Xapian index holds for this document
-  indexed_status TEXT
+  indexed_status TEXT,
+  indexed_fingerprint TEXT               -- extraction + metadata the index was built from
 );
 CREATE INDEX documents_town ON documents(municipality_id);
 

@@ -1,0 +1,45 @@
+// Private to query/: the pieces the Api implementation is made of.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "query/query.h"
+
+namespace policyindex::query::detail {
+
+using Json = nlohmann::ordered_json;
+
+// How the search resolves field values (town names, provisions) against the catalog and
+// taxonomy. Each returns the facet term value, or an error whose message names the input.
+struct Resolvers {
+  std::function<Result<std::string>(std::string_view)> town;       // -> index::town_term
+  std::function<Result<std::string>(std::string_view)> county;     // -> facet_term
+  std::function<Result<std::string>(std::string_view)> provision;  // id or question -> id
+};
+
+// Full-text search over one or several Xapian databases searched as one. Not thread-safe.
+class Searcher {
+ public:
+  // PATHS: local database directories, Xapian stub files, or "tcp:HOST:PORT" for a remote
+  // xapian-tcpsrv. Errors name the path that failed to open.
+  [[nodiscard]] static Result<std::unique_ptr<Searcher>> open(const std::vector<std::string>& paths);
+  ~Searcher();
+  [[nodiscard]] Result<Json> search(const SearchRequest& request, const Resolvers& resolvers);
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Checks and rewrites a user query before Xapian's parser sees it: curly quotes, unbalanced
+// quotes or parentheses and unknown field prefixes are errors; legal tokens outside
+// phrases become `legal:TOKEN`; diacritics are stripped. Exposed for tests.
+[[nodiscard]] Result<std::string> preprocess_query(std::string_view query);
+
+}  // namespace policyindex::query::detail
