@@ -92,6 +92,10 @@ Result<Ran> run_self(const Context& ctx, const std::vector<std::string>& args, b
   int fds[2] = {-1, -1};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  if (!capture && ctx.opts.format == "json") {
+    // The tour is the only thing on stdout in JSON mode: the steps' reports go to stderr.
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  }
   if (capture) {
     if (::pipe2(fds, O_CLOEXEC) != 0) {
       posix_spawn_file_actions_destroy(&actions);
