@@ -26,6 +26,12 @@ TEST(RegistryTest, MassachusettsHas351MunicipalitiesWithCountyCounts) {
   EXPECT_EQ(counties["Suffolk"], 4);
   EXPECT_EQ(counties["Berkshire"], 32);
   EXPECT_GT(cities, 30);
+  // Every source names a known municipality (read_registry checks) and an https URL.
+  EXPECT_FALSE(reg->sources.empty());
+  for (const auto& s : reg->sources) EXPECT_EQ(s.url.rfind("https://", 0), 0u) << s.url;
+  size_t websites = 0;
+  for (const auto& m : reg->municipalities) websites += m.website.empty() ? 0 : 1;
+  EXPECT_GE(websites, 20u);
   auto builtin = builtin_municipalities();
   ASSERT_OK(builtin);
   EXPECT_EQ(builtin->size(), 351u);
