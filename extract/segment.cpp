@@ -339,7 +339,9 @@ bool heading_like(std::string_view s, size_t max_words = 14) {
 bool is_abbreviation(std::string_view word) {
   static const std::set<std::string, std::less<>> kAbbr = {
       "no", "nos", "sec", "secs", "st", "mr", "mrs", "ms", "dr", "inc", "co", "corp", "vs", "v",
-      "c", "ch", "gen", "stat", "u.s", "e.g", "i.e", "etc", "art", "par", "para", "p", "pp", "seq"};
+      "c", "ch", "gen", "stat", "u.s", "e.g", "i.e", "etc", "art", "par", "para", "p", "pp", "seq",
+      // law reports and codes: "Lunn v. Commonwealth, 477 Mass. 517", "8 U.S.C. § 1373"
+      "mass", "app", "supp", "ct", "cir", "u.s.c", "c.f.r", "fed", "reg", "regs", "ann"};
   std::string l(word);
   for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (l.size() == 1) return true;  // an initial: "U." in "U.S."
@@ -362,6 +364,11 @@ bool split_run_in(std::string_view rest, std::string& heading, std::string& body
     if (rest[p] == '.' && is_abbreviation(last)) continue;
     size_t words = word_count(pre);
     if (words == 0 || words > 10 || !ends_like_heading(pre)) return false;
+    // "Consistent with Lunn v. Commonwealth, 477 Mass." -- a comma before a number is a
+    // citation inside a sentence, never a heading.
+    for (size_t c = pre.find(", "); c != std::string_view::npos; c = pre.find(", ", c + 1)) {
+      if (c + 2 < pre.size() && std::isdigit(static_cast<unsigned char>(pre[c + 2]))) return false;
+    }
     if (rest[p] == ':' && words > 6) return false;
     std::string_view after = trim(rest.substr(std::min(q, rest.size())));
     after = strip_emphasis(after);

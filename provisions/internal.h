@@ -61,6 +61,7 @@ enum CueBit : uint32_t {
   kCueSavings = 1u << 6,
   kCueCommentary = 1u << 7,
   kCueDefinition = 1u << 8,
+  kCueCondition = 1u << 9,
 };
 
 // A stance rule: fixed, or from the grammar (negated / permitted / affirmed).
@@ -83,6 +84,13 @@ struct Rule {
   bool savings = false;
   StanceRule stance;
   std::vector<size_t> suppresses;  // provision indexes
+  // Provisions whose match starts inside this rule's match ("funds shall not be used to help
+  // ICE enforce ..."): the words are this provision's purpose, not a provision of their own.
+  std::vector<size_t> suppresses_within;
+  // Terms that, right after a first-group term (at most veto_window words between), void
+  // that occurrence: "notify ICE of the release date" is not notice to the person.
+  std::vector<uint32_t> veto;
+  int veto_window = 1;
   int line = 0;
 };
 
@@ -138,6 +146,6 @@ void find_terms(const Taxonomy::Impl& tax, const std::vector<Token>& tokens, siz
 std::vector<std::string> citations_from_tokens(std::string_view text, const std::vector<Token>& tokens);
 
 // The version of the rule engine (changes when tagging behaviour changes).
-inline constexpr std::string_view kEngineVersion = "engine.1";
+inline constexpr std::string_view kEngineVersion = "engine.2";
 
 }  // namespace policyindex::provisions

@@ -564,6 +564,12 @@ class SectionTagger {
     std::sort(w.touched.begin(), w.touched.end());
     size_t first_hit = hits_.size();
     std::vector<std::pair<size_t, size_t>> unit_hits;  // (hit index, rule)
+    std::vector<uint32_t> hit_match_first;             // per unit hit: where its match starts
+    struct Fired {
+      size_t rule;
+      uint32_t first, last;
+    };
+    std::vector<Fired> fired_matches;  // every rule that matched, even when its hit was a duplicate
     for (uint16_t r : w.touched) {
       const Rule& rule = tax_.rules[r];
       bool skip_rule = skip && std::find(skip->begin(), skip->end(), size_t(r)) != skip->end();
@@ -574,10 +580,30 @@ class SectionTagger {
         if (b.empty()) complete = false;
         lists.push_back(&b);
       }
+      if (complete && !rule.veto.empty()) {
+        // "notify ICE of ..." -- a first-group term with a veto term right after it does not count.
+        auto& b = w.buckets[size_t(r) * kMaxGroups];
+        b.erase(std::remove_if(b.begin(), b.end(),
+                               [&](const Occurrence& o) {
+                                 for (const auto& v : w.unit_occ) {
+                                   if (v.first > o.last && v.first <= o.last + 1 + uint32_t(rule.veto_window) &&
+                                       std::binary_search(rule.veto.begin(), rule.veto.end(), v.term)) {
+                                     return true;
+                                   }
+                                 }
+                                 return false;
+                               }),
+                b.end());
+        complete = !b.empty();
+      }
       if (complete) {
         if (auto m = match_groups(lists, rule.window, rule.ordered)) {
           if (auto st = stance_for(rule, *m, u)) {
-            if (add_hit(rule, *st, u)) unit_hits.emplace_back(hits_.size() - 1, r);
+            if (add_hit(rule, *st, u)) {
+              unit_hits.emplace_back(hits_.size() - 1, r);
+              hit_match_first.push_back(m->first);
+            }
+            fired_matches.push_back({r, m->first, m->last});
             if (fired) fired->push_back(r);
           }
         }
@@ -601,6 +627,21 @@ class SectionTagger {
         }
       }
     }
+    // suppresses_within: a hit whose match starts inside another rule's match is that rule's
+    // purpose clause ("No funds shall be used to help federal authorities enforce ...").
+    for (const auto& f : fired_matches) {
+      for (size_t p : tax_.rules[f.rule].suppresses_within) {
+        for (size_t k = 0; k < unit_hits.size(); ++k) {
+          size_t h = unit_hits[k].first;
+          if (tax_.rules[unit_hits[k].second].provision == tax_.rules[f.rule].provision) continue;
+          if (hits_[h].provision == tax_.infos[p].id && hit_match_first[k] >= f.first &&
+              hit_match_first[k] <= f.last) {
+            drop[h] = 1;
+            any_drop = true;
+          }
+        }
+      }
+    }
     if (any_drop) {
       std::vector<Hit> kept;
       for (size_t h = 0; h < hits_.size(); ++h) {
@@ -614,6 +655,15 @@ class SectionTagger {
     const auto& st = tax_.settings;
     uint32_t lo = m.first > u.begin + uint32_t(st.scope_before) ? m.first - uint32_t(st.scope_before) : u.begin;
     uint32_t hi = std::min<uint32_t>(u.end, m.last + 1 + uint32_t(st.scope_after));
+    // A match inside a leading condition ("When a victim asks for a U visa certification, the
+    // Commander shall ...") is governed by the main clause after the condition's comma.
+    if (opens_with_condition(u)) {
+      for (uint32_t t = u.begin + 1; t < u.end; ++t) {
+        if (!gaps_[t].comma) continue;
+        if (m.last < t) hi = std::max(hi, std::min<uint32_t>(u.end, t + 2 * uint32_t(st.scope_after)));
+        break;
+      }
+    }
     bool neg = false, negpred = false, restrictive = false, modality = false, permission = false;
     for (const auto& o : work_.unit_occ) {
       if (o.first < lo || o.last >= hi) continue;
@@ -643,6 +693,17 @@ class SectionTagger {
     if (negated) return s.negated;
     if (permission) return s.permitted;
     return s.affirmed;
+  }
+
+  // The unit opens (after a list marker) with a condition cue: "When", "If", "Upon" ...
+  bool opens_with_condition(const Span& u) const {
+    for (uint32_t t = u.begin; t < std::min<uint32_t>(u.end, u.begin + 2); ++t) {
+      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
+        if (occ_[j].first == t && (tax_.term_cues[occ_[j].term] & kCueCondition)) return true;
+      }
+      if (!list_marker(t)) break;
+    }
+    return false;
   }
 
   bool add_hit(const Rule& rule, Stance stance, const Span& u) {

@@ -191,9 +191,9 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
           {"restrictive", kCueRestrictive}, {"modality", kCueModality},
           {"permission", kCuePermission},   {"exception", kCueException},
           {"savings", kCueSavings},         {"commentary", kCueCommentary},
-          {"definition", kCueDefinition}};
+          {"definition", kCueDefinition},   {"condition", kCueCondition}};
       L.check_keys(*t, {"negation", "negative_predicates", "restrictive", "modality", "permission", "exception",
-                        "savings", "commentary", "definition"},
+                        "savings", "commentary", "definition", "condition"},
                    "[cues]");
       for (const auto& [key, bit] : kCues) {
         if (const toml::node* c = t->get(key)) {
@@ -212,6 +212,7 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
       size_t rule;
       std::string id;
       const toml::node* node;
+      bool within = false;
     };
     std::vector<PendingSuppress> pending;
     std::set<std::string> questions;
@@ -259,7 +260,8 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
       for (const auto& rnode : *rarr) {
         const toml::table& r = *rnode.as_table();
         L.check_keys(r, {"name", "terms", "window", "ordered", "sentences", "require_modality", "savings",
-                         "stance", "affirmed", "negated", "permitted", "suppresses"},
+                         "stance", "affirmed", "negated", "permitted", "suppresses", "suppresses_within", "veto",
+                         "veto_window"},
                      where + " rule");
         Rule rule;
         rule.provision = pindex;
@@ -310,16 +312,26 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
         }
         if (const toml::node* sup = r.get("suppresses")) {
           for (const auto& [id, node] : L.get_strings(*sup, rwhere + " suppresses")) {
-            pending.push_back({impl->rules.size(), id, node});
+            pending.push_back({impl->rules.size(), id, node, false});
           }
         }
+        if (const toml::node* sup = r.get("suppresses_within")) {
+          for (const auto& [id, node] : L.get_strings(*sup, rwhere + " suppresses_within")) {
+            pending.push_back({impl->rules.size(), id, node, true});
+          }
+        }
+        if (const toml::node* v = r.get("veto")) rule.veto = term_group(*v, rwhere + " veto");
+        if (auto v = L.get_int(r, "veto_window", rwhere, 0, 20)) rule.veto_window = int(*v);
         impl->rules.push_back(std::move(rule));
       }
     }
     for (const auto& ps : pending) {
       auto it = index.find(ps.id);
-      if (it == index.end()) L.fail(*ps.node, "suppresses: unknown provision '" + ps.id + "'");
-      impl->rules[ps.rule].suppresses.push_back(it->second);
+      if (it == index.end()) {
+        L.fail(*ps.node, std::string(ps.within ? "suppresses_within" : "suppresses") + ": unknown provision '" +
+                             ps.id + "'");
+      }
+      (ps.within ? impl->rules[ps.rule].suppresses_within : impl->rules[ps.rule].suppresses).push_back(it->second);
     }
 
     // [[heading_cue]]

@@ -221,5 +221,33 @@ TEST(SerializeTest, RoundTripsDocumentsAndErrors) {
   EXPECT_FALSE(deserialize(serialize(d).substr(0, 40)));
 }
 
+// A lettered item that opens with a case citation ("Consistent with X v. Y, 412 Mass. 88")
+// is prose, not a run-in heading: the citation must stay in the text, where the citation
+// facet looks for it. A real run-in heading next to it still splits.
+TEST(SegmentTest, CaseCitationIsNotARunInHeading) {
+  const std::string text =
+      "TOWN OF HARLOW GAP\n\n"
+      "Sec. 9-4 - Civil detainers.\n\n"
+      "(a) Consistent with Pellham v. Commonwealth, 412 Mass. 88 (2009), no officer shall hold any person "
+      "solely on the basis of a civil immigration detainer.\n\n"
+      "(b) Under Ortiz v. Harlow Gap, 77 Mass. App. Ct. 301 (2010), officers shall release the person.\n\n"
+      "(c) Access to facilities. Federal immigration agents shall not enter the lock-up.\n";
+  Document d = extract_ok(text);
+  for (const Section& s : d.sections) {
+    EXPECT_EQ(s.heading.find("Commonwealth"), std::string::npos) << headings(d);
+    EXPECT_EQ(s.heading.find("Ortiz"), std::string::npos) << headings(d);
+  }
+  bool cited = false, cited_app = false;
+  for (const Section& s : d.sections) {
+    cited = cited || s.text.find("Pellham v. Commonwealth, 412 Mass. 88") != std::string::npos;
+    cited_app = cited_app || s.text.find("Ortiz v. Harlow Gap, 77 Mass. App. Ct. 301") != std::string::npos;
+  }
+  EXPECT_TRUE(cited) << headings(d);
+  EXPECT_TRUE(cited_app) << headings(d);
+  const Section* access = find(d, "Access to facilities");
+  ASSERT_NE(access, nullptr) << headings(d);
+  EXPECT_EQ(access->text.rfind("Federal immigration agents", 0), 0u) << access->text;
+}
+
 }  // namespace
 }  // namespace policyindex::extract

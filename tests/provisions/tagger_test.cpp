@@ -268,6 +268,98 @@ TEST_F(TaggerTest, DoesNotTagNonProvisions) {
   }
 }
 
+// Shapes the independent sample corpus surfaced (see corpus/sample/EXPECTED.md), each in
+// several phrasings written here. Every case names the provision and stance it must yield.
+const Case kGeneralisationCases[] = {
+    // Summons in any inflection, and "shall not be arrested" protects unlicensed drivers.
+    {"A driver whose only violation is operating without a license shall be summonsed to court and shall not be "
+     "taken into custody.",
+     "unlicensed_driving", P},
+    {"Unlicensed operators stopped in Fenmoor shall receive a summons and shall not be arrested for that offense.",
+     "unlicensed_driving", P},
+    {"Persons driving without a licence shall not be arrested solely for that offense.", "unlicensed_driving", P},
+    {"Officers shall arrest every unlicensed driver and have the vehicle towed.", "unlicensed_driving", R},
+    // Detainers: "hold ... solely because ... detainer", with a long stretch between.
+    {"The Department shall not hold any person past the time of release solely because federal authorities have "
+     "lodged a civil immigration detainer.",
+     "detention_on_detainer", P},
+    {"No Corbin Ridge officer shall keep an inmate in the lock-up beyond his or her scheduled release only because "
+     "the Department of Homeland Security has issued an immigration detainer.",
+     "detention_on_detainer", P},
+    {"Staff will not hold a prisoner after bail has been posted merely because an administrative warrant from a "
+     "federal agency has arrived.",
+     "detention_on_detainer", P},
+    // A leading condition takes its modality from the main clause.
+    {"When a crime victim requests a certification for a U visa application, the Chief of Police shall complete it "
+     "within 45 days.",
+     "u_visa", P},
+    {"If a victim asks for help with a T visa, the detective commander will sign the certification.", "u_visa", P},
+    {"Upon request by a victim seeking a U nonimmigrant visa, the Department shall process the certification "
+     "promptly.",
+     "u_visa", P},
+    {"Whenever a victim requests a U visa certification, the Chief shall not sign it.", "u_visa", R},
+    // "Limits on" is a restriction.
+    {"This article sets firm limits on the participation of Town officers in federal immigration enforcement "
+     "operations, so that residents may call the police without fear.",
+     "enforcement_operations", P},
+    {"The Board limits the cooperation of Town personnel with ICE raids to keeping the peace, and officers may "
+     "not do more.",
+     "enforcement_operations", P},
+    // Notifying ICE is information sharing, not notice to the person.
+    {"When an arrestee is the subject of an immigration detainer, the desk sergeant shall notify ICE of the "
+     "arrestee's release time.",
+     "info_sharing", R},
+    {"If an inmate is named in a detainer, staff will inform federal immigration authorities of the inmate's "
+     "release date.",
+     "info_sharing", R},
+    // Resources used "to help ICE enforce ...": resources, not a second provision.
+    {"No Town department shall use its staff, vehicles or funds to help federal agents enforce civil immigration law.",
+     "local_resources", P},
+};
+
+// Each text must NOT yield the provision (any stance).
+const Negative kGeneralisationNegatives[] = {
+    // ICE is told; the person is not: no detainer notice.
+    {"When an arrestee is the subject of an immigration detainer, the desk sergeant shall notify ICE of the "
+     "arrestee's release time.",
+     "detainer_notice"},
+    {"If an inmate is named in a detainer, staff will inform federal immigration authorities of the inmate's "
+     "release date.",
+     "detainer_notice"},
+    {"Upon receipt of a detainer for an arrestee, the shift commander shall notify the Department of Homeland "
+     "Security of the arrestee's court date.",
+     "detainer_notice"},
+    // The purpose of a resources or 287(g) clause is not an operations provision.
+    {"No Town department shall use its staff, vehicles or funds to help federal agents enforce civil immigration law.",
+     "enforcement_operations"},
+    {"Town money, cruisers and personnel shall not be spent to investigate or enforce federal civil immigration law.",
+     "enforcement_operations"},
+    {"The Town shall not enter into a 287(g) agreement or any other agreement that would deputize Town officers to "
+     "enforce federal immigration law.",
+     "enforcement_operations"},
+    // "town" is not "tow".
+    {"Drivers found driving without a license in town shall be issued a summons.", "detention_on_detainer"},
+};
+
+TEST_F(TaggerTest, GeneralisesToTheSampleCorpusShapes) {
+  for (const auto& c : kGeneralisationCases) {
+    auto t = tag(c.text);
+    EXPECT_TRUE(has(t, c.provision, c.stance)) << "expected " << c.provision << "/" << stance_name(c.stance)
+                                               << " in:\n  " << c.text << "\ngot:\n"
+                                               << describe(t);
+  }
+  for (const auto& n : kGeneralisationNegatives) {
+    auto t = tag(n.text);
+    EXPECT_FALSE(has_any(t, n.provision)) << n.provision << " wrongly tagged in:\n  " << n.text << "\ngot:\n"
+                                          << describe(t);
+  }
+  // The unlicensed-driving summons sentence yields no permissive hit ("town" is no "tow").
+  auto u = tag("When stopping a person driving without a valid license, officers of the town police department "
+               "shall, if there are no other violations, issue a summons instead of an arrest.");
+  EXPECT_TRUE(has(u, "unlicensed_driving", P)) << describe(u);
+  EXPECT_FALSE(has(u, "unlicensed_driving", R)) << describe(u);
+}
+
 TEST_F(TaggerTest, DefinitionsSectionTagsNothing) {
   auto t = tag("“Administrative warrant” means a warrant issued by ICE, not a judge. Officers shall not arrest "
                "anyone on an administrative warrant.",
