@@ -63,7 +63,7 @@ std::string facet_value_label(std::string_view key, std::string_view value, cons
 }
 
 std::string facets_html(const Json& facets, const Pairs& state, const Taxonomy& tax) {
-  std::string h = "<aside class=\"facets\" aria-label=\"Filters\">\n<h2 class=\"sr-only\">Filters</h2>\n";
+  std::string h = "<aside class=\"facets\" id=\"filters\" aria-label=\"Filters\">\n<h2 class=\"sr-only\">Filters</h2>\n";
   for (const auto& f : kFacets) {
     auto it = facets.find(f.key);
     if (it == facets.end() || !it->is_object()) continue;
@@ -229,7 +229,8 @@ HttpResponse search_page(const Params& p, Api& api) {
   if (!hits.empty()) {
     status += ", showing " + std::to_string(offset + 1) + "–" + std::to_string(offset + hits.size());
   }
-  m += "<p id=\"result-status\" class=\"status\" role=\"status\" tabindex=\"-1\">" + html_escape(status) + ".</p>\n";
+  m += "<p id=\"result-status\" class=\"status\" role=\"status\" tabindex=\"-1\">" + html_escape(status) + ".</p>\n"
+       "<p class=\"to-filters\"><a href=\"#filters\">Filters ↓</a></p>\n";
   const std::string suggestion = str(j, "suggestion");
   if (!suggestion.empty()) {
     Pairs s2;
@@ -358,7 +359,7 @@ HttpResponse state_page(const Params& p, Api& api) {
       m += "<tr" + std::string(has ? "" : " class=\"nodoc\"") + "><th scope=\"row\">" + town_link(str(*r, "town")) + "</th>";
       if (!has) {
         m += "<td colspan=\"" + std::to_string(qs.size()) + "\" class=\"nodoc-cell\">" + verdict_badge("no document", true) +
-             " <span class=\"nodoc-text\">no document</span></td>";
+             " <span class=\"nodoc-text\" aria-hidden=\"true\">no document</span></td>";
       } else {
         const Json cells = r->value("cells", Json::object());
         for (const auto& q : qs) m += "<td>" + verdict_badge(str(cells, q), true) + "</td>";

@@ -1,6 +1,7 @@
 // web_fixture: writes a fixture corpus (catalog rows) into a data directory, for the browser
 // tests and the web benchmark; `policyindex index` then builds its Xapian index.
 //   web_fixture small DIR                    the hand-written corpus plus a hostile document
+//   web_fixture extra DIR                    adds one more document (index freshness test)
 //   web_fixture random DIR DOCS SECTIONS     DOCS documents x SECTIONS sections over every
 //                                            Massachusetts municipality (benchmarks)
 #include <cstdio>
@@ -81,6 +82,13 @@ int main(int argc, char** argv) {
   if (mode == "small") {
     policyindex::testing::build_small_corpus(*store);
     policyindex::testing::add_hostile_document(*store);
+  } else if (mode == "extra") {
+    // A later document, for testing that a running server sees a new index.
+    const std::string text = "Officers shall not assist zanzibarian raids by federal agents.";
+    policyindex::testing::add_document(
+        *store, "Ashmere", "https://ashmere.example/late.pdf", "resolution", "Late Resolution",
+        {{"1", "Raids", text, 1, {corpus::StoredHit{"enforcement_operations", "protective", text, 0,
+                                                    static_cast<int64_t>(text.size()), "fixture"}}, {}}});
   } else if (mode == "random" && argc == 5) {
     random_corpus(*store, std::atoi(argv[3]), std::atoi(argv[4]));
   } else {
