@@ -14,9 +14,9 @@ namespace policyindex::app {
 namespace {
 
 // Changes whenever a Xapian commit lands in one of PATHS (glass rewrites its version file
-// "iamglass" on every commit; a stub file changes when edited). Remote indexes are not seen
-// here: the pool's age limit covers them.
-std::string index_stamp(const std::vector<std::string>& paths) {
+// "iamglass" on every commit; a stub file changes when edited) or the catalog is written
+// (its -wal file). Remote indexes are not seen here: the age limits cover them.
+std::string corpus_stamp(const std::vector<std::string>& paths) {
   std::string stamp;
   for (const auto& p : paths) {
     std::filesystem::path file = p;
@@ -53,19 +53,24 @@ void register_serve(Registry& r) {
   sub->add_option("--refresh-seconds", opts->refresh_seconds,
                   "Reopen the index at least this often even when no change is seen (remote indexes)")
       ->check(CLI::Range(1, 86400));
+  sub->add_option("--cache-entries", opts->server.cache_entries,
+                  "Answers kept in memory until the corpus changes (0: no cache)");
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
     const std::filesystem::path data = corpus::default_data_dir(g.data_dir);
     std::vector<std::string> watched = opts->index_paths;
     if (watched.empty()) watched.push_back((data / "xapian").string());
+    watched.push_back((data / "catalog.sqlite").string());
+    watched.push_back((data / "catalog.sqlite-wal").string());
     const auto paths = opts->index_paths;
     query::ApiPool pool([data, paths] { return query::open_api(data, paths); },
-                        [watched] { return index_stamp(watched); },
+                        [watched] { return corpus_stamp(watched); },
                         std::chrono::seconds(opts->refresh_seconds));
     {
       auto first = pool.acquire();  // fail now, not on the first request
       if (!first) return fail(first.error());
     }
+    opts->server.cache_max_age = std::chrono::seconds(opts->refresh_seconds);
     auto server = query::HttpServer::start(opts->server, pool);
     if (!server) return fail(server.error());
     std::string host = opts->server.bind;

@@ -48,4 +48,49 @@ size_t ApiPool::created() const {
   return created_;
 }
 
+ResponseCache::ResponseCache(size_t max_entries, size_t max_bytes, std::chrono::milliseconds max_age)
+    : max_entries_(max_entries), max_bytes_(max_bytes), max_age_(max_age) {}
+
+std::optional<HttpResponse> ResponseCache::get(const std::string& key, const std::string& stamp) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = index_.find(key);
+  if (it == index_.end()) return std::nullopt;
+  auto entry = it->second;
+  if (entry->stamp != stamp || std::chrono::steady_clock::now() - entry->born >= max_age_) {
+    bytes_ -= entry->key.size() + entry->response.body.size();
+    index_.erase(it);
+    lru_.erase(entry);
+    return std::nullopt;
+  }
+  lru_.splice(lru_.begin(), lru_, entry);
+  return entry->response;
+}
+
+void ResponseCache::put(const std::string& key, const std::string& stamp, const HttpResponse& response) {
+  const size_t cost = key.size() + response.body.size();
+  if (max_entries_ == 0 || cost > max_bytes_ / 16) return;  // one answer never takes the cache over
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = index_.find(key); it != index_.end()) {
+    bytes_ -= it->second->key.size() + it->second->response.body.size();
+    lru_.erase(it->second);
+    index_.erase(it);
+  }
+  lru_.push_front({key, stamp, response, std::chrono::steady_clock::now()});
+  index_[key] = lru_.begin();
+  bytes_ += cost;
+  while (!lru_.empty() && (lru_.size() > max_entries_ || bytes_ > max_bytes_)) drop_back();
+}
+
+void ResponseCache::drop_back() {
+  const Entry& e = lru_.back();
+  bytes_ -= e.key.size() + e.response.body.size();
+  index_.erase(e.key);
+  lru_.pop_back();
+}
+
+size_t ResponseCache::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return lru_.size();
+}
+
 }  // namespace policyindex::query

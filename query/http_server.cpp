@@ -72,8 +72,9 @@ HttpResponse unavailable(const Error& e) {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const ServerOptions& options, ApiPool& pool, ConnectionLimits& limits, std::string ip)
-      : stream_(std::move(socket)), options_(options), pool_(pool), limits_(limits), ip_(std::move(ip)) {}
+  Session(tcp::socket socket, const ServerOptions& options, ApiPool& pool, ResponseCache& cache,
+          ConnectionLimits& limits, std::string ip)
+      : stream_(std::move(socket)), options_(options), pool_(pool), cache_(cache), limits_(limits), ip_(std::move(ip)) {}
   ~Session() { limits_.release(ip_); }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -113,6 +114,13 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
     request.body = std::move(req.body());
+    const bool head = req.method() == http::verb::head;
+    const bool cacheable = (head || req.method() == http::verb::get) && request.body.empty() &&
+                           request.target.rfind("/assets/", 0) != 0;
+    const std::string stamp = cacheable ? pool_.stamp() : std::string();
+    if (cacheable) {
+      if (auto hit = cache_.get(request.target, stamp)) return send(std::move(*hit), req.keep_alive(), head);
+    }
     HttpResponse response;
     {
       auto lease = pool_.acquire();
@@ -128,7 +136,11 @@ class Session : public std::enable_shared_from_this<Session> {
         }
       }
     }
-    send(std::move(response), req.keep_alive(), req.method() == http::verb::head);
+    // Answers depend on the target and the corpus only (the Atom feed's links also on Host).
+    if (cacheable && response.status == 200 && request.target.rfind("/feed.atom", 0) != 0) {
+      cache_.put(request.target, stamp, response);
+    }
+    send(std::move(response), req.keep_alive(), head);
   }
 
   void reply_error(int status, std::string_view message, bool keep_alive) {
@@ -171,6 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::response<http::string_body>> res_;
   const ServerOptions& options_;
   ApiPool& pool_;
+  ResponseCache& cache_;
   ConnectionLimits& limits_;
   std::string ip_;
 };
@@ -180,6 +193,7 @@ class ServerImpl : public HttpServer {
   ServerImpl(const ServerOptions& options, ApiPool& pool)
       : options_(options),
         limits_(options.max_connections, options.max_connections_per_ip),
+        cache_(options.cache_entries, options.cache_bytes, options.cache_max_age),
         pool_(pool),
         ioc_(static_cast<int>(thread_count())),
         acceptor_(net::make_strand(ioc_)) {}
@@ -232,7 +246,7 @@ class ServerImpl : public HttpServer {
         beast::error_code ignored;
         std::string ip = socket.remote_endpoint(ignored).address().to_string();
         if (limits_.admit(ip)) {
-          std::make_shared<Session>(std::move(socket), options_, pool_, limits_, std::move(ip))->start();
+          std::make_shared<Session>(std::move(socket), options_, pool_, cache_, limits_, std::move(ip))->start();
         } else {
           socket.close(ignored);  // over the cap: refuse at once rather than queue
         }
@@ -245,6 +259,7 @@ class ServerImpl : public HttpServer {
   // whose destructor destroys the sessions still queued in it.
   ServerOptions options_;
   ConnectionLimits limits_;
+  ResponseCache cache_;
   ApiPool& pool_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;

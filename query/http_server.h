@@ -6,12 +6,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
+#include "query/http_handler.h"
 #include "query/query.h"
 
 namespace policyindex::query {
@@ -51,6 +55,8 @@ class ApiPool {
   // factory's (e.g. the data directory is gone).
   [[nodiscard]] Result<Lease> acquire();
   size_t created() const;  // how many instances the factory has made (tests)
+  // The current stamp (STAMP() or "" without one).
+  std::string stamp() const { return stamp_ ? stamp_() : std::string(); }
 
  private:
   struct Idle {
@@ -68,6 +74,34 @@ class ApiPool {
   size_t created_ = 0;
 };
 
+// Successful answers by request target, valid while the corpus stamp (ApiPool::stamp) is
+// unchanged and for at most MAX_AGE: the same search, scorecard or page asked again is
+// answered without the Api. Least recently used entries go first beyond MAX_ENTRIES or
+// MAX_BYTES. Thread-safe.
+class ResponseCache {
+ public:
+  ResponseCache(size_t max_entries, size_t max_bytes, std::chrono::milliseconds max_age);
+  ResponseCache(const ResponseCache&) = delete;
+  ResponseCache& operator=(const ResponseCache&) = delete;
+  std::optional<HttpResponse> get(const std::string& key, const std::string& stamp);
+  void put(const std::string& key, const std::string& stamp, const HttpResponse& response);
+  size_t size() const;
+
+ private:
+  struct Entry {
+    std::string key, stamp;
+    HttpResponse response;
+    std::chrono::steady_clock::time_point born;
+  };
+  void drop_back();
+  const size_t max_entries_, max_bytes_;
+  const std::chrono::milliseconds max_age_;
+  mutable std::mutex mu_;
+  std::list<Entry> lru_;  // most recent first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  size_t bytes_ = 0;
+};
+
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see HttpServer::port)
@@ -80,6 +114,9 @@ struct ServerOptions {
   // bounds how long an idle keep-alive connection is held). A slow client is cut off.
   std::chrono::milliseconds request_timeout{15000};
   std::chrono::milliseconds write_timeout{30000};
+  size_t cache_entries = 4096;            // 0: no response cache
+  size_t cache_bytes = 64 * 1024 * 1024;
+  std::chrono::milliseconds cache_max_age{60000};
 };
 
 // An HTTP server answering with handle_request() over Apis from POOL. start() binds and

@@ -25,16 +25,20 @@ for n in "${sizes[@]}"; do
     /usr/bin/time -f "index: %e s, %M KB" "$build/policyindex" --data "$data" --quiet index
     touch "$data/.built"
   fi
-  log="$out/serve-$n.log"
-  "$build/policyindex" --data "$data" serve --port 0 --threads 2 > "$log" 2>&1 &
-  pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
-  for _ in $(seq 50); do grep -q 'http://' "$log" && break; sleep 0.1; done
-  url="$(grep -o 'http://[0-9.:]*' "$log" | head -1)"
-  curl -s "$url/api/search?q=officer&limit=1" | head -c 200; echo
-  wrk -t2 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null   # warm-up
-  echo "== wrk: $n sections"
-  wrk -t2 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n.txt"
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  trap - EXIT
+  # Twice: without the response cache (every request runs the search and counts every
+  # facet), and with it (the same eight searches asked over and over).
+  for cache in 0 4096; do
+    log="$out/serve-$n-$cache.log"
+    "$build/policyindex" --data "$data" serve --port 0 --threads 2 --cache-entries "$cache" > "$log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do grep -q 'http://' "$log" && break; sleep 0.1; done
+    url="$(grep -o 'http://[0-9.:]*' "$log" | head -1)"
+    curl -s "$url/api/search?q=officer&limit=1" | head -c 120; echo
+    wrk -t2 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null   # warm-up
+    echo "== wrk: $n sections, cache entries $cache"
+    wrk -t2 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache.txt"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    trap - EXIT
+  done
 done

@@ -270,3 +270,44 @@ TEST(ApiPoolTest, ReopensWhenOldAndReportsFactoryErrors) {
 
 }  // namespace
 }  // namespace policyindex
+
+namespace policyindex {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ResponseCacheTest, HitsUntilTheCorpusChangesOrAges) {
+  query::ResponseCache cache(3, 1 << 20, 200ms);
+  query::HttpResponse r;
+  r.body = "answer";
+  cache.put("/api/search?q=a", "v1", r);
+  auto hit = cache.get("/api/search?q=a", "v1");
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_EQ(hit->body, "answer");
+  EXPECT_FALSE(cache.get("/api/search?q=b", "v1").has_value());
+  EXPECT_FALSE(cache.get("/api/search?q=a", "v2").has_value());  // a new index: stale
+  EXPECT_FALSE(cache.get("/api/search?q=a", "v1").has_value());  // and dropped
+  cache.put("/x", "v1", r);
+  std::this_thread::sleep_for(250ms);
+  EXPECT_FALSE(cache.get("/x", "v1").has_value());  // too old
+}
+
+TEST(ResponseCacheTest, EvictsLeastRecentlyUsed) {
+  query::ResponseCache cache(2, 1 << 20, 60s);
+  query::HttpResponse r;
+  r.body = "x";
+  cache.put("/a", "s", r);
+  cache.put("/b", "s", r);
+  EXPECT_TRUE(cache.get("/a", "s").has_value());  // /a is now the most recent
+  cache.put("/c", "s", r);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_TRUE(cache.get("/a", "s").has_value());
+  EXPECT_FALSE(cache.get("/b", "s").has_value());
+  query::HttpResponse big;
+  big.body.assign(1 << 18, 'b');  // over a sixteenth of the byte budget: not kept
+  cache.put("/big", "s", big);
+  EXPECT_FALSE(cache.get("/big", "s").has_value());
+}
+
+}  // namespace
+}  // namespace policyindex
