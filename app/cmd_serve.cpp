@@ -14,8 +14,8 @@ namespace policyindex::app {
 namespace {
 
 // Changes whenever a Xapian commit lands in one of PATHS (glass rewrites its version file
-// "iamglass" on every commit; a stub file changes when edited) or the catalog is written
-// (its -wal file). Remote indexes are not seen here: the age limits cover them.
+// "iamglass" on every commit; a stub file changes when edited), or a file of PATHS changes
+// (the catalog and its -wal file). Remote indexes are not seen here: the age limits cover them.
 std::string corpus_stamp(const std::vector<std::string>& paths) {
   std::string stamp;
   for (const auto& p : paths) {
@@ -58,10 +58,13 @@ void register_serve(Registry& r) {
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
     const std::filesystem::path data = corpus::default_data_dir(g.data_dir);
+    // The Apis are reopened when the index changes (the catalog they read live); cached
+    // answers are dropped when either changes.
     std::vector<std::string> watched = opts->index_paths;
     if (watched.empty()) watched.push_back((data / "xapian").string());
-    watched.push_back((data / "catalog.sqlite").string());
-    watched.push_back((data / "catalog.sqlite-wal").string());
+    std::vector<std::string> watched_all = watched;
+    watched_all.push_back((data / "catalog.sqlite").string());
+    watched_all.push_back((data / "catalog.sqlite-wal").string());
     const auto paths = opts->index_paths;
     query::ApiPool pool([data, paths] { return query::open_api(data, paths); },
                         [watched] { return corpus_stamp(watched); },
@@ -71,6 +74,9 @@ void register_serve(Registry& r) {
       if (!first) return fail(first.error());
     }
     opts->server.cache_max_age = std::chrono::seconds(opts->refresh_seconds);
+    // The pool keeps the first Api open, so the catalog's -wal file exists from here on and
+    // only writers change it.
+    opts->server.cache_stamp = [watched_all] { return corpus_stamp(watched_all); };
     auto server = query::HttpServer::start(opts->server, pool);
     if (!server) return fail(server.error());
     std::string host = opts->server.bind;

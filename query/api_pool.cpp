@@ -28,8 +28,11 @@ Result<ApiPool::Lease> ApiPool::acquire() {
       stale.push_back(std::move(it.api));
     }
   }
-  stale.clear();
+  // Open the new instance before closing the stale ones: closing the last SQLite connection
+  // deletes the catalog's -wal file, and the next open recreates it, which would look like
+  // a write to a stamp that watches the catalog.
   auto api = factory_();
+  stale.clear();
   if (!api) return tl::make_unexpected(api.error());
   {
     std::lock_guard<std::mutex> lock(mu_);

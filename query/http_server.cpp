@@ -117,7 +117,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool head = req.method() == http::verb::head;
     const bool cacheable = (head || req.method() == http::verb::get) && request.body.empty() &&
                            request.target.rfind("/assets/", 0) != 0;
-    const std::string stamp = cacheable ? pool_.stamp() : std::string();
+    const std::string stamp =
+        !cacheable ? std::string() : options_.cache_stamp ? options_.cache_stamp() : pool_.stamp();
     if (cacheable) {
       if (auto hit = cache_.get(request.target, stamp)) return send(std::move(*hit), req.keep_alive(), head);
     }

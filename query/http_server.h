@@ -117,6 +117,9 @@ struct ServerOptions {
   size_t cache_entries = 4096;            // 0: no response cache
   size_t cache_bytes = 64 * 1024 * 1024;
   std::chrono::milliseconds cache_max_age{60000};
+  // What cached answers are valid for (e.g. the index and the catalog files); empty: the
+  // pool's stamp.
+  std::function<std::string()> cache_stamp;
 };
 
 // An HTTP server answering with handle_request() over Apis from POOL. start() binds and

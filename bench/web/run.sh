@@ -27,15 +27,18 @@ for n in "${sizes[@]}"; do
   fi
   # Twice: without the response cache (every request runs the search and counts every
   # facet), and with it (the same eight searches asked over and over).
-  for cache in 0 4096; do
+  for cache in ${BENCH_CACHE:-0 4096}; do
     log="$out/serve-$n-$cache.log"
     "$build/policyindex" --data "$data" serve --port 0 --threads 2 --cache-entries "$cache" > "$log" 2>&1 &
     pid=$!
     trap 'kill $pid 2>/dev/null || true' EXIT
     for _ in $(seq 50); do grep -q 'http://' "$log" && break; sleep 0.1; done
     url="$(grep -o 'http://[0-9.:]*' "$log" | head -1)"
-    curl -s "$url/api/search?q=officer&limit=1" | head -c 120; echo
-    wrk -t2 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null   # warm-up
+    curl -s -o /dev/null -w "warm-up search: %{http_code} in %{time_total} s\n" "$url/api/search?q=officer&limit=1"
+    # Warm-up: each search once in turn (fills the cache when it is on, without 32 clients
+    # computing the same slow answer at once), then 5 s of wrk.
+    for p in $(grep -o '"/api[^"]*"' "$here/queries.lua" | tr -d '"'); do curl -s -o /dev/null "$url$p"; done
+    wrk -t2 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null
     echo "== wrk: $n sections, cache entries $cache"
     wrk -t2 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache.txt"
     kill "$pid"; wait "$pid" 2>/dev/null || true
