@@ -50,6 +50,47 @@ const Patterns& patterns() {
   return p;
 }
 
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Cheap scans that say whether a pattern could match at all, so that the (slow) std::regex
+// runs only on the few sections that hold such a shape.
+bool maybe_form(const std::string& t) {  // i-247a, i247a
+  for (size_t i = t.find('i'); i != std::string::npos; i = t.find('i', i + 1)) {
+    if (i > 0 && is_alnum(t[i - 1])) continue;
+    size_t j = i + 1;
+    if (j < t.size() && t[j] == '-') ++j;
+    if (j + 2 < t.size() && is_digit(t[j]) && is_digit(t[j + 1]) && is_digit(t[j + 2])) return true;
+  }
+  return false;
+}
+
+bool maybe_chapter(const std::string& t) {  // c. 66, ch. 66, chap 66, chapter 66
+  for (size_t i = t.find('c'); i != std::string::npos; i = t.find('c', i + 1)) {
+    if (i > 0 && is_alnum(t[i - 1])) continue;
+    size_t j = i + 1;
+    for (std::string_view tail : {"hapter", "hap", "h"}) {
+      if (t.compare(j, tail.size(), tail) == 0) {
+        j += tail.size();
+        break;
+      }
+    }
+    if (j < t.size() && t[j] == '.') ++j;
+    if (j < t.size() && t[j] == ' ') ++j;
+    if (j < t.size() && is_digit(t[j])) return true;
+  }
+  return false;
+}
+
+bool maybe_paren(const std::string& t) {  // 287(g)
+  for (size_t i = t.find('('); i != std::string::npos; i = t.find('(', i + 1)) {
+    size_t b = i;
+    if (b > 0 && t[b - 1] == ' ') --b;
+    if (b > 0 && is_digit(t[b - 1])) return true;
+  }
+  return false;
+}
+
 struct Candidate {
   size_t begin, end;
   std::vector<std::string> terms;
@@ -124,17 +165,17 @@ std::vector<LegalToken> find_legal_tokens(std::string_view input) {
       return std::vector<std::string>{m[3].str() + "usc" + sec, sec};
     });
   }
-  if (text.find('(') != std::string::npos) {
+  if (maybe_paren(text)) {
     scan(p.paren, text, found, [](const std::smatch& m) {
       return std::vector<std::string>{m[1].str() + m[2].str()};
     });
   }
-  if (text.find('i') != std::string::npos) {
+  if (maybe_form(text)) {
     scan(p.form, text, found, [](const std::smatch& m) {
       return std::vector<std::string>{"i" + m[1].str()};
     });
   }
-  if (text.find("c.") != std::string::npos || text.find("ch") != std::string::npos) {
+  if (maybe_chapter(text)) {
     scan(p.chapter, text, found, [](const std::smatch& m) {
       std::vector<std::string> t{"c" + m[1].str()};
       if (m[2].matched) t.push_back("c" + m[1].str() + "s" + m[2].str());

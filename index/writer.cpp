@@ -249,8 +249,10 @@ class Writer {
     const std::string year = doc.fetched_at.substr(0, 4);
     std::set<std::string> seen_keys;
     for (const auto& s : *sections) {
-      std::string key = s.key.empty() ? "s" + std::to_string(s.ord) : s.key;
-      if (!seen_keys.insert(key).second) key += "~" + std::to_string(s.ord);
+      // (Built with append: GCC 12 warns falsely on "s" + std::to_string() here, PR 105329.)
+      std::string key = s.key;
+      if (key.empty()) key.append(1, 's').append(std::to_string(s.ord));
+      if (!seen_keys.insert(key).second) key.append(1, '~').append(std::to_string(s.ord));
       const std::string skey = section_key(doc.id, key);
 
       Xapian::Document xdoc;
@@ -304,8 +306,9 @@ class Writer {
         xdoc.add_value(kSlotPopulation,
                        Xapian::sortable_serialise(static_cast<double>(*town->population)));
       }
-      xdoc.add_value(kSlotSortKey,
-                     town_term(town_name) + '\x1f' + pad(doc.id, 12) + '\x1f' + pad(s.ord, 8));
+      std::string sort_key = town_term(town_name);
+      sort_key.append(1, '\x1f').append(pad(doc.id, 12)).append(1, '\x1f').append(pad(s.ord, 8));
+      xdoc.add_value(kSlotSortKey, sort_key);
       if (!town_name.empty()) xdoc.add_value(kSlotFacetTown, town_name);
       if (!county.empty()) xdoc.add_value(kSlotFacetCounty, county);
       if (!doc.doc_type.empty()) xdoc.add_value(kSlotFacetType, doc.doc_type);

@@ -16,7 +16,7 @@ namespace {
 namespace ix = policyindex::index;
 
 constexpr std::string_view kKnownFields[] = {"town", "county", "provision", "stance", "type",
-                                              "cites", "cite", "year", "legal"};
+                                              "cites", "cite", "year", "date", "population", "legal"};
 
 bool is_known_field(std::string_view f) {
   return std::find(std::begin(kKnownFields), std::end(kKnownFields), f) != std::end(kKnownFields);
@@ -215,6 +215,8 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
 }
 
 Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
+  constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
+                              Xapian::QueryParser::FLAG_WILDCARD;
   std::string trimmed = req.query;
   trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
   trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
@@ -259,6 +261,9 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
   auto& db = impl_->db;
   for (int attempt = 0;; ++attempt) {
     try {
+      // A long-lived reader (the HTTP server) sees what `policyindex index` committed since
+      // the last search; reopen() only checks the revision when nothing changed.
+      if (attempt == 0) db.reopen();
       std::optional<Error> field_error;
       Xapian::QueryParser qp;
       qp.set_stemmer(impl_->stemmer);
@@ -277,15 +282,16 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       qp.add_boolean_prefix("cite", proc(ix::kPrefixCite, plain_value));
       qp.add_boolean_prefix("year", proc(ix::kPrefixYear, plain_value));
       qp.add_prefix("legal", proc(ix::kPrefixLegal, legal_value));
+      // Ranges over value slots: date:2024-01-01..2025-06-30 (ISO dates compare as strings),
+      // population:..20000.
+      qp.add_rangeprocessor((new Xapian::RangeProcessor(ix::kSlotDate, "date:"))->release());
+      qp.add_rangeprocessor((new Xapian::NumberRangeProcessor(ix::kSlotPopulation, "population:"))->release());
 
       Xapian::Query query = Xapian::Query::MatchAll;
       bool ranked = false;
       std::string corrected;
       if (!text.empty()) {
-        unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
-                         Xapian::QueryParser::FLAG_WILDCARD;
-        if (!impl_->remote) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-        query = qp.parse_query(text, flags);
+        query = qp.parse_query(text, kFlags);
         if (field_error) {
           return make_error(ErrorCode::kInvalidArgument,
                             "bad query '" + req.query + "': " + field_error->message);
@@ -297,7 +303,6 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
           }
           query = Xapian::Query::MatchAll;
         }
-        corrected = qp.get_corrected_query_string();
         for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
           const std::string term = *t;
           if (term.empty() || term[0] == 'Z' || term.rfind(ix::kPrefixLegal, 0) == 0 ||
@@ -331,7 +336,13 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       out["total"] = mset.get_matches_estimated();
       out["offset"] = req.offset;
       out["limit"] = req.limit;
-      out["suggestion"] = (mset.get_matches_estimated() == 0 && corrected != text) ? corrected : "";
+      // Spelling suggestions cost a lookup per word: only when nothing matched (and not
+      // over the remote backend, which has no spelling table).
+      if (mset.get_matches_estimated() == 0 && !text.empty() && !impl_->remote) {
+        qp.parse_query(text, kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        corrected = qp.get_corrected_query_string();
+      }
+      out["suggestion"] = (!corrected.empty() && corrected != text) ? corrected : "";
       Json hits = Json::array();
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         Xapian::Document doc = it.get_document();

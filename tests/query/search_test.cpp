@@ -99,6 +99,9 @@ TEST(SearchTest, FieldPrefixesPhrasesOperatorsAndNear) {
   EXPECT_EQ(c.search("officers NEAR/3 ask")["total"], 1);
   EXPECT_EQ(c.search("officers NEAR/1 immigration")["total"], 1);  // "immigration officers" in Quillfield 2
   EXPECT_EQ(c.search("year:2025 complaints")["total"], 1);
+  EXPECT_EQ(c.search("share date:2025-01-01..2025-12-31")["total"], 3);  // Port Tessaly v2 is 2025-06
+  EXPECT_EQ(c.search("share date:..2024-12-31")["total"], 0);
+  EXPECT_EQ(c.search("share population:..10000")["total"], 1);  // North Quillfield, 4,000
 }
 
 TEST(SearchTest, LegalTokensAreFoundAsTyped) {
@@ -285,6 +288,34 @@ TEST(SearchTest, PreprocessRewritesLegalTokensOutsidePhrasesOnly) {
   auto r = query::detail::preprocess_query("ban 287(g) \"287(g) agreement\"");
   ASSERT_OK(r);
   EXPECT_EQ(*r, "ban legal:287g \"287(g) agreement\"");
+}
+
+}  // namespace
+}  // namespace policyindex
+
+namespace policyindex {
+namespace {
+
+TEST(SearchLiveTest, ALongLivedApiSeesWhatTheIndexerCommittedSince) {
+  TempDir dir;
+  auto store = corpus::Store::open(dir / "data");
+  ASSERT_OK(store);
+  testing::build_small_corpus(*store);
+  ASSERT_OK(index::update_index(*store, {}));
+  auto api = query::open_api(dir / "data");
+  ASSERT_OK(api);
+  query::SearchRequest r;
+  r.query = "kestrel";
+  EXPECT_EQ(json::parse(*(*api)->search(r))["total"], 0);
+  // Several commits, so that the revision the reader started from is overwritten.
+  for (int i = 0; i < 3; ++i) {
+    testing::add_document(*store, "Ashmere", "https://ashmere.example/k" + std::to_string(i), "bylaw", "K",
+                          {{"1", "Birds", "A kestrel bylaw " + std::to_string(i), std::nullopt, {}, {}}});
+    ASSERT_OK(index::update_index(*store, {}));
+  }
+  auto out = (*api)->search(r);
+  ASSERT_OK(out);
+  EXPECT_EQ(json::parse(*out)["total"], 3);
 }
 
 }  // namespace
