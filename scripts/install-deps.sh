@@ -15,6 +15,8 @@ packages=(
   fonts-dejavu-core libfontconfig-dev
   # tools the tests drive: nginx for crawler fixtures, Xapian's own tools, poppler-utils
   nginx-light xapian-tools poppler-utils sqlite3 ca-certificates
+  # load generator of bench/web
+  wrk
   # browser tests of the web page (node and npm are added below when missing)
   chromium
 )
@@ -41,4 +43,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "install-deps: all packages present"
+fi
+
+# The browser tests drive Debian's chromium with playwright-core from npm (never
+# `npx playwright install`: no browser download). `npm ci` installs exactly the lock file;
+# skipped when node_modules already matches it.
+browser_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
+if [ -f "$browser_dir/package-lock.json" ]; then
+  lock_sum="$(sha256sum "$browser_dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$browser_dir/node_modules/.pi-lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
+    echo "install-deps: npm ci in tests/browser"
+    (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_sum" > "$browser_dir/node_modules/.pi-lock-sha256"
+  else
+    echo "install-deps: tests/browser node_modules up to date"
+  fi
 fi

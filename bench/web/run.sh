@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench/web: wrk on loopback against /api/search with facets, on a synthetic corpus.
+#   bench/web/run.sh BUILD_DIR [SECTIONS...]      (default: 10000)
+# BUILD_DIR holds policyindex and web_fixture, built with -DCMAKE_BUILD_TYPE=Release.
+# Each size: write DOCS x 20 (or 50) sections over every Massachusetts municipality as catalog
+# rows, `policyindex index`, `policyindex serve --port 0`, then wrk -t2 -c32 -d15s --latency.
+set -euo pipefail
+build="$(cd "${1:?usage: run.sh BUILD_DIR [SECTIONS...]}" && pwd)"
+shift
+sizes=("${@:-10000}")
+here="$(cd "$(dirname "$0")" && pwd)"
+out="${BENCH_OUT:-$here/../out/web}"
+mkdir -p "$out"
+command -v wrk >/dev/null || { echo "wrk not installed (scripts/install-deps.sh)"; exit 1; }
+
+for n in "${sizes[@]}"; do
+  per=20
+  [ "$n" -ge 100000 ] && per=50
+  docs=$(( n / per ))
+  data="$out/data-$n"
+  if [ ! -f "$data/.built" ]; then
+    rm -rf "$data"
+    echo "== $n sections: $docs documents x $per sections"
+    /usr/bin/time -f "fixture: %e s, %M KB" "$build/web_fixture" random "$data" "$docs" "$per"
+    /usr/bin/time -f "index: %e s, %M KB" "$build/policyindex" --data "$data" --quiet index
+    touch "$data/.built"
+  fi
+  # Twice: without the response cache (every request runs the search and counts every
+  # facet), and with it (the same eight searches asked over and over).
+  for cache in ${BENCH_CACHE:-0 4096}; do
+    log="$out/serve-$n-$cache.log"
+    "$build/policyindex" --data "$data" serve --port 0 --threads 2 --cache-entries "$cache" > "$log" 2>&1 &
+    pid=$!
+    trap 'kill $pid 2>/dev/null || true' EXIT
+    for _ in $(seq 50); do grep -q 'http://' "$log" && break; sleep 0.1; done
+    url="$(grep -o 'http://[0-9.:]*' "$log" | head -1)"
+    curl -s -o /dev/null -w "warm-up search: %{http_code} in %{time_total} s\n" "$url/api/search?q=officer&limit=1"
+    # Warm-up: each search once in turn (fills the cache when it is on, without 32 clients
+    # computing the same slow answer at once), then 5 s of wrk.
+    for p in $(grep -o '"/api[^"]*"' "$here/queries.lua" | tr -d '"'); do curl -s -o /dev/null "$url$p"; done
+    wrk -t2 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null
+    echo "== wrk: $n sections, cache entries $cache"
+    wrk -t2 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache.txt"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    trap - EXIT
+  done
+done

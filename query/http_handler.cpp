@@ -1,0 +1,440 @@
+// Routing, parameters, the JSON API, CSV downloads and the Atom feed. The pages are in
+// web_pages.cpp, the escaping helpers in web_text.cpp.
+
+#include "query/http_handler.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <set>
+
+#include "query/web.h"
+
+namespace policyindex::query {
+namespace {
+
+using web::Json;
+using web::Params;
+
+constexpr std::string_view kJson = "application/json; charset=utf-8";
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string request_header(const HttpRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (iequals(k, name)) return v;
+  }
+  return "";
+}
+
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = std::string(kJson);
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse json_error(int status, std::string_view code, std::string_view message) {
+  Json j = {{"error", {{"code", code}, {"message", message}}}};
+  return json_response(status, j.dump());
+}
+
+HttpResponse json_error(const Error& e) {
+  return json_error(http_status(e.code), error_code_name(e.code), e.message);
+}
+
+HttpResponse api_result(const Result<std::string>& r) {
+  if (!r) return json_error(r.error());
+  return json_response(200, *r);
+}
+
+// Every name in P must be one of ALLOWED: a typo ("provison=") is a 400, not a silent
+// unfiltered answer.
+Status check_params(const Params& p, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [k, v] : p.items) {
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      return make_error(ErrorCode::kInvalidArgument,
+                        "unknown parameter '" + k + "'" +
+                            (list.empty() ? std::string(" (this endpoint takes none)")
+                                          : " (expected one of: " + list + ")"));
+    }
+  }
+  return ok_status();
+}
+
+Result<int64_t> parse_id(std::string_view text) {
+  int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || id <= 0) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "'" + std::string(text) + "' is not a document id (a positive number)");
+  }
+  return id;
+}
+
+Result<size_t> parse_size(const Params& p, std::string_view name, size_t fallback) {
+  std::string v = p.get(name);
+  if (v.empty()) return fallback;
+  size_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || ptr != v.data() + v.size()) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "parameter " + std::string(name) + "='" + v + "' is not a number");
+  }
+  return n;
+}
+
+// Snippet HTML to plain text, for CSV.
+std::string snippet_text(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    auto starts = [&](std::string_view w) { return s.substr(i, w.size()) == w; };
+    if (starts("<b>")) { i += 3; }
+    else if (starts("</b>")) { i += 4; }
+    else if (starts("&amp;")) { out += '&'; i += 5; }
+    else if (starts("&lt;")) { out += '<'; i += 4; }
+    else if (starts("&gt;")) { out += '>'; i += 4; }
+    else if (starts("&quot;")) { out += '"'; i += 6; }
+    else if (starts("&#39;")) { out += '\''; i += 5; }
+    else if (s[i] == '\n' || s[i] == '\r') { out += ' '; ++i; }
+    else { out += s[i++]; }
+  }
+  return out;
+}
+
+// Text from documents may start like a spreadsheet formula; a leading apostrophe keeps
+// Excel and LibreOffice from evaluating it (OWASP "CSV injection").
+std::string csv_text(std::string_view s) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
+                     (s[0] == '-' && (s.size() == 1 || !std::isdigit(static_cast<unsigned char>(s[1])))))) {
+    return web::csv_field("'" + std::string(s));
+  }
+  return web::csv_field(s);
+}
+
+HttpResponse csv_response(std::string body, std::string_view filename) {
+  HttpResponse r;
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + std::string(filename) + "\"");
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse search_csv(const Params& p, Api& api) {
+  if (auto s = check_params(p, {"q", "town", "county", "provision", "stance", "type", "cites", "offset", "limit"}); !s) {
+    return json_error(s.error());
+  }
+  auto req = web::search_request(p, 1000);
+  if (!req) return json_error(req.error());
+  auto out = api.search(*req);
+  if (!out) return json_error(out.error());
+  Json j = Json::parse(*out, nullptr, false);
+  if (j.is_discarded()) return json_error(500, "internal", "search returned malformed JSON");
+  std::string csv = "rank,town,county,doc_type,title,url,section,heading,page,provisions,cites,snippet,section_id\r\n";
+  for (const auto& h : j.value("hits", Json::array())) {
+    std::string provs, cites;
+    for (const auto& pr : h.value("provisions", Json::array())) {
+      provs += (provs.empty() ? "" : ";") + web::str(pr, "provision") + ":" + web::str(pr, "stance");
+    }
+    for (const auto& c : h.value("cites", Json::array())) cites += (cites.empty() ? "" : ";") + web::str(c);
+    csv += web::csv_field(web::str(h, "rank")) + ',' + csv_text(web::str(h, "town")) + ',' +
+           csv_text(web::str(h, "county")) + ',' + csv_text(web::str(h, "doc_type")) + ',' +
+           csv_text(web::str(h, "title")) + ',' + csv_text(web::str(h, "url")) + ',' +
+           csv_text(web::str(h, "number")) + ',' + csv_text(web::str(h, "heading")) + ',' +
+           web::csv_field(web::str(h, "page")) + ',' + web::csv_field(provs) + ',' +
+           web::csv_field(cites) + ',' + csv_text(snippet_text(web::str(h, "snippet"))) + ',' +
+           web::csv_field(web::str(h, "section_id")) + "\r\n";
+  }
+  return csv_response(std::move(csv), "policyindex-search.csv");
+}
+
+HttpResponse matrix_csv(const Params& p, Api& api) {
+  if (auto s = check_params(p, {}); !s) return json_error(s.error());
+  auto out = api.matrix();
+  if (!out) return json_error(out.error());
+  Json j = Json::parse(*out, nullptr, false);
+  if (j.is_discarded()) return json_error(500, "internal", "matrix returned malformed JSON");
+  std::vector<std::string> cols;
+  for (const auto& c : j.value("columns", Json::array())) cols.push_back(web::str(c));
+  std::string csv = "town,county,documents";
+  for (const auto& c : cols) csv += ',' + web::csv_field(c);
+  csv += "\r\n";
+  for (const auto& row : j.value("rows", Json::array())) {
+    csv += csv_text(web::str(row, "town")) + ',' + csv_text(web::str(row, "county")) + ',' +
+           web::csv_field(web::str(row, "documents"));
+    const Json cells = row.value("cells", Json::object());
+    for (const auto& c : cols) csv += ',' + web::csv_field(web::str(cells, c));
+    csv += "\r\n";
+  }
+  return csv_response(std::move(csv), "policyindex-matrix.csv");
+}
+
+// A Host header we are willing to echo into absolute URLs: host[:port] characters only.
+std::string safe_host(const HttpRequest& r) {
+  std::string host = request_header(r, "Host");
+  if (host.empty() || host.size() > 255) return "";
+  for (char c : host) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':' && c != '[' &&
+        c != ']') {
+      return "";
+    }
+  }
+  return host;
+}
+
+HttpResponse atom_feed(const HttpRequest& request, const Params& p, Api& api) {
+  if (auto s = check_params(p, {"town", "provision", "limit"}); !s) return json_error(s.error());
+  auto limit = parse_size(p, "limit", 50);
+  if (!limit) return json_error(limit.error());
+  if (*limit == 0 || *limit > 500) {
+    return json_error(400, "invalid_argument", "parameter limit must be between 1 and 500");
+  }
+  const std::string town = p.get("town"), provision = p.get("provision");
+  auto out = api.changes(town, provision, *limit);
+  if (!out) return json_error(out.error());
+  Json j = Json::parse(*out, nullptr, false);
+  if (j.is_discarded()) return json_error(500, "internal", "changes returned malformed JSON");
+  const std::string host = safe_host(request);
+  const std::string base = host.empty() ? "" : "http://" + host;
+  std::vector<std::pair<std::string, std::string>> qp;
+  if (!town.empty()) qp.emplace_back("town", town);
+  if (!provision.empty()) qp.emplace_back("provision", provision);
+  const std::string qs = web::to_query_string(qp);
+  std::string title = "policyindex: changes";
+  if (!town.empty()) title += " in " + town;
+  if (!provision.empty()) title += " on " + provision;
+  const Json changes = j.value("changes", Json::array());
+  std::string updated = changes.empty() ? "1970-01-01T00:00:00Z" : web::str(changes[0], "detected_at");
+  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  x += "<title>" + web::xml_escape(title) + "</title>\n";
+  x += "<id>urn:policyindex:feed:" + web::xml_escape(qs) + "</id>\n";
+  x += "<updated>" + web::xml_escape(updated) + "</updated>\n";
+  x += "<author><name>policyindex</name></author>\n";
+  x += "<link rel=\"self\" href=\"" + web::xml_escape(base + "/feed.atom" + (qs.empty() ? "" : "?" + qs)) + "\"/>\n";
+  x += "<link rel=\"alternate\" type=\"text/html\" href=\"" +
+       web::xml_escape(base + "/changes" + (qs.empty() ? "" : "?" + qs)) + "\"/>\n";
+  for (const auto& c : changes) {
+    const std::string t = web::str(c, "town");
+    const std::string doc = web::str(c, "document_id");
+    x += "<entry>\n<id>urn:policyindex:change:" + web::xml_escape(web::str(c, "id")) + "</id>\n";
+    x += "<title>" + web::xml_escape(t + ": " + web::str(c, "summary")) + "</title>\n";
+    x += "<updated>" + web::xml_escape(web::str(c, "detected_at")) + "</updated>\n";
+    std::string link = !doc.empty() ? base + "/documents/" + web::url_encode(doc)
+                                    : base + "/town/" + web::url_encode(t);
+    x += "<link href=\"" + web::xml_escape(link) + "\"/>\n";
+    x += "<category term=\"" + web::xml_escape(web::str(c, "kind")) + "\"/>\n";
+    std::string content = web::str(c, "summary") + " (" + web::str(c, "kind") + ")";
+    if (!web::str(c, "url").empty()) content += "\nSource: " + web::str(c, "url");
+    x += "<content type=\"text\">" + web::xml_escape(content) + "</content>\n</entry>\n";
+  }
+  x += "</feed>\n";
+  HttpResponse r;
+  r.content_type = "application/atom+xml; charset=utf-8";
+  r.body = std::move(x);
+  return r;
+}
+
+HttpResponse api_route(std::string_view rest, const Params& p, Api& api) {
+  auto bad = [](const Status& s) { return json_error(s.error()); };
+  if (rest == "search") {
+    if (auto s = check_params(p, {"q", "town", "county", "provision", "stance", "type", "cites", "offset", "limit"}); !s) return bad(s);
+    auto req = web::search_request(p, 20);
+    if (!req) return json_error(req.error());
+    return api_result(api.search(*req));
+  }
+  if (rest.rfind("scorecard/", 0) == 0 && rest.size() > 10) {
+    if (auto s = check_params(p, {}); !s) return bad(s);
+    auto town = web::percent_decode(rest.substr(10), false);
+    if (!town) return json_error(town.error());
+    return api_result(api.scorecard(*town));
+  }
+  if (rest == "matrix") {
+    if (auto s = check_params(p, {}); !s) return bad(s);
+    return api_result(api.matrix());
+  }
+  if (rest == "compare") {
+    if (auto s = check_params(p, {"town", "provision"}); !s) return bad(s);
+    auto towns = p.all("town");
+    if (towns.size() < 2) {
+      return json_error(400, "invalid_argument", "compare needs at least two town= parameters");
+    }
+    return api_result(api.compare(towns, p.get("provision")));
+  }
+  if (rest == "peers") {
+    if (auto s = check_params(p, {"town", "provision"}); !s) return bad(s);
+    if (p.get("town").empty()) return json_error(400, "invalid_argument", "peers needs a town= parameter");
+    return api_result(api.peers(p.get("town"), p.get("provision")));
+  }
+  if (rest == "history") {
+    if (auto s = check_params(p, {"town", "document"}); !s) return bad(s);
+    const bool t = !p.get("town").empty(), d = !p.get("document").empty();
+    if (t == d) {
+      return json_error(400, "invalid_argument", "history needs exactly one of town= or document=");
+    }
+    if (d) {
+      auto id = parse_id(p.get("document"));
+      if (!id) return json_error(id.error());
+      return api_result(api.history(std::to_string(*id)));
+    }
+    return api_result(api.history(p.get("town")));
+  }
+  if (rest.rfind("documents/", 0) == 0) {
+    if (auto s = check_params(p, {}); !s) return bad(s);
+    auto id = parse_id(rest.substr(10));
+    if (!id) return json_error(id.error());
+    return api_result(api.document(*id));
+  }
+  if (rest == "changes") {
+    if (auto s = check_params(p, {"town", "provision", "limit"}); !s) return bad(s);
+    auto limit = parse_size(p, "limit", 100);
+    if (!limit) return json_error(limit.error());
+    if (*limit > 1000) return json_error(400, "invalid_argument", "parameter limit is over 1000");
+    return api_result(api.changes(p.get("town"), p.get("provision"), *limit == 0 ? 100 : *limit));
+  }
+  if (rest == "taxonomy") {
+    if (auto s = check_params(p, {}); !s) return bad(s);
+    return api_result(api.taxonomy());
+  }
+  return json_error(404, "not_found", "no API endpoint /api/" + std::string(rest) +
+                                          " (see docs/API.md: search, scorecard/{town}, matrix, "
+                                          "compare, peers, history, documents/{id}, changes, taxonomy)");
+}
+
+HttpResponse asset_response(const HttpRequest& request, std::string_view name) {
+  const web::Asset* a = web::find_asset(name);
+  if (a == nullptr) return web::error_page(404, "Not found", "There is no such file.");
+  HttpResponse r;
+  r.headers.emplace_back("ETag", a->etag);
+  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  if (request_header(request, "If-None-Match") == a->etag) {
+    r.status = 304;
+    return r;
+  }
+  r.content_type = std::string(a->content_type);
+  r.body = std::string(a->body);
+  return r;
+}
+
+HttpResponse redirect(std::string location) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Location", location);
+  r.body = "See " + location + "\n";
+  return r;
+}
+
+HttpResponse route(const HttpRequest& request, Api& api) {
+  const bool api_path = request.target.rfind("/api/", 0) == 0;
+  auto fail = [&](int status, std::string_view code, std::string_view message) {
+    return api_path ? json_error(status, code, message) : web::error_page(status, "Bad request", message);
+  };
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse r = fail(405, "method_not_allowed", "only GET and HEAD are supported");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  if (request.target.empty() || request.target[0] != '/') {
+    return fail(400, "invalid_argument", "the request target must be a path");
+  }
+  const size_t qmark = request.target.find('?');
+  const std::string_view raw_path = std::string_view(request.target).substr(0, qmark);
+  const std::string_view raw_query =
+      qmark == std::string::npos ? std::string_view() : std::string_view(request.target).substr(qmark + 1);
+  auto params = web::parse_query_string(raw_query);
+  if (!params) return fail(400, "invalid_argument", params.error().message);
+  // Path segments are decoded one at a time below; the route names themselves are ASCII.
+  const std::string path(raw_path);
+
+  if (path.rfind("/api/", 0) == 0) return api_route(std::string_view(path).substr(5), *params, api);
+  if (path == "/search.csv") return search_csv(*params, api);
+  if (path == "/matrix.csv") return matrix_csv(*params, api);
+  if (path == "/feed.atom") return atom_feed(request, *params, api);
+  if (path.rfind("/assets/", 0) == 0) return asset_response(request, std::string_view(path).substr(8));
+  if (path == "/" || path.empty()) return web::home_page(*params, api);
+  if (path == "/search") return web::search_page(*params, api);
+  if (path == "/state") return web::state_page(*params, api);
+  if (path == "/compare") return web::compare_page(*params, api);
+  if (path == "/peers") return web::peers_page(*params, api);
+  if (path == "/changes") return web::changes_page(*params, api);
+  if (path == "/town" || path == "/town/") {
+    const std::string name = params->get("name");
+    if (name.empty()) return web::error_page(400, "Which town?", "Give a town name, for example /town/Boston.");
+    return redirect("/town/" + web::url_encode(name));
+  }
+  if (path.rfind("/town/", 0) == 0) {
+    auto town = web::percent_decode(std::string_view(path).substr(6), false);
+    if (!town) return web::error_page(400, "Bad request", town.error().message);
+    return web::town_page(*town, api);
+  }
+  if (path.rfind("/documents/", 0) == 0) {
+    auto id = parse_id(std::string_view(path).substr(11));
+    if (!id) return web::error_page(400, "Bad request", id.error().message);
+    return web::document_page(*id, api);
+  }
+  if (path == "/favicon.ico") return asset_response(request, "icon.svg");
+  return web::error_page(404, "Page not found", "There is no page at this address.");
+}
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+  if (iequals(name, "Content-Type")) return content_type;
+  for (const auto& [k, v] : headers) {
+    if (iequals(k, name)) return v;
+  }
+  return "";
+}
+
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kTooLarge: return 413;
+    case ErrorCode::kBusy: return 503;
+    case ErrorCode::kTimeout: return 504;
+    case ErrorCode::kIo:
+    case ErrorCode::kNetwork:
+    case ErrorCode::kHttp:
+    case ErrorCode::kParse:
+    case ErrorCode::kUnsupported:
+    case ErrorCode::kIndex:
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+HttpResponse handle_request(const HttpRequest& request, Api& api) {
+  HttpResponse r;
+  try {
+    r = route(request, api);
+  } catch (const std::exception& e) {
+    // The Api reports failures as Results; an exception here is a bug (e.g. a JSON shape we
+    // did not expect). Answer 500 instead of taking the connection down.
+    r = request.target.rfind("/api/", 0) == 0
+            ? json_error(500, "internal", std::string("internal error: ") + e.what())
+            : web::error_page(500, "Something went wrong", std::string("Internal error: ") + e.what());
+  }
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  if (r.content_type.rfind("text/html", 0) == 0) {
+    // No inline script or style anywhere: a script that slipped past escaping would not run.
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                           "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+    r.headers.emplace_back("X-Frame-Options", "DENY");
+  }
+  bool has_cache = false;
+  for (const auto& [k, v] : r.headers) has_cache = has_cache || iequals(k, "Cache-Control");
+  if (!has_cache) r.headers.emplace_back("Cache-Control", "no-cache");
+  return r;
+}
+
+}  // namespace policyindex::query
