@@ -17,6 +17,7 @@
 #include <chrono>
 #include <map>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -127,6 +128,7 @@ class Site {
   bool started() const { return started_; }
   const std::string& start_error() const { return start_error_; }
   std::filesystem::path root() const { return dir_ / "www"; }
+  std::filesystem::path access_log() const { return dir_ / "access.log"; }
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + "/" + path;
   }
@@ -300,6 +302,98 @@ TEST(RefreshEndToEndTest, EveryKindOfChangeShowsUpInTheReport) {
   rc = testing::run_command(pi(data) + "refresh" + kFast + "--format markdown", &out, &err);
   ASSERT_EQ(rc, 0) << err;
   EXPECT_NE(out.find("## Changed (0)"), std::string::npos) << out;
+}
+
+// What a refresh may have written: blob files, catalog rows, the Xapian revision.
+struct Footprint {
+  int64_t blobs = 0;
+  int64_t versions = 0;
+  int64_t extractions = 0;
+  int64_t sections = 0;
+  int64_t changes = 0;
+  std::string xapian_revision;
+
+  static Footprint of(const std::filesystem::path& data) {
+    Footprint f;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(data / "blobs")) {
+      if (e.is_regular_file()) ++f.blobs;
+    }
+    auto store = corpus::Store::open(data);
+    EXPECT_TRUE(store.has_value());
+    if (!store) return f;
+    auto scalar = [&](const std::string& sql) -> int64_t {
+      auto st = store->catalog().prepare(sql);
+      if (!st || !*st->step()) return -1;
+      return st->int64(0);
+    };
+    f.versions = scalar("SELECT count(*) FROM versions");
+    f.extractions = scalar("SELECT count(*) FROM extractions");
+    f.sections = scalar("SELECT count(*) FROM sections");
+    f.changes = scalar("SELECT count(*) FROM changes");
+    std::string out;
+    testing::run_command("xapian-delve " + (data / "xapian").string() + " | grep '^revision = '", &out);
+    f.xapian_revision = out;
+    return f;
+  }
+  bool operator==(const Footprint&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Footprint& f) {
+  return os << "blobs " << f.blobs << ", versions " << f.versions << ", extractions "
+            << f.extractions << ", sections " << f.sections << ", changes " << f.changes
+            << ", xapian " << f.xapian_revision;
+}
+
+TEST(RefreshEndToEndTest, NothingChangedSendsOnlyConditionalRequestsAndWritesNothing) {
+  Site site;
+  ASSERT_TRUE(site.started()) << site.start_error();
+  TempDir work;
+  auto data = work.path() / "data";
+  std::string out, err;
+  ASSERT_EQ(testing::run_command(pi(data) + "refresh --registry " + site.registry().string() + kFast, &out, &err), 0) << err;
+  const Footprint before = Footprint::of(data);
+  ASSERT_GT(before.blobs, 0);
+  ASSERT_GT(before.versions, 0);
+  ASSERT_NE(before.xapian_revision, "");
+  const std::string log_before = testing::read_file(site.access_log());
+
+  int rc = testing::run_command(pi(data) + "refresh" + kFast + "--format json", &out, &err);
+  ASSERT_EQ(rc, 0) << err;
+  auto r = json::parse(out);
+  SCOPED_TRACE(r.dump(2));
+  EXPECT_TRUE(r["documents"].empty());
+  EXPECT_EQ(r["counts"]["indexed"], 0);
+  EXPECT_EQ(r["counts"]["unchanged"], r["counts"]["urls"]);
+  // No blob, no version, no extraction, no change row, no index commit.
+  EXPECT_EQ(Footprint::of(data), before);
+
+  // Every document and page was asked for conditionally (robots.txt aside), in the catalog's
+  // fetch log and on the wire: nginx answered each with 304.
+  auto store = corpus::Store::open(data);
+  ASSERT_OK(store);
+  auto st = store->catalog().prepare(
+      "SELECT url, conditional, http_status, outcome FROM fetch_log WHERE run_id = ?1");
+  ASSERT_OK(st);
+  st->bind(1, r["run_id"].get<int64_t>());
+  int fetches = 0;
+  while (*st->step()) {
+    const std::string url = st->text(0);
+    if (url.ends_with("/robots.txt")) continue;
+    ++fetches;
+    EXPECT_EQ(st->int64(1), 1) << url << " was fetched unconditionally";
+    EXPECT_EQ(st->int64(2), 304) << url;
+    EXPECT_EQ(st->text(3), "not_modified") << url;
+  }
+  EXPECT_EQ(fetches, 5);  // the home page and the four documents
+  const std::string log = testing::read_file(site.access_log()).substr(log_before.size());
+  std::istringstream lines(log);
+  int served = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("/robots.txt") != std::string::npos) continue;
+    ++served;
+    EXPECT_NE(line.find("\" 304 "), std::string::npos) << line;
+  }
+  EXPECT_EQ(served, 5) << log;
 }
 
 // Invariants after any number of killed refreshes followed by one complete one.
