@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Refresh benchmark (issue 8): a refresh where nothing changed, on the crawler benchmark's
+# site (bench/crawl/make_site.sh: 50 loopback hosts x 100 documents, 315 MB, nginx).
+#
+#   1. full crawl, timed (RUNS times, from an empty data directory), then extract + index;
+#   2. snapshot: blob files, versions, extractions, changes, Xapian revision;
+#   3. `refresh` RUNS times on the unchanged site, timed;
+#   4. check from the catalog's fetch log and nginx's access log that every request of the
+#      refreshes was conditional and answered 304 (robots.txt aside), and that no blob,
+#      version, extraction, change row or index revision was written;
+#   5. print T_refresh / T_crawl (target <= 0.10), requests and bytes.
+#
+# Usage: bench/refresh/run.sh [BUILD_DIR]   (default: build-release, built here if missing)
+# Env: HOSTS (50), DOCS_PER_HOST (100), RUNS (3), PORT (18182), BENCH_DIR (/tmp/pi-bench-refresh)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${1:-$repo/build-release}
+work=${BENCH_DIR:-/tmp/pi-bench-refresh}
+hosts=${HOSTS:-50}
+per_host=${DOCS_PER_HOST:-100}
+runs=${RUNS:-3}
+port=${PORT:-18182}
+
+if [ ! -x "$build/policyindex" ]; then
+  cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPI_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$build" -j2 --target policyindex >/dev/null
+fi
+pi="$build/policyindex --quiet --data $work/data"
+
+ACCESS_LOG=1 "$repo/bench/crawl/make_site.sh" "$work" "$hosts" "$per_host" "$port"
+nginx -c "$work/nginx.conf" -p "$work/" & nginx_pid=$!
+trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true' EXIT
+sleep 1
+
+seeds=()
+for ((h = 0; h < hosts; h++)); do seeds+=(--seed "http://127.0.0.$((10 + h)):$port/"); done
+# The crawler benchmark's flags, politeness off; the same for crawl and refresh.
+flags=(--delay-ms 0 --per-host 16 --concurrency 16 --depth 1)
+
+seconds() {  # command... -> wall seconds on stdout; the command's output in $work/last.out
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" > "$work/last.out" 2> "$work/last.err" || { echo "failed: $*" >&2; tail -5 "$work/last.err" >&2; }
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join(map(str,r)) for r in c.execute(sys.argv[2])))' "$work/data/catalog.sqlite" "$1"; }
+footprint() {
+  echo "blobs=$(find "$work/data/blobs" -type f | wc -l)" \
+    "versions=$(sql 'SELECT count(*) FROM versions')" \
+    "extractions=$(sql 'SELECT count(*) FROM extractions')" \
+    "sections=$(sql 'SELECT count(*) FROM sections')" \
+    "changes=$(sql 'SELECT count(*) FROM changes')" \
+    "xapian_$(xapian-delve "$work/data/xapian" | grep '^revision' | tr -d ' ')"
+}
+
+out="$work/results.txt"
+{
+  echo "machine: $(nproc) cores, $(lscpu | grep 'Model name' | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "site: $hosts hosts x $per_host documents, $(du -sh "$work/www" | cut -f1); flags: ${flags[*]}"
+} | tee "$out"
+
+crawls=()
+for ((r = 1; r <= runs; r++)); do
+  rm -rf "$work/data"
+  t=$(seconds $pi crawl "${seeds[@]}" "${flags[@]}" --format json)
+  crawls+=("$t")
+  echo "crawl run $r: $t s" | tee -a "$out"
+done
+crawl_requests=$(sql "SELECT count(*) FROM fetch_log")
+crawl_bytes=$(sql "SELECT coalesce(sum(bytes), 0) FROM fetch_log")
+t_extract=$(seconds $pi extract)
+t_index=$(seconds $pi index)
+echo "extract: $t_extract s; index: $t_index s" | tee -a "$out"
+# One refresh first: the change log's baseline, and the extraction failures of the
+# benchmark's random-byte "PDFs" are settled (stored as errors, not retried while unchanged).
+t_first=$(seconds $pi refresh "${flags[@]}" --format json)
+echo "first refresh after the crawl (baseline): $t_first s" | tee -a "$out"
+
+before=$(footprint)
+last_run=$(sql "SELECT max(id) FROM crawl_runs")
+log_lines=$(wc -l < "$work/logs/access.log")
+refreshes=()
+for ((r = 1; r <= runs; r++)); do
+  t=$(seconds $pi refresh "${flags[@]}" --format json)
+  refreshes+=("$t")
+  echo "no-change refresh run $r: $t s  ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"])' "$work/last.out"))" | tee -a "$out"
+done
+after=$(footprint)
+
+t_crawl=$(median "${crawls[@]}")
+t_refresh=$(median "${refreshes[@]}")
+runs_sql="run_id > $last_run"
+{
+  echo "footprint before: $before"
+  echo "footprint after:  $after"
+  [ "$before" = "$after" ] && echo "no blob, version, extraction, change or index revision written: yes" \
+                           || echo "no blob, version, extraction, change or index revision written: NO"
+  echo "crawl: $crawl_requests requests, $(echo "$crawl_bytes / 1000000" | bc) MB"
+  echo "refreshes ($runs): $(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql") requests," \
+    "$(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql AND conditional = 1") conditional," \
+    "unconditional: $(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql AND conditional = 0 AND url NOT LIKE '%/robots.txt'") (robots.txt excluded)," \
+    "body bytes received: $(sql "SELECT coalesce(sum(bytes), 0) FROM fetch_log WHERE $runs_sql")"
+  echo "nginx status codes during the refreshes: $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | awk '{print $9}' | sort | uniq -c | xargs)"
+  echo "nginx bytes sent during the refreshes (bodies): $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | awk '{s += $10} END {print s + 0}')"
+  printf 'T_crawl (median) %.2f s, T_refresh (median) %.2f s, ratio %.3f (target <= 0.10)\n' \
+    "$t_crawl" "$t_refresh" "$(echo "$t_refresh / $t_crawl" | bc -l)"
+  printf 'ratio against crawl + extract + index: %.3f\n' \
+    "$(echo "$t_refresh / ($t_crawl + $t_extract + $t_index)" | bc -l)"
+} | tee -a "$out"
+echo "results: $out"
