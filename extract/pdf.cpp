@@ -460,9 +460,20 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
           rows[c] = full_width_rows(img, cb.left() * scale, cb.top() * scale, cb.right() * scale, cb.bottom() * scale,
                                     kStrikeBandLo, kStrikeBandHi, 1);
         }
+        // The line runs on from glyph A into glyph B: a row dark in both, and dark right
+        // across the joint (where side bearings leave glyph ink a gap).
         auto shared = [&](size_t a, size_t b) {
-          for (int y : rows[a])
-            if (std::find(rows[b].begin(), rows[b].end(), y) != rows[b].end()) return true;
+          int ja = static_cast<int>(std::lround(boxes[a].right() * scale)) - 1;
+          int jb = static_cast<int>(std::lround(boxes[b].left() * scale));
+          ja = std::max(0, std::min(ja, img.width - 1));
+          jb = std::max(0, std::min(jb, img.width - 1));
+          for (int y : rows[a]) {
+            if (std::find(rows[b].begin(), rows[b].end(), y) == rows[b].end()) continue;
+            const unsigned char* row = &img.pixels[static_cast<size_t>(y) * img.width];
+            bool joint = true;
+            for (int x = std::min(ja, jb); x <= std::max(ja, jb) && joint; ++x) joint = row[x] < 160;
+            if (joint) return true;
+          }
           return false;
         };
         for (size_t c = 0; c < u.size(); ++c) {

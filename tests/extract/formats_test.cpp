@@ -157,6 +157,12 @@ TEST(PdfTest, BoldHeadingLettersAreNotTakenForStrikes) {
       y += size * 1.5;
     }
   }
+  // Small regular text: the bar of an "e" reaches all but the side-bearing pixel, and two
+  // e's side by side must not make a line of it.
+  const std::string small = "Annual Town Meeting - Committee fees between agreements";
+  page.texts.push_back({small, 72, y, 8.5, false, false});
+  page.texts.push_back({small, 72, y + 12, 9, false, false});
+  y += 14;
   page.texts.push_back({"The office will", 72, y + 10, 11, false, false});
   page.texts.push_back({"report and transfer", 150, y + 10, 11, false, true});
   page.texts.push_back({"refer nobody to federal agents.", 260, y + 10, 11, false, false});
@@ -175,6 +181,9 @@ TEST(PdfTest, BoldHeadingLettersAreNotTakenForStrikes) {
     while ((at = r->text.find(h, at)) != std::string::npos) ++n, ++at;
     EXPECT_EQ(n, 4u) << "heading \"" << h << "\" intact at every size:\n" << r->text;
   }
+  size_t n_small = 0;
+  for (size_t at = 0; (at = r->text.find(small, at)) != std::string::npos; ++at) ++n_small;
+  EXPECT_EQ(n_small, 2u) << r->text;
   EXPECT_EQ(r->text.find("report and transfer"), std::string::npos) << r->text;
   EXPECT_NE(r->text.find("refer nobody to federal agents."), std::string::npos) << r->text;
   EXPECT_EQ(r->text.find("Transfers"), std::string::npos) << r->text;
