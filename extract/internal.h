@@ -101,6 +101,12 @@ struct GrayImage {
 bool crossed_by_line(const GrayImage& img, double x0, double y0, double x1, double y1,
                      double fraction, double band_lo, double band_hi);
 
+// The rows of the band BAND_LO..BAND_HI of a glyph box in which one unbroken dark run covers
+// the box from edge to edge (SLACK pixels at either end excused for rounding). A strike line
+// spans the glyph's whole advance, side bearings included; glyph strokes mostly do not.
+std::vector<int> full_width_rows(const GrayImage& img, double x0, double y0, double x1, double y1,
+                                 double band_lo, double band_hi, int slack);
+
 // --- OCR (ocr.cpp) ------------------------------------------------------------------------
 struct OcrWord {
   std::string text;

@@ -355,6 +355,11 @@ GrayImage to_gray(const poppler::image& img) {
 }
 
 constexpr double kStrikeDpi = 150;
+// Where a strike line lies in a glyph box (top = ascent, bottom = descent): about 0.25 to
+// 0.3 em above the baseline, i.e. 0.5 to 0.6 of the box; the bars of "t", "f", "r" at the
+// x-height sit at 0.3 to 0.43 and the baseline near 0.8.
+constexpr double kStrikeBandLo = 0.46;
+constexpr double kStrikeBandHi = 0.68;
 constexpr double kOcrDpi = 200;
 
 }  // namespace
@@ -437,15 +442,49 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
       std::vector<WordPiece> pieces;
       if (img.width > 0) {
         // Per character: a strike through part of a word ("oOrdinance") is common in redlines.
+        // A strike line spans each glyph's whole advance, side bearings included, below the
+        // x-height bars of "r", "t", "f" (which reach the box edges in bold serif faces). A
+        // glyph is struck when such a row is shared with a struck neighbour (the line runs on
+        // across the boundary) or, alone, when the row covers its box with no slack at all.
         poppler::ustring u = w.text();
         std::vector<char> flags(u.size(), 0);
         std::vector<char32_t> cps(u.size());
+        std::vector<std::vector<int>> rows(u.size());
+        std::vector<poppler::rectf> boxes(u.size());
         for (size_t c = 0; c < u.size(); ++c) {
           cps[c] = u[c];
           if (is_dash_like(cps[c])) { flags[c] = 2; continue; }
-          poppler::rectf cb = w.char_bbox(c);
+          boxes[c] = w.char_bbox(c);
+          const poppler::rectf& cb = boxes[c];
           if (cb.width() <= 0) continue;
-          flags[c] = crossed_by_line(img, cb.left() * scale, cb.top() * scale, cb.right() * scale, cb.bottom() * scale, 0.95, 0.40, 0.66) ? 1 : 0;
+          rows[c] = full_width_rows(img, cb.left() * scale, cb.top() * scale, cb.right() * scale, cb.bottom() * scale,
+                                    kStrikeBandLo, kStrikeBandHi, 1);
+        }
+        // The line runs on from glyph A into glyph B: a row dark in both, and dark right
+        // across the joint (where side bearings leave glyph ink a gap).
+        auto shared = [&](size_t a, size_t b) {
+          int ja = static_cast<int>(std::lround(boxes[a].right() * scale)) - 1;
+          int jb = static_cast<int>(std::lround(boxes[b].left() * scale));
+          ja = std::max(0, std::min(ja, img.width - 1));
+          jb = std::max(0, std::min(jb, img.width - 1));
+          for (int y : rows[a]) {
+            if (std::find(rows[b].begin(), rows[b].end(), y) == rows[b].end()) continue;
+            const unsigned char* row = &img.pixels[static_cast<size_t>(y) * img.width];
+            bool joint = true;
+            for (int x = std::min(ja, jb); x <= std::max(ja, jb) && joint; ++x) joint = row[x] < 160;
+            if (joint) return true;
+          }
+          return false;
+        };
+        for (size_t c = 0; c < u.size(); ++c) {
+          if (flags[c] == 2 || rows[c].empty()) continue;
+          bool linked = (c > 0 && shared(c - 1, c)) || (c + 1 < u.size() && shared(c, c + 1));
+          if (!linked) {
+            const poppler::rectf& cb = boxes[c];
+            linked = !full_width_rows(img, cb.left() * scale, cb.top() * scale, cb.right() * scale, cb.bottom() * scale,
+                                      kStrikeBandLo, kStrikeBandHi, 0).empty();
+          }
+          flags[c] = linked ? 1 : 0;
         }
         // Dashes and dots take the state of their neighbours (a dash is itself a line).
         for (size_t c = 0; c < flags.size(); ++c) {

@@ -34,3 +34,30 @@ bool crossed_by_line(const GrayImage& img, double x0, double y0, double x1, doub
 }
 
 }  // namespace policyindex::extract::detail
+
+namespace policyindex::extract::detail {
+
+std::vector<int> full_width_rows(const GrayImage& img, double x0, double y0, double x1, double y1,
+                                 double band_lo, double band_hi, int slack) {
+  std::vector<int> rows;
+  if (img.width <= 0 || img.height <= 0) return rows;
+  int ix0 = std::max(0, static_cast<int>(std::lround(x0)));
+  int ix1 = std::min(img.width, static_cast<int>(std::lround(x1)));
+  if (ix1 - ix0 < 3) return rows;
+  double h = y1 - y0;
+  if (h < 3) return rows;
+  // Rounding of the box edges may leave a pixel at either end; wider boxes allow no more.
+  int from = ix0 + slack, to = ix1 - slack;  // [from, to) must be dark, unbroken
+  if (to - from < 2) return rows;
+  int ya = std::max(0, static_cast<int>(std::ceil(y0 + band_lo * h)));
+  int yb = std::min(img.height - 1, static_cast<int>(std::floor(y0 + band_hi * h)));
+  for (int y = ya; y <= yb; ++y) {
+    const unsigned char* row = &img.pixels[static_cast<size_t>(y) * img.width];
+    bool all = true;
+    for (int x = from; x < to && all; ++x) all = row[x] < 160;
+    if (all) rows.push_back(y);
+  }
+  return rows;
+}
+
+}  // namespace policyindex::extract::detail

@@ -140,6 +140,61 @@ TEST(PdfTest, StruckWordsAreSetAside) {
   EXPECT_EQ(r->struck[0], "honor and assist");
 }
 
+// Bold heading glyphs (the shoulder of an "r", the bar of an "f" or "t", the bar of an "e")
+// put dark ink at mid-height; only a drawn line that spans whole glyph boxes is a strike.
+// Headings of several sizes, full of such letters, on a page that also draws strike lines
+// (so the page is rendered and tested at all).
+TEST(PdfTest, BoldHeadingLettersAreNotTakenForStrikes) {
+  const std::vector<std::string> heads = {
+      "Sec. 3-4 - Immigration status inquiries.", "Information sharing for referrals",
+      "Federal operations and resources", "Transfer of records, rr fr tr er ff ft",
+      "Effective date; severability after review"};
+  testing::PdfPage page;
+  double y = 80;
+  for (double size : {11.5, 13.0, 16.0, 20.0}) {
+    for (const auto& h : heads) {
+      page.texts.push_back({h, 72, y, size, true, false});
+      y += size * 1.5;
+    }
+  }
+  // Small regular text: the bar of an "e" reaches all but the side-bearing pixel, and two
+  // e's side by side must not make a line of it.
+  const std::string small = "Annual Town Meeting - Committee fees between agreements";
+  page.texts.push_back({small, 72, y, 8.5, false, false});
+  page.texts.push_back({small, 72, y + 12, 9, false, false});
+  y += 14;
+  page.texts.push_back({"The office will", 72, y + 10, 11, false, false});
+  page.texts.push_back({"report and transfer", 150, y + 10, 11, false, true});
+  page.texts.push_back({"refer nobody to federal agents.", 260, y + 10, 11, false, false});
+  // A struck bold heading word is still a strike.
+  page.texts.push_back({"Section", 72, y + 40, 16, true, false});
+  page.texts.push_back({"Transfers", 150, y + 40, 16, true, true});
+  page.texts.push_back({"Referrals", 250, y + 40, 16, true, false});
+  // A single struck letter in a redline ("oOrdinance"): the line spans that glyph's box.
+  page.texts.push_back({"The", 72, y + 70, 11, false, false});
+  page.texts.push_back({"o", 93, y + 70, 11, false, true});
+  page.texts.push_back({"Ordinance applies.", 93 + 11 * 0.602, y + 70, 11, false, false});
+  auto r = extract(testing::make_pdf({page}));
+  ASSERT_OK(r);
+  for (const auto& h : heads) {
+    size_t n = 0, at = 0;
+    while ((at = r->text.find(h, at)) != std::string::npos) ++n, ++at;
+    EXPECT_EQ(n, 4u) << "heading \"" << h << "\" intact at every size:\n" << r->text;
+  }
+  size_t n_small = 0;
+  for (size_t at = 0; (at = r->text.find(small, at)) != std::string::npos; ++at) ++n_small;
+  EXPECT_EQ(n_small, 2u) << r->text;
+  EXPECT_EQ(r->text.find("report and transfer"), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find("refer nobody to federal agents."), std::string::npos) << r->text;
+  EXPECT_EQ(r->text.find("Transfers"), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find("Section Referrals"), std::string::npos) << r->text;
+  std::string all;
+  for (const auto& s : r->struck) all += "[" + s + "]";
+  EXPECT_NE(r->text.find("Ordinance applies."), std::string::npos) << r->text;
+  EXPECT_EQ(r->text.find("oOrdinance"), std::string::npos) << r->text;
+  EXPECT_EQ(all, "[report and transfer][Transfers][o]");
+}
+
 TEST(PdfTest, ImageOnlyPageIsRecognised) {
   testing::PdfPage scan;
   scan.image_only = true;
