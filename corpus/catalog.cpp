@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <iterator>
 #include <map>
 
 #include "corpus/corpus.h"
@@ -14,7 +15,18 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
+
+// Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
+// A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
+// end up with the same tables.
+constexpr const char* kMigrations[] = {
+    // 1 -> 2: where a document was last fetched from (a redirect target when it moved), for
+    // the change log's "moved" reports.
+    "ALTER TABLE change_state ADD COLUMN location TEXT;"
+    "CREATE INDEX IF NOT EXISTS fetch_log_document ON fetch_log(document_id);",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -257,6 +269,14 @@ Result<Catalog> Catalog::open(const std::filesystem::path& path) {
       if (auto st = cat.exec(pi_schema_sql); !st) {
         cat.rollback();
         return tl::make_unexpected(st.error());
+      }
+      version = 1;
+    }
+    for (; version < kSchemaVersion; ++version) {
+      if (auto st = cat.exec(kMigrations[version - 1]); !st) {
+        cat.rollback();
+        return make_error(st.error().code, path.string() + ": upgrading the catalog to schema version " +
+                                               std::to_string(version + 1) + ": " + st.error().message);
       }
     }
     if (auto st = cat.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)); !st) {

@@ -111,7 +111,8 @@ std::string summary_line(const RefreshReport& r) {
   return "refresh " + r.status() + ": " + std::to_string(r.towns) + " towns, " +
          std::to_string(r.urls) + " urls, " + std::to_string(r.changes.count("new_document")) +
          " new, " + std::to_string(changed) + " changed, " +
-         std::to_string(r.changes.count("gone")) + " gone, " + std::to_string(r.failures.size()) +
+         std::to_string(r.changes.count("gone")) + " gone, " +
+         std::to_string(r.changes.count("moved")) + " moved, " + std::to_string(r.failures.size()) +
          " failed, " + seconds(r.elapsed_s);
 }
 
@@ -165,6 +166,7 @@ std::string render_text(const RefreshReport& r) {
   for (const auto* d : changed) {
     out << "  " << doc_name(*d) << (d->kind == "returned" ? " [back online]" : "") << "\n";
     out << "    " << d->url << "\n    " << version_span(*d) << "\n";
+    if (!d->moved_from.empty()) out << "    moved from " << d->moved_from << "\n";
     if (!d->extraction_error.empty()) {
       out << "    new version could not be extracted: " << d->extraction_error << "\n";
     }
@@ -173,6 +175,11 @@ std::string render_text(const RefreshReport& r) {
       if (s.kind == "modified") out << "        " << plain_words(s.words) << "\n";
       for (const auto& h : s.hits) out << "        " << hit_line(h) << "\n";
     }
+  }
+  auto moved = of_kind(r.changes, {"moved"});
+  out << "\nMoved (" << moved.size() << "; same text at a new address)\n";
+  for (const auto* d : moved) {
+    out << "  " << doc_name(*d) << "\n    from " << d->moved_from << "\n    to   " << d->location << "\n";
   }
   auto same = of_kind(r.changes, {"no_content_change"});
   out << "\nNo change in content (" << same.size() << ")\n";
@@ -233,6 +240,7 @@ std::string render_markdown(const RefreshReport& r) {
   for (const auto* d : changed) {
     out << "\n### " << town(*d) << ": " << link(*d) << (d->kind == "returned" ? " (back online)" : "")
         << "\n\n" << md_escape(version_span(*d)) << "\n\n";
+    if (!d->moved_from.empty()) out << "Moved from <" << d->moved_from << ">.\n\n";
     if (!d->extraction_error.empty()) {
       out << "New version could not be extracted: " << md_escape(d->extraction_error) << "\n\n";
     }
@@ -256,6 +264,12 @@ std::string render_markdown(const RefreshReport& r) {
       out << "\n";
       for (const auto& h : s.hits) out << "  - " << md_escape(hit_line(h)) << "\n";
     }
+  }
+  auto moved = of_kind(r.changes, {"moved"});
+  out << "\n## Moved (" << moved.size() << ")\n\nThe same text at a new address.\n\n";
+  for (const auto* d : moved) {
+    out << "- **" << town(*d) << "**: " << link(*d) << ": from <" << d->moved_from << "> to <"
+        << d->location << ">\n";
   }
   auto same = of_kind(r.changes, {"no_content_change"});
   out << "\n## No change in content (" << same.size() << ")\n\n";
@@ -297,6 +311,7 @@ std::string render_json(const RefreshReport& r) {
                  {"changed", r.changes.count("changed") + r.changes.count("returned")},
                  {"no_content_change", r.changes.count("no_content_change")},
                  {"gone", r.changes.count("gone")},
+                 {"moved", r.changes.count("moved")},
                  {"failed", r.failures.size()},
                  {"pending", r.changes.pending.size()}};
   j["stale_lock_pid"] = r.stale_lock_pid ? json(*r.stale_lock_pid) : json(nullptr);

@@ -26,7 +26,28 @@ struct Pending {
   std::optional<int64_t> reported_version;
   std::string reported_status;
   std::string town, county;
+  std::optional<std::string> location;           // of the latest fetch, when fetched
+  std::optional<std::string> reported_location;  // as the change log last recorded it
 };
+
+// Everything a version says, for telling a renamed document by its text.
+std::string full_text(const std::vector<corpus::StoredSection>& sections) {
+  std::string all;
+  for (const auto& s : sections) {
+    all += s.number + " " + s.heading + "\n" + s.text + "\n";
+  }
+  return all;
+}
+
+// Minimum text similarity for a document that went away and one that appeared in the same
+// town to be reported as one renamed document.
+constexpr double kMinRenameSimilarity = 0.8;
+
+// SQL: the location of document `d` — the URL its latest successful fetch came from (the
+// final hop of a redirect chain carries the document's id in the fetch log).
+constexpr const char* kLocationOfD =
+    "(SELECT f.url FROM fetch_log f WHERE f.document_id = d.id "
+    "AND f.outcome IN ('fetched', 'unchanged', 'not_modified') ORDER BY f.id DESC LIMIT 1)";
 
 struct Extraction {
   bool exists = false;
@@ -193,10 +214,12 @@ std::string LanguageChange::summary() const {
 std::string DocumentChange::summary() const {
   const std::string name = title.empty() ? url : title;
   if (kind == "new_document") return "new document: " + name;
+  if (kind == "moved") return "moved: " + name + ", from " + moved_from + " to " + location + " (no change in content)";
   if (kind == "gone") return "gone: " + name + " (kept; last version " +
                              (old_version_id ? std::to_string(*old_version_id) : "none") + ")";
   if (kind == "no_content_change") return "new version, no change in content: " + name;
   std::string s = (kind == "returned" ? "back online: " : "changed: ") + name;
+  if (!moved_from.empty()) s += " (moved from " + moved_from + ")";
   if (!extraction_error.empty()) return s + " (new version could not be extracted: " + extraction_error + ")";
   std::vector<std::string> parts;
   if (int n = diff.count("modified")) parts.push_back(count_phrase(n, "modified"));
@@ -221,7 +244,12 @@ std::string detail_json(const DocumentChange& c) {
             {"fetched_at", c.fetched_at}};
   if (c.kind == "new_document") j["provisions"] = c.provisions;
   if (!c.extraction_error.empty()) j["extraction_error"] = c.extraction_error;
-  if (c.kind == "changed" || c.kind == "returned" || c.kind == "no_content_change") {
+  if (!c.location.empty()) j["location"] = c.location;
+  if (!c.moved_from.empty()) {
+    j["moved_from"] = c.moved_from;
+    j["moved_from_document_id"] = opt(c.moved_from_document_id);
+  }
+  if (c.kind == "changed" || c.kind == "returned" || c.kind == "no_content_change" || c.kind == "moved") {
     j["returned"] = c.kind == "returned";
     j["same_text"] = c.diff.same_text;
     j["sections_before"] = c.diff.sections_before;
@@ -237,12 +265,15 @@ std::string detail_json(const DocumentChange& c) {
 Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scoring,
                                   const DiffOptions& options) {
   auto stmt = catalog.prepare(
+      std::string("WITH cur AS (SELECT d.*, ") + kLocationOfD + " AS loc FROM documents d) " +
       "SELECT d.id, d.municipality_id, d.url, d.title, d.doc_type, d.status, "
-      "d.current_version_id, cs.document_id, cs.version_id, cs.status, m.name, m.county "
-      "FROM documents d LEFT JOIN change_state cs ON cs.document_id = d.id "
+      "d.current_version_id, cs.document_id, cs.version_id, cs.status, m.name, m.county, "
+      "d.loc, cs.location "
+      "FROM cur d LEFT JOIN change_state cs ON cs.document_id = d.id "
       "LEFT JOIN municipalities m ON m.id = d.municipality_id "
       "WHERE cs.document_id IS NULL OR cs.version_id IS NOT d.current_version_id "
-      "OR cs.status IS NOT d.status ORDER BY d.id");
+      "OR cs.status IS NOT d.status OR (d.loc IS NOT NULL AND cs.location IS NOT d.loc) "
+      "ORDER BY d.id");
   if (!stmt) return tl::make_unexpected(stmt.error());
   std::vector<Pending> rows;
   while (true) {
@@ -262,6 +293,8 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     p.reported_status = stmt->opt_text(9).value_or("");
     p.town = stmt->opt_text(10).value_or("");
     p.county = stmt->opt_text(11).value_or("");
+    p.location = stmt->opt_text(12);
+    p.reported_location = stmt->opt_text(13);
     rows.push_back(std::move(p));
   }
 
@@ -284,12 +317,26 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     auto ofa = reader.fetched_at(p.reported_version);
     if (!ofa) return tl::make_unexpected(ofa.error());
     c.old_fetched_at = *ofa;
+    c.status = p.status;
+    c.location = p.location.value_or("");
+    // Navigation pages (the crawler's way to the documents) keep no sections unless they
+    // carry policy language themselves; their comings and goings are not news.
+    auto navigation = [&](std::optional<int64_t> version) -> Result<bool> {
+      if (p.doc_type != "webpage") return false;
+      if (!version) return true;
+      auto sections = reader.sections(*version);
+      if (!sections) return tl::make_unexpected(sections.error());
+      return (*sections)->empty();
+    };
 
     const bool gone_now = p.status == "gone";
     const bool was_gone = p.reported && p.reported_status == "gone";
     if (gone_now) {
-      if (!p.reported || was_gone) {
-        // Never reported as present, or already reported gone: only the state moves.
+      auto nav = navigation(p.reported_version);
+      if (!nav) return tl::make_unexpected(nav.error());
+      if (!p.reported || was_gone || *nav) {
+        // Never reported as present, already reported gone, or a navigation page: only the
+        // state moves.
         c.kind = "state_only";
       } else {
         c.kind = "gone";  // new_version_id stays the current one, for change_state
@@ -308,23 +355,93 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     auto after = reader.sections(*p.current);
     if (!after) return tl::make_unexpected(after.error());
     if (!p.reported) {
-      c.kind = "new_document";
+      c.kind = (*after)->empty() && p.doc_type == "webpage" ? "state_only" : "new_document";
       c.old_version_id.reset();
       c.old_fetched_at.clear();
       c.provisions = provisions_of(**after);
       set.documents.push_back(std::move(c));
       continue;
     }
+    // Its URL now redirects somewhere else (or back): the document moved.
+    const bool moved = p.reported_location && p.location && *p.location != *p.reported_location;
+    if (moved) c.moved_from = *p.reported_location;
     c.kind = was_gone ? "returned" : "changed";
     if (p.reported_version && *p.reported_version != *p.current && c.extraction_error.empty()) {
       auto before = reader.sections(*p.reported_version);
       if (!before) return tl::make_unexpected(before.error());
       c.diff = diff_sections(**before, **after, options);
-      if (c.diff.same_text && !was_gone) c.kind = "no_content_change";
+      if (c.diff.same_text && !was_gone) c.kind = moved ? "moved" : "no_content_change";
     } else if (p.reported_version && *p.reported_version == *p.current) {
-      c.diff.same_text = true;  // back online with the bytes it had
+      c.diff.same_text = true;  // back online with the bytes it had, or only its place changed
+      if (!was_gone) c.kind = moved ? "moved" : "state_only";
+    }
+    if (c.kind == "no_content_change" || c.kind == "changed") {
+      auto nav = navigation(p.reported_version);
+      if (!nav) return tl::make_unexpected(nav.error());
+      if (*nav && (*after)->empty()) c.kind = "state_only";
     }
     set.documents.push_back(std::move(c));
+  }
+
+  // Renamed documents: one went away and another appeared in the same town with the same or
+  // nearly the same text (a town renames a PDF and updates its links). Reported once, as a
+  // move, with the diff against the old document's last version.
+  {
+    struct Candidate {
+      double similarity;
+      size_t gone, added;
+    };
+    std::vector<Candidate> pairs;
+    std::unordered_map<size_t, std::string> texts;
+    auto text_of = [&](size_t i, std::optional<int64_t> version) -> Result<const std::string*> {
+      auto it = texts.find(i);
+      if (it == texts.end()) {
+        auto sections = reader.sections(*version);
+        if (!sections) return tl::make_unexpected(sections.error());
+        it = texts.emplace(i, full_text(**sections)).first;
+      }
+      return &it->second;
+    };
+    for (size_t g = 0; g < set.documents.size(); ++g) {
+      const auto& gone = set.documents[g];
+      if (gone.kind != "gone" || !gone.old_version_id) continue;
+      for (size_t n = 0; n < set.documents.size(); ++n) {
+        const auto& added = set.documents[n];
+        if (added.kind != "new_document" || added.municipality_id != gone.municipality_id ||
+            !added.extraction_error.empty() || !added.new_version_id) {
+          continue;
+        }
+        auto a = text_of(g, gone.old_version_id);
+        if (!a) return tl::make_unexpected(a.error());
+        auto b = text_of(n, added.new_version_id);
+        if (!b) return tl::make_unexpected(b.error());
+        if ((*a)->empty() || (*b)->empty()) continue;
+        double sim = text_similarity(**a, **b);
+        if (sim >= kMinRenameSimilarity) pairs.push_back({sim, g, n});
+      }
+    }
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const Candidate& x, const Candidate& y) { return x.similarity > y.similarity; });
+    std::set<size_t> used;
+    for (const auto& pair : pairs) {
+      if (used.count(pair.gone) || used.count(pair.added)) continue;
+      used.insert(pair.gone);
+      used.insert(pair.added);
+      auto& gone = set.documents[pair.gone];
+      auto& added = set.documents[pair.added];
+      auto before = reader.sections(*gone.old_version_id);
+      if (!before) return tl::make_unexpected(before.error());
+      auto after = reader.sections(*added.new_version_id);
+      if (!after) return tl::make_unexpected(after.error());
+      added.diff = diff_sections(**before, **after, options);
+      added.kind = added.diff.same_text ? "moved" : "changed";
+      added.moved_from = gone.url;
+      added.moved_from_document_id = gone.document_id;
+      added.old_version_id = gone.old_version_id;
+      added.old_fetched_at = gone.old_fetched_at;
+      added.provisions.clear();
+      gone.kind = "state_only";  // recorded as gone without a report of its own
+    }
   }
 
   // Verdict changes, per town touched by a reported document change.
@@ -332,7 +449,8 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
   std::set<int64_t> touched;
   std::set<int64_t> pending(set.pending.begin(), set.pending.end());
   for (const auto& c : set.documents) {
-    if (c.municipality_id && c.kind != "state_only" && c.kind != "no_content_change") {
+    if (c.municipality_id && c.kind != "state_only" && c.kind != "no_content_change" &&
+        c.kind != "moved") {
       touched.insert(*c.municipality_id);
     }
   }
@@ -432,8 +550,8 @@ Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,
   };
   const std::string now = corpus::now_iso8601();
   auto state = catalog.prepare(
-      "INSERT OR REPLACE INTO change_state(document_id, version_id, status, reported_at) "
-      "VALUES(?1, ?2, ?3, ?4)");
+      "INSERT OR REPLACE INTO change_state(document_id, version_id, status, reported_at, location) "
+      "VALUES(?1, ?2, ?3, ?4, ?5)");
   if (!state) return fail(state.error());
   // The document whose change caused a town's verdict changes, when there is exactly one.
   std::map<int64_t, std::set<int64_t>> town_docs;
@@ -450,16 +568,19 @@ Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,
       r.detail = detail_json(c);
       r.detected_at = now;
       if (auto id = catalog.add_change(r); !id) return fail(id.error());
-      if (c.municipality_id && c.kind != "no_content_change") {
+      if (c.municipality_id && c.kind != "no_content_change" && c.kind != "moved") {
         town_docs[*c.municipality_id].insert(c.document_id);
       }
     }
     // A gone document keeps its last version in the state, so that a return diffs against it.
-    const bool gone = c.kind == "gone" || c.kind == "state_only";
+    const bool gone = c.kind == "gone" || (c.kind == "state_only" && c.status == "gone");
     state->bind(1, c.document_id);
     state->bind(2, c.new_version_id);
     state->bind(3, std::string_view(gone ? "gone" : "active"));
     state->bind(4, std::string_view(now));
+    std::optional<std::string> location;
+    if (!c.location.empty()) location = c.location;
+    state->bind(5, location);
     if (auto st = state->run(); !st) return fail(st.error());
     state->reset();
   }
@@ -528,9 +649,9 @@ Result<int64_t> ensure_change_baseline(corpus::Catalog& catalog) {
   meta->reset();
   const std::string now = corpus::now_iso8601();
   auto mark = catalog.prepare(
-      "INSERT OR IGNORE INTO change_state(document_id, version_id, status, reported_at) "
-      "SELECT id, current_version_id, status, ?1 FROM documents "
-      "WHERE current_version_id IS NOT NULL");
+      std::string("INSERT OR IGNORE INTO change_state(document_id, version_id, status, reported_at, "
+                  "location) SELECT d.id, d.current_version_id, d.status, ?1, ") + kLocationOfD +
+      " FROM documents d WHERE d.current_version_id IS NOT NULL");
   if (!mark) return fail(mark.error());
   mark->bind(1, std::string_view(now));
   if (auto st = mark->run(); !st) return fail(st.error());

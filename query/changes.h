@@ -144,7 +144,10 @@ struct LanguageChange {
 
 // What changed for one document since the last recorded change.
 struct DocumentChange {
-  std::string kind;  // new_document | gone | changed | no_content_change | returned
+  // new_document | gone | changed | no_content_change | returned | moved, or state_only for
+  // what moves the change log's state without being reported (a document never reported
+  // that went away, navigation pages that keep no sections, a location first recorded).
+  std::string kind;
   int64_t document_id = 0;
   std::optional<int64_t> municipality_id;
   std::string town;
@@ -156,8 +159,17 @@ struct DocumentChange {
   std::string fetched_at;       // of the new version
   std::string old_fetched_at;
   std::string extraction_error;  // the new version could not be extracted
-  DocumentDiff diff;             // changed / no_content_change
+  DocumentDiff diff;             // changed / no_content_change / moved
   std::vector<std::string> provisions;  // new_document: "info_sharing:protective", ...
+  std::string status;    // the document's status now: active | gone
+  // Where the document was last fetched from: its URL, or where its URL redirects to.
+  std::string location;
+  // A move: the document's earlier location, when its URL now redirects elsewhere, or the URL
+  // of a document that went away in the same run with the same (or nearly the same) text —
+  // a renamed file. With the same text the kind is "moved"; with edits it is "changed" and
+  // the diff is against the old document's last version.
+  std::string moved_from;
+  std::optional<int64_t> moved_from_document_id;
   std::string summary() const;
 };
 
@@ -185,7 +197,8 @@ struct ChangeSet {
                                                 const DiffOptions& options = {});
 
 // Records SET in the catalog in one transaction: one `changes` row per document change
-// (kinds new_document, gone, changed, no_content_change; "returned" is stored as changed),
+// (kinds new_document, gone, changed, no_content_change, moved; "returned" is stored as
+// changed),
 // one provision_change row per verdict change and per language change, and the new
 // change_state of each document. RUN_ID, when given, ties the rows to a crawl run.
 [[nodiscard]] Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,

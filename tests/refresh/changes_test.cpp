@@ -270,3 +270,125 @@ TEST(TaxonomyScoringTest, VerdictChangesUseTheBuiltInTaxonomy) {
 
 }  // namespace
 }  // namespace policyindex::query
+
+namespace policyindex::query {
+namespace {
+
+// Records a successful fetch of DOCUMENT from URL (its own address or a redirect target).
+void fetched_from(corpus::Catalog& catalog, int64_t document, const std::string& url,
+                  const std::string& outcome = "not_modified") {
+  corpus::FetchRecord log;
+  log.url = url;
+  log.document_id = document;
+  log.started_at = "2026-02-01T00:00:00Z";
+  log.http_status = outcome == "not_modified" ? 304 : 200;
+  log.outcome = outcome;
+  ASSERT_OK(catalog.log_fetch(log));
+}
+
+TEST_F(ChangesTest, RenamedFileIsReportedOnceAsMovedNotAsGoneAndNew) {
+  // The town renames the PDF: the old address answers 404, the index links the new one.
+  ASSERT_OK(fx_.catalog().set_document_status(doc_, "gone"));
+  int64_t renamed = fx_.document("http://fictionville.test/2026-trust-ordinance.pdf", "Fictionville",
+                                 "Trust Ordinance (2026)");
+  int64_t v2 = fx_.version(renamed, "%PDF-1.7 re-exported bytes", kOrdinance);
+  auto set = compute_and_record();
+  EXPECT_EQ(set.count("moved"), 1);
+  EXPECT_EQ(set.count("gone"), 0);
+  EXPECT_EQ(set.count("new_document"), 0);
+  EXPECT_TRUE(set.towns.empty()) << "the same text at a new address changes no verdict";
+  auto rows = change_rows(fx_.catalog());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "moved");
+  EXPECT_EQ(rows[0].document_id, renamed);
+  EXPECT_EQ(rows[0].old_version, v1_);
+  EXPECT_EQ(rows[0].new_version, v2);
+  EXPECT_EQ(rows[0].detail["moved_from"], "http://fictionville.test/trust.pdf");
+  EXPECT_EQ(rows[0].detail["moved_from_document_id"], doc_);
+  EXPECT_NE(rows[0].summary.find("from http://fictionville.test/trust.pdf"), std::string::npos)
+      << rows[0].summary;
+  // Both documents' states moved: nothing is left to report.
+  EXPECT_TRUE(compute_and_record().documents.empty());
+}
+
+TEST_F(ChangesTest, RenamedAndEditedFileIsChangedWithTheDiffAgainstTheOldAddress) {
+  ASSERT_OK(fx_.catalog().set_document_status(doc_, "gone"));
+  auto edited = kOrdinance;
+  edited[0].text += " It was amended in 2026.";
+  int64_t renamed = fx_.document("http://fictionville.test/trust-amended.pdf", "Fictionville",
+                                 "Trust Ordinance, amended");
+  fx_.version(renamed, "%PDF-1.7 amended", edited);
+  auto set = compute_and_record();
+  ASSERT_EQ(set.count("changed"), 1);
+  EXPECT_EQ(set.count("gone") + set.count("new_document") + set.count("moved"), 0);
+  const DocumentChange* c = nullptr;
+  for (const auto& d : set.documents) {
+    if (d.kind == "changed") c = &d;
+  }
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->document_id, renamed);
+  EXPECT_EQ(c->moved_from, "http://fictionville.test/trust.pdf");
+  EXPECT_EQ(c->diff.count("modified"), 1);
+  EXPECT_NE(c->summary().find("moved from"), std::string::npos) << c->summary();
+}
+
+TEST_F(ChangesTest, DifferentTextOrAnotherTownIsNotARename) {
+  ASSERT_OK(fx_.catalog().set_document_status(doc_, "gone"));
+  // The same text in another town (a model ordinance adopted elsewhere) ...
+  int64_t elsewhere = fx_.document("http://lakeshire.test/trust.pdf", "Lakeshire", "Trust Ordinance");
+  fx_.version(elsewhere, "%PDF lakeshire", kOrdinance);
+  // ... and an unrelated new document in the same town.
+  int64_t other = fx_.document("http://fictionville.test/parking.pdf", "Fictionville", "Parking");
+  fx_.version(other, "%PDF parking",
+              {{"1", "Parking", "No vehicle shall be parked on Main Street overnight in winter."}});
+  auto set = compute_and_record();
+  EXPECT_EQ(set.count("gone"), 1);
+  EXPECT_EQ(set.count("new_document"), 2);
+  EXPECT_EQ(set.count("moved"), 0);
+}
+
+TEST_F(ChangesTest, AddressThatNowRedirectsIsReportedAsMoved) {
+  // The change log learns where the document lives (first recorded silently) ...
+  fetched_from(fx_.catalog(), doc_, "http://fictionville.test/trust.pdf", "fetched");
+  auto first = compute_and_record();
+  for (const auto& d : first.documents) EXPECT_EQ(d.kind, "state_only");
+  EXPECT_TRUE(change_rows(fx_.catalog()).empty());
+  // ... then its URL starts redirecting and the same bytes come from the new address.
+  fetched_from(fx_.catalog(), doc_, "http://fictionville.test/clerk/trust.pdf");
+  auto set = compute_and_record();
+  ASSERT_EQ(set.count("moved"), 1);
+  auto rows = change_rows(fx_.catalog());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "moved");
+  EXPECT_EQ(rows[0].detail["moved_from"], "http://fictionville.test/trust.pdf");
+  EXPECT_EQ(rows[0].detail["location"], "http://fictionville.test/clerk/trust.pdf");
+  EXPECT_TRUE(set.towns.empty());
+  // Checked again at the new address: nothing new.
+  fetched_from(fx_.catalog(), doc_, "http://fictionville.test/clerk/trust.pdf");
+  EXPECT_TRUE(compute_and_record().documents.empty());
+}
+
+TEST_F(ChangesTest, NavigationPagesAreNeverReported) {
+  int64_t home = fx_.document("http://fictionville.test/", "Fictionville", "Fictionville home");
+  ASSERT_OK(fx_.catalog().exec("UPDATE documents SET doc_type='webpage' WHERE id=" + std::to_string(home)));
+  fx_.version(home, "<html>links v1</html>", {});
+  auto first = compute_and_record();
+  EXPECT_EQ(first.count("new_document"), 0);
+  fx_.version(home, "<html>links v2</html>", {});
+  auto second = compute_and_record();
+  EXPECT_EQ(second.count("changed") + second.count("no_content_change"), 0);
+  ASSERT_OK(fx_.catalog().set_document_status(home, "gone"));
+  auto third = compute_and_record();
+  EXPECT_EQ(third.count("gone"), 0);
+  EXPECT_TRUE(change_rows(fx_.catalog()).empty());
+  // A web page that does carry policy language is a document like any other.
+  int64_t page = fx_.document("http://fictionville.test/welcoming", "Fictionville", "Welcoming policy");
+  ASSERT_OK(fx_.catalog().exec("UPDATE documents SET doc_type='webpage' WHERE id=" + std::to_string(page)));
+  fx_.version(page, "<html>policy</html>",
+              {{"1", "Agreements", "The town shall not enter into a 287(g) agreement.",
+                {"287g:protective:shall not enter into a 287(g) agreement"}}});
+  EXPECT_EQ(compute_and_record().count("new_document"), 1);
+}
+
+}  // namespace
+}  // namespace policyindex::query

@@ -96,7 +96,7 @@ class Site {
   Site() : port_(free_port()) {
     put("robots.txt", "User-agent: *\nAllow: /\n");
     write_file(dir_ / "redirects.conf", "");
-    write_index({"ordinance.html", "policy.pdf", "memo.html", "old-name.html"});
+    write_index({"ordinance.html", "policy.pdf", "memo.html", "old-name.html", "notice.html"});
     write_ordinance(kInfoProtective, "The chief shall report every detainer request to the select board each quarter.");
     put("policy.pdf",
                make_pdf({"Lakemont Police Policy 4.2", "1. Status. Officers shall not ask any person",
@@ -107,6 +107,8 @@ class Site {
     put("old-name.html",
                html("Welcoming resolution", "<h1>Welcoming resolution</h1><p>The town of Lakemont "
                                             "welcomes residents of every origin.</p>"));
+    put("notice.html", html("Notice", "<h1>Public notice</h1><p>Lakemont officers shall not stop "
+                                      "anyone only to ask about their immigration status.</p>"));
     write_file(dir_ / "nginx.conf", config());
     std::string out, err;
     int rc = testing::run_command("/usr/sbin/nginx -p " + dir_.path().string() + " -c " +
@@ -224,13 +226,12 @@ TEST(RefreshEndToEndTest, EveryKindOfChangeShowsUpInTheReport) {
                                 &out, &err);
   ASSERT_EQ(rc, 0) << err;
   auto first = json::parse(testing::read_file(work / "first.json"));
-  // The four documents and the home page: the crawler stores the navigation pages it reads
-  // as documents of doc_type "webpage" (refresh re-checks them for new links).
+  // The five documents. The crawler also stores the navigation pages it reads as documents
+  // of doc_type "webpage" (refresh re-checks them for new links), but a page without policy
+  // language is not news.
   EXPECT_EQ(first["counts"]["new"], 5) << first.dump(2);
-  auto home = document_for(first, site.url(""));
-  EXPECT_EQ(home["kind"], "new_document") << first.dump(2);
-  EXPECT_EQ(home["doc_type"], "webpage");
-  EXPECT_TRUE(home["provisions"].empty()) << home.dump();
+  EXPECT_EQ(first["counts"]["urls"], 6) << first.dump(2);
+  EXPECT_TRUE(document_for(first, site.url("")).is_null()) << first.dump(2);
 
   // A refresh with nothing changed reports nothing.
   rc = testing::run_command(pi(data) + "refresh" + kFast + "--report " + (work / "same.json").string(), &out, &err);
@@ -240,7 +241,8 @@ TEST(RefreshEndToEndTest, EveryKindOfChangeShowsUpInTheReport) {
   EXPECT_EQ(out.rfind("refresh ok: 1 towns, ", 0), 0u) << out;
 
   // Change one section's wording and flip the information-sharing provision; remove the memo;
-  // add a new document; rename one with a redirect; change only the PDF's metadata.
+  // add a new document; rename one with a redirect and one without (the link changes, the old
+  // address answers 404); change only the PDF's metadata.
   site.write_ordinance(kInfoPermissive, "The chief shall report every detainer request to the select board each month.");
   std::filesystem::remove(site.root() / "memo.html");
   site.put("new-policy.html",
@@ -248,7 +250,9 @@ TEST(RefreshEndToEndTest, EveryKindOfChangeShowsUpInTheReport) {
                                             "visa certifications for eligible victims within 30 days.</p>"));
   std::filesystem::rename(site.root() / "old-name.html", site.root() / "new-name.html");
   site.redirect("old-name.html", "new-name.html");
-  site.write_index({"ordinance.html", "policy.pdf", "memo.html", "old-name.html", "new-policy.html"});
+  std::filesystem::rename(site.root() / "notice.html", site.root() / "notice-2026.html");
+  site.write_index({"ordinance.html", "policy.pdf", "memo.html", "old-name.html", "new-policy.html",
+                    "notice-2026.html"});
   site.put("policy.pdf",
              make_pdf({"Lakemont Police Policy 4.2", "1. Status. Officers shall not ask any person",
                        "about immigration status."},
@@ -259,15 +263,18 @@ TEST(RefreshEndToEndTest, EveryKindOfChangeShowsUpInTheReport) {
   auto r = json::parse(testing::read_file(work / "r.json"));
   SCOPED_TRACE(r.dump(2));
 
-  // Exactly one change of content (the ordinance), one gone, one new; the PDF whose metadata
-  // changed is a new version without a change of content. (The home page's new link list is
-  // a new version of a navigation page, which keeps no sections: also no change in content.)
+  // Exactly one change of content (the ordinance), one gone, one new, two moved; the PDF
+  // whose metadata changed is a new version without a change of content. (The home page's new
+  // link list is a new version of a navigation page: not reported.)
   EXPECT_EQ(r["counts"]["changed"], 1);
   EXPECT_EQ(r["counts"]["gone"], 1);
   EXPECT_EQ(r["counts"]["new"], 1);
+  EXPECT_EQ(r["counts"]["moved"], 2);
+  EXPECT_EQ(r["counts"]["no_content_change"], 1);
   EXPECT_EQ(r["counts"]["failed"], 0);
-  EXPECT_EQ(r["counts"]["requests"], r["counts"]["conditional"].get<int>() + 2)
-      << "known documents are re-checked conditionally (robots.txt and the new page are not)";
+  EXPECT_TRUE(document_for(r, site.url("")).is_null());
+  EXPECT_EQ(r["counts"]["requests"], r["counts"]["conditional"].get<int>() + 3)
+      << "known documents are re-checked conditionally (robots.txt and the two new links are not)";
 
   auto ordinance = document_for(r, site.url("ordinance.html"));
   ASSERT_FALSE(ordinance.is_null());
@@ -280,10 +287,17 @@ TEST(RefreshEndToEndTest, EveryKindOfChangeShowsUpInTheReport) {
   EXPECT_EQ(document_for(r, site.url("memo.html"))["kind"], "gone");
   EXPECT_EQ(document_for(r, site.url("new-policy.html"))["kind"], "new_document");
   EXPECT_EQ(document_for(r, site.url("policy.pdf"))["kind"], "no_content_change");
-  // The rename is not a change of content: the old URL is not reported as changed, and the
-  // new URL, where the crawler records it, is the same text.
+  // The renames are moves, not changes of content: by redirect (the document keeps its URL
+  // and now lives at the redirect's target) ...
   auto old_name = document_for(r, site.url("old-name.html"));
-  EXPECT_TRUE(old_name.is_null() || old_name["kind"] != "changed") << old_name.dump();
+  EXPECT_EQ(old_name["kind"], "moved") << old_name.dump();
+  EXPECT_EQ(old_name["moved_from"], site.url("old-name.html"));
+  EXPECT_EQ(old_name["location"], site.url("new-name.html"));
+  // ... and by a new link to a new name, the old address gone: one move, not gone + new.
+  auto notice = document_for(r, site.url("notice-2026.html"));
+  EXPECT_EQ(notice["kind"], "moved") << notice.dump();
+  EXPECT_EQ(notice["moved_from"], site.url("notice.html"));
+  EXPECT_TRUE(document_for(r, site.url("notice.html")).is_null());
 
   bool flipped = false, language = false;
   for (const auto& t : r["provision_changes"]) {
@@ -384,7 +398,7 @@ TEST(RefreshEndToEndTest, NothingChangedSendsOnlyConditionalRequestsAndWritesNot
     EXPECT_EQ(st->int64(2), 304) << url;
     EXPECT_EQ(st->text(3), "not_modified") << url;
   }
-  EXPECT_EQ(fetches, 5);  // the home page and the four documents
+  EXPECT_EQ(fetches, 6);  // the home page and the five documents
   const std::string log = testing::read_file(site.access_log()).substr(log_before.size());
   std::istringstream lines(log);
   int served = 0;
@@ -393,7 +407,7 @@ TEST(RefreshEndToEndTest, NothingChangedSendsOnlyConditionalRequestsAndWritesNot
     ++served;
     EXPECT_NE(line.find("\" 304 "), std::string::npos) << line;
   }
-  EXPECT_EQ(served, 5) << log;
+  EXPECT_EQ(served, 6) << log;
 }
 
 // Invariants after any number of killed refreshes followed by one complete one.

@@ -64,9 +64,9 @@ RefreshReport sample_report(Fixture& fx) {
 TEST(ReportTest, SummaryLineIsOneParsableLine) {
   Fixture fx;
   auto r = sample_report(fx);
-  EXPECT_EQ(summary_line(r), "refresh partial: 2 towns, 9 urls, 1 new, 1 changed, 1 gone, 1 failed, 12.3s");
+  EXPECT_EQ(summary_line(r), "refresh partial: 2 towns, 9 urls, 1 new, 1 changed, 1 gone, 0 moved, 1 failed, 12.3s");
   r.failures.clear();
-  EXPECT_EQ(summary_line(r), "refresh ok: 2 towns, 9 urls, 1 new, 1 changed, 1 gone, 0 failed, 12.3s");
+  EXPECT_EQ(summary_line(r), "refresh ok: 2 towns, 9 urls, 1 new, 1 changed, 1 gone, 0 moved, 0 failed, 12.3s");
   r.phase_errors.push_back("index: cannot open xapian");
   EXPECT_EQ(r.status(), "failed");
   EXPECT_EQ(summary_line(r).rfind("refresh failed: ", 0), 0u);
@@ -104,7 +104,7 @@ TEST(ReportTest, MarkdownReportMarksWordChanges) {
   auto md = render_markdown(sample_report(fx));
   for (const char* expected : {
            "# policyindex refresh, 2026-02-01T03:00:12Z",
-           "`refresh partial: 2 towns, 9 urls, 1 new, 1 changed, 1 gone, 1 failed, 12.3s`",
+           "`refresh partial: 2 towns, 9 urls, 1 new, 1 changed, 1 gone, 0 moved, 1 failed, 12.3s`",
            "## New documents (1)",
            "[New policy](http://lakeshire.test/new.pdf)",
            "## Changed (1)",
