@@ -16,7 +16,7 @@
 
 #include "corpus/corpus.h"
 #include "crawler/crawler.h"
-#include "tests/crawler/nginx_fixture.h"
+#include "tests/testing/nginx.h"
 #include "tests/testing/testing.h"
 
 extern char** environ;

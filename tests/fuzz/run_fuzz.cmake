@@ -17,9 +17,15 @@ endif()
 file(MAKE_DIRECTORY ${BIN}/corpus/docx)
 execute_process(COMMAND ${CMAKE_COMMAND} -E tar cf ${BIN}/corpus/docx/seed.docx --format=zip word
                 WORKING_DIRECTORY ${SRC}/seeds/docx)
+# Seeds: the fuzz-only ones in seeds/<format>/, plus the extract tests' own sample files
+# (tests/data/extract/*.html, *.txt), so each sample lives in one place.
 foreach(f html pdf text)
   file(MAKE_DIRECTORY ${BIN}/corpus/${f})
-  file(GLOB seeds ${SRC}/seeds/${f}/*)
+  set(ext ${f})
+  if(f STREQUAL "text")
+    set(ext txt)
+  endif()
+  file(GLOB seeds ${SRC}/seeds/${f}/* ${SRC}/../data/extract/*.${ext})
   file(COPY ${seeds} DESTINATION ${BIN}/corpus/${f})
 endforeach()
 foreach(f html pdf docx text)

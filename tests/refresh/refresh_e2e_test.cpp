@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corpus/corpus.h"
+#include "tests/testing/nginx.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {
@@ -31,20 +32,6 @@ namespace {
 using nlohmann::json;
 using testing::TempDir;
 using testing::write_file;
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
 
 // A minimal valid PDF with one page of Helvetica text lines; PRODUCER goes in the Info
 // dictionary, so two PDFs that differ only there have different bytes and the same text.
@@ -93,9 +80,9 @@ const char* kInfoPermissive =
 // The site of the fictional town of Lakemont.
 class Site {
  public:
-  Site() : port_(free_port()) {
+  Site() {
     put("robots.txt", "User-agent: *\nAllow: /\n");
-    write_file(dir_ / "redirects.conf", "");
+    write_file(redirects(), "");
     write_index({"ordinance.html", "policy.pdf", "memo.html", "old-name.html", "notice.html"});
     write_ordinance(kInfoProtective, "The chief shall report every detainer request to the select board each quarter.");
     put("policy.pdf",
@@ -109,30 +96,20 @@ class Site {
                                             "welcomes residents of every origin.</p>"));
     put("notice.html", html("Notice", "<h1>Public notice</h1><p>Lakemont officers shall not stop "
                                       "anyone only to ask about their immigration status.</p>"));
-    write_file(dir_ / "nginx.conf", config());
-    std::string out, err;
-    int rc = testing::run_command("/usr/sbin/nginx -p " + dir_.path().string() + " -c " +
-                                      (dir_ / "nginx.conf").string() + " -e " + (dir_ / "error.log").string(),
-                                  &out, &err);
-    started_ = rc == 0;
-    if (!started_) start_error_ = err;
-    for (int i = 0; i < 50 && started_; ++i) {  // wait until it listens
-      if (std::filesystem::exists(dir_ / "nginx.pid")) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    try {
+      nginx_ = std::make_unique<testing::Nginx>(
+          dir_ / "nginx",
+          std::vector<testing::NginxSite>{{"127.0.0.1", root(), "etag on; include " + redirects().string() + ";"}});
+    } catch (const std::exception& e) {
+      start_error_ = e.what();
     }
   }
-  ~Site() {
-    std::string out;
-    testing::run_command("/usr/sbin/nginx -p " + dir_.path().string() + " -c " +
-                             (dir_ / "nginx.conf").string() + " -s stop 2>/dev/null",
-                         &out);
-  }
-  bool started() const { return started_; }
+  bool started() const { return nginx_ != nullptr; }
   const std::string& start_error() const { return start_error_; }
   std::filesystem::path root() const { return dir_ / "www"; }
-  std::filesystem::path access_log() const { return dir_ / "access.log"; }
+  std::vector<testing::AccessEntry> access_log() const { return nginx_->access_log(); }
   std::string url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/" + path;
+    return nginx_->base("127.0.0.1") + "/" + path;
   }
   std::filesystem::path registry() const {
     write_file(dir_ / "registry" / "municipalities.tsv",
@@ -173,31 +150,15 @@ class Site {
                     "<h2>Section 4. Reporting</h2><p>" + reporting + "</p>"));
   }
   void redirect(const std::string& from, const std::string& to) {
-    write_file(dir_ / "redirects.conf", "location = /" + from + " { return 301 /" + to + "; }\n");
-    std::string out;
-    testing::run_command("/usr/sbin/nginx -p " + dir_.path().string() + " -c " +
-                             (dir_ / "nginx.conf").string() + " -s reload",
-                         &out);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    write_file(redirects(), "location = /" + from + " { return 301 /" + to + "; }\n");
+    nginx_->reload();
   }
 
  private:
-  std::string config() const {
-    const std::string d = dir_.path().string();
-    return "daemon on;\nworker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d +
-           "/error.log;\nevents { worker_connections 64; }\nhttp {\n"
-           "  access_log " + d + "/access.log;\n"
-           "  client_body_temp_path " + d + "/tmp_body;\n  proxy_temp_path " + d + "/tmp_proxy;\n"
-           "  fastcgi_temp_path " + d + "/tmp_fcgi;\n  uwsgi_temp_path " + d + "/tmp_uwsgi;\n"
-           "  scgi_temp_path " + d + "/tmp_scgi;\n"
-           "  types { text/html html; application/pdf pdf; text/plain txt; }\n"
-           "  server {\n    listen 127.0.0.1:" + std::to_string(port_) + ";\n    root " + d + "/www;\n"
-           "    etag on;\n    include " + d + "/redirects.conf;\n  }\n}\n";
-  }
+  std::filesystem::path redirects() const { return dir_ / "redirects.conf"; }
   TempDir dir_;
-  int port_;
+  std::unique_ptr<testing::Nginx> nginx_;
   int generation_ = 0;
-  bool started_ = false;
   std::string start_error_;
 };
 
@@ -369,7 +330,7 @@ TEST(RefreshEndToEndTest, NothingChangedSendsOnlyConditionalRequestsAndWritesNot
   ASSERT_GT(before.blobs, 0);
   ASSERT_GT(before.versions, 0);
   ASSERT_NE(before.xapian_revision, "");
-  const std::string log_before = testing::read_file(site.access_log());
+  const size_t log_before = site.access_log().size();
 
   int rc = testing::run_command(pi(data) + "refresh" + kFast + "--format json", &out, &err);
   ASSERT_EQ(rc, 0) << err;
@@ -399,15 +360,14 @@ TEST(RefreshEndToEndTest, NothingChangedSendsOnlyConditionalRequestsAndWritesNot
     EXPECT_EQ(st->text(3), "not_modified") << url;
   }
   EXPECT_EQ(fetches, 6);  // the home page and the five documents
-  const std::string log = testing::read_file(site.access_log()).substr(log_before.size());
-  std::istringstream lines(log);
+  const auto log = site.access_log();
   int served = 0;
-  for (std::string line; std::getline(lines, line);) {
-    if (line.find("/robots.txt") != std::string::npos) continue;
+  for (size_t i = log_before; i < log.size(); ++i) {
+    if (log[i].path == "/robots.txt") continue;
     ++served;
-    EXPECT_NE(line.find("\" 304 "), std::string::npos) << line;
+    EXPECT_EQ(log[i].status, 304) << log[i].path;
   }
-  EXPECT_EQ(served, 6) << log;
+  EXPECT_EQ(served, 6);
 }
 
 // Invariants after any number of killed refreshes followed by one complete one.

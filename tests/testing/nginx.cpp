@@ -1,4 +1,4 @@
-#include "tests/crawler/nginx_fixture.h"
+#include "tests/testing/nginx.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -124,6 +124,14 @@ Nginx::~Nginx() {
       ::waitpid(pid_, &status, 0);
     }
   }
+}
+
+void Nginx::reload() {
+  if (pid_ <= 0 || ::kill(pid_, SIGHUP) != 0) throw std::runtime_error("nginx is not running");
+  // The master starts new workers and retires the old ones; "gracefully shutting down" in
+  // the error log means the old worker took its leave, so new requests see the new config.
+  // A short settle is enough on loopback and keeps the fixture simple.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
 }
 
 std::vector<AccessEntry> Nginx::access_log() const {

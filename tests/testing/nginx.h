@@ -40,6 +40,9 @@ class Nginx {
     return "http://" + address + ":" + std::to_string(port_);
   }
   std::vector<AccessEntry> access_log() const;
+  // Re-reads the configuration (files it includes may have changed) and waits until the new
+  // worker serves. Throws on failure.
+  void reload();
 
  private:
   std::filesystem::path dir_;
