@@ -1,4 +1,5 @@
 #include "corpus/sample/gen/markup.h"
+#include "corpus/sample/gen/render.h"
 
 #include <sstream>
 #include <stdexcept>
@@ -182,6 +183,29 @@ Doc parse(std::string_view text, const std::string& name) {
     throw std::runtime_error(name + ": %encoding must be utf-8 or windows-1252");
   }
   return doc;
+}
+
+std::string markup_escape(std::string_view s, bool quotes) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += quotes ? "&quot;" : "\"";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace policyindex::sample_gen

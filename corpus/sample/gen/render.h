@@ -10,6 +10,9 @@ namespace policyindex::sample_gen {
 
 // A text PDF (US Letter): embedded DejaVu fonts, headings larger and bold, running header
 // and footer with "Page N of M", struck spans with a drawn line through them.
+// Escapes &, < and > (and " when QUOTES) for XML and HTML text and attributes.
+std::string markup_escape(std::string_view s, bool quotes);
+
 void render_pdf(const Doc& doc, const std::filesystem::path& out);
 
 // The same pages drawn into images at DPI (a scan: slightly rotated, a little noise) and
