@@ -682,7 +682,11 @@ Document segment(Parsed&& parsed, FileType type) {
     }
     s.level = level;
     if (key_count[s.key]++ > 0) s.key += "~" + std::to_string(key_count[s.key]);
-    run_in_level = (!c.body.empty() && c.has_marker) ? level : (c.has_marker && level > 1 ? run_in_level : 0);
+    // Run-in headings continue among marked items below or beside the run-in-headed ones; a
+    // heading above them ("Sec 50-104" after its section's lettered items) ends them.
+    run_in_level = (!c.body.empty() && c.has_marker)
+                       ? level
+                       : (c.has_marker && level > 1 && level >= run_in_level ? run_in_level : 0);
     open_section(std::move(s), b.page);
     text += c.heading_line.empty() ? c.heading : c.heading_line;
     text += "\n\n";

@@ -170,6 +170,26 @@ TEST(SegmentTest, UnmarkedRunInHeadingsAmongLetteredItems) {
   EXPECT_EQ(find(d, "The town also reports"), nullptr) << "a sentence is not a heading: " << headings(d);
 }
 
+// Under an article heading, a section's lettered run-in items end where the next section
+// begins: a sentence opening that section's prose is not one more run-in heading.
+TEST(SegmentTest, RunInHeadingsEndAtTheNextSectionUnderAnArticle) {
+  std::string text =
+      "Article II - Trust Bylaw\n\n"
+      "Sec 8-1 - Rules\n\n"
+      "a. Equal service. The town serves every resident.\n"
+      "b. Records. The clerk keeps records.\n"
+      "Access to facilities. Except with a judicial warrant, no agent enters.\n\n"
+      "Sec 8-2 - Complaints; Enforcement\n\n"
+      "Enforcement. The select board enforces this bylaw.\n";
+  Document d = extract_ok(text);
+  const Section* access = find(d, "Access to facilities");
+  ASSERT_NE(access, nullptr) << headings(d);
+  EXPECT_EQ(find(d, "Enforcement"), nullptr) << headings(d);
+  const Section* complaints = find(d, "Complaints; Enforcement");
+  ASSERT_NE(complaints, nullptr) << headings(d);
+  EXPECT_NE(complaints->text.find("The select board enforces"), std::string::npos) << complaints->text;
+}
+
 TEST(NormalizeTest, NfcLigaturesSpacesAndFolding) {
   // "e" + combining acute -> U+00E9; ligature fi; no-break space; soft hyphen.
   EXPECT_EQ(detail::normalize_inline("Cafe\xCC\x81  of\xEF\xAC\x81" "ce\xC2\xA0" "hall re\xC2\xAD" "cord"),
