@@ -14,7 +14,8 @@ namespace policyindex::extract {
 namespace {
 
 // A hand-written PDF; offsets in the xref are computed.
-std::string build_pdf(const std::vector<std::string>& objects, int root = 1) {
+std::string build_pdf(const std::vector<std::string>& objects, int root = 1,
+                      const std::string& trailer_extra = "") {
   std::string out = "%PDF-1.4\n";
   std::vector<size_t> offs;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -29,7 +30,7 @@ std::string build_pdf(const std::vector<std::string>& objects, int root = 1) {
     out += buf;
   }
   out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root " + std::to_string(root) +
-         " 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+         " 0 R " + trailer_extra + ">>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   return out;
 }
 
@@ -99,6 +100,31 @@ TEST(HostileTest, TruncatedPdf) {
   auto empty = extract_isolated(std::string("%PDF-"));
   ASSERT_FALSE(empty);
   EXPECT_NE(empty.error().message.find("corrupt"), std::string::npos) << empty.error().message;
+}
+
+// A public-records response that came password-protected: the standard security handler
+// with a user password (its /U check value does not match the empty password), so nothing
+// can be read without it. A clear recorded error, in process and in a worker.
+TEST(HostileTest, PasswordProtectedPdfIsAClearError) {
+  const std::string hex32(64, 'A');
+  std::string pdf = build_pdf(
+      {
+          "<< /Type /Catalog /Pages 2 0 R >>",
+          "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+          "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+          text_page_stream("Sealed town"),
+          "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+          "<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <" + std::string(64, '7') + "> /U <" +
+              hex32 + "> >>",
+      },
+      1, "/Encrypt 6 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] ");
+  auto direct = extract(pdf);
+  ASSERT_FALSE(direct) << "a locked PDF must not yield text";
+  EXPECT_NE(direct.error().message.find("encrypted"), std::string::npos) << direct.error().message;
+  EXPECT_NE(direct.error().message.find("password"), std::string::npos) << direct.error().message;
+  auto isolated = extract_isolated(pdf);
+  ASSERT_FALSE(isolated);
+  EXPECT_EQ(isolated.error().message, direct.error().message);
 }
 
 TEST(HostileTest, PageTreeLoop) {
