@@ -1,11 +1,15 @@
 // DOCX: word/document.xml through libzip + libxml2. Paragraph styles (Title, Heading N, or a
 // style whose outline level is set) give headings; w:strike, w:dstrike and w:del runs are
-// deleted text. Zip bombs: sizes are checked before and while inflating.
+// deleted text; automatic numbering (word/numbering.xml: "Section 1.", "a)", "1.2") is
+// computed and put back in front of its paragraph, where the segmenter reads section numbers.
+// Zip bombs: sizes are checked before and while inflating.
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <zip.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -85,7 +89,18 @@ struct StyleInfo {
   int heading = 0;
   bool bold = false;
   bool strike = false;
+  std::string num_id;  // the style's own numbering (heading styles linked to a list)
+  int ilvl = 0;
 };
+
+// A paragraph's numbering reference: <w:numPr><w:ilvl/><w:numId/></w:numPr>.
+bool read_num_pr(const xmlNode* ppr, std::string& num_id, int& ilvl) {
+  const xmlNode* np = child(ppr, "numPr");
+  if (!np) return false;
+  if (const xmlNode* id = child(np, "numId")) num_id = wattr(id, "val");
+  if (const xmlNode* lv = child(np, "ilvl")) ilvl = std::atoi(wattr(lv, "val").c_str());
+  return true;
+}
 
 std::map<std::string, StyleInfo> read_styles(const std::string& xml) {
   std::map<std::string, StyleInfo> out;
@@ -102,8 +117,10 @@ std::map<std::string, StyleInfo> read_styles(const std::string& xml) {
     for (char c : name) lname += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lname == "title") info.heading = -1;
     else if (lname.rfind("heading ", 0) == 0) info.heading = std::atoi(lname.c_str() + 8);
-    if (const xmlNode* ppr = child(s, "pPr"))
+    if (const xmlNode* ppr = child(s, "pPr")) {
       if (const xmlNode* ol = child(ppr, "outlineLvl")) info.heading = std::atoi(wattr(ol, "val").c_str()) + 1;
+      read_num_pr(ppr, info.num_id, info.ilvl);
+    }
     if (const xmlNode* rpr = child(s, "rPr")) {
       info.bold = on(child(rpr, "b"));
       info.strike = on(child(rpr, "strike")) || on(child(rpr, "dstrike"));
@@ -119,6 +136,143 @@ int style_heading(const std::string& id) {
   if (id.rfind("Heading", 0) == 0) return std::atoi(id.c_str() + 7);
   return 0;
 }
+
+// Automatic numbering: the levels of each abstract list (format, text pattern, start), the
+// list instances (w:num) that use them, and running counters shared by the instances of one
+// abstract list, as Word counts them.
+class Numbering {
+ public:
+  explicit Numbering(const std::string& xml) {
+    if (xml.empty()) return;
+    XmlDoc doc = parse_xml(xml);
+    if (!doc || !xmlDocGetRootElement(doc.get())) return;
+    for (const xmlNode* n = xmlDocGetRootElement(doc.get())->children; n; n = n->next) {
+      if (is(n, "abstractNum")) {
+        auto& levels = abstract_[wattr(n, "abstractNumId")];
+        for (const xmlNode* l = n->children; l; l = l->next) {
+          if (!is(l, "lvl")) continue;
+          int ilvl = std::atoi(wattr(l, "ilvl").c_str());
+          if (ilvl < 0 || ilvl >= kLevels) continue;
+          levels[ilvl] = read_level(l);
+        }
+      } else if (is(n, "num")) {
+        Instance in;
+        if (const xmlNode* a = child(n, "abstractNumId")) in.abstract = wattr(a, "val");
+        for (const xmlNode* o = n->children; o; o = o->next) {
+          if (!is(o, "lvlOverride")) continue;
+          int ilvl = std::atoi(wattr(o, "ilvl").c_str());
+          if (ilvl < 0 || ilvl >= kLevels) continue;
+          if (const xmlNode* so = child(o, "startOverride")) in.start_override[ilvl] = std::atoi(wattr(so, "val").c_str());
+        }
+        instances_[wattr(n, "numId")] = std::move(in);
+      }
+    }
+  }
+
+  // The marker of the next paragraph of list NUM_ID at level ILVL ("3.", "(b)", "1.2"), and
+  // advances the counters; empty for bullets, unknown lists and numId 0 (numbering removed).
+  std::string next(const std::string& num_id, int ilvl) {
+    if (num_id.empty() || num_id == "0" || ilvl < 0 || ilvl >= kLevels) return "";
+    auto in = instances_.find(num_id);
+    if (in == instances_.end()) return "";
+    auto abs = abstract_.find(in->second.abstract);
+    if (abs == abstract_.end()) return "";
+    const auto& levels = abs->second;
+    Counters& c = counters_[in->second.abstract];
+    if (!in->second.started) {  // a restarting instance begins its levels afresh
+      in->second.started = true;
+      for (const auto& [l, v] : in->second.start_override) c.used[l] = false;
+    }
+    auto start_of = [&](int l) {
+      auto o = in->second.start_override.find(l);
+      return o != in->second.start_override.end() ? o->second : levels[l].start;
+    };
+    if (!c.used[ilvl]) c.value[ilvl] = start_of(ilvl) - 1;
+    ++c.value[ilvl];
+    c.used[ilvl] = true;
+    for (int l = ilvl + 1; l < kLevels; ++l) c.used[l] = false;  // deeper levels restart
+    const Level& lv = levels[ilvl];
+    if (lv.format == "bullet" || lv.format == "none") return "";
+    std::string out;
+    for (size_t i = 0; i < lv.text.size(); ++i) {
+      char ch = lv.text[i];
+      if (ch == '%' && i + 1 < lv.text.size() && lv.text[i + 1] >= '1' && lv.text[i + 1] <= '9') {
+        int l = lv.text[i + 1] - '1';
+        int v = c.used[l] || l == ilvl ? c.value[l] : start_of(l);
+        out += format(lv.legal ? "decimal" : levels[l].format, v);
+        ++i;
+      } else {
+        out += ch;
+      }
+    }
+    return out;
+  }
+
+ private:
+  static constexpr int kLevels = 9;
+  struct Level {
+    std::string format = "decimal";
+    std::string text;
+    int start = 1;
+    bool legal = false;
+  };
+  struct Instance {
+    std::string abstract;
+    std::map<int, int> start_override;
+    bool started = false;
+  };
+  struct Counters {
+    int value[kLevels] = {};
+    bool used[kLevels] = {};
+  };
+
+  static Level read_level(const xmlNode* l) {
+    Level lv;
+    if (const xmlNode* f = child(l, "numFmt")) lv.format = wattr(f, "val");
+    if (const xmlNode* t = child(l, "lvlText")) lv.text = wattr(t, "val");
+    if (const xmlNode* st = child(l, "start")) lv.start = std::atoi(wattr(st, "val").c_str());
+    lv.legal = on(child(l, "isLgl"));
+    return lv;
+  }
+
+  static std::string letters(int v, char base) {
+    // a..z, then aa, bb, ... as Word writes them
+    if (v < 1) return std::string(1, base);
+    int round = (v - 1) / 26 + 1;
+    return std::string(static_cast<size_t>(std::min(round, 8)), static_cast<char>(base + (v - 1) % 26));
+  }
+
+  static std::string roman(int v, bool upper) {
+    static const std::pair<int, const char*> kTable[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"},
+                                                         {100, "c"},  {90, "xc"},  {50, "l"},  {40, "xl"},
+                                                         {10, "x"},   {9, "ix"},   {5, "v"},   {4, "iv"},
+                                                         {1, "i"}};
+    std::string out;
+    for (const auto& [n, s] : kTable) {
+      while (v >= n && out.size() < 16) {
+        out += s;
+        v -= n;
+      }
+    }
+    if (upper) {
+      for (char& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return out;
+  }
+
+  static std::string format(const std::string& fmt, int v) {
+    if (fmt == "lowerLetter") return letters(v, 'a');
+    if (fmt == "upperLetter") return letters(v, 'A');
+    if (fmt == "lowerRoman") return roman(v, false);
+    if (fmt == "upperRoman") return roman(v, true);
+    if (fmt == "decimalZero" && v < 10) return "0" + std::to_string(v);
+    return std::to_string(v);  // decimal, ordinal and the rest
+  }
+
+  std::map<std::string, std::array<Level, kLevels>> abstract_;
+  std::map<std::string, Instance> instances_;
+  std::map<std::string, Counters> counters_;
+};
 
 struct ParaState {
   std::string text, struck_run;
@@ -179,7 +333,8 @@ void inline_content(const xmlNode* n, bool deleted, bool sb, bool ss, ParaState&
 
 class Body {
  public:
-  Body(Parsed& out, const std::map<std::string, StyleInfo>& styles) : out_(out), styles_(styles) {}
+  Body(Parsed& out, const std::map<std::string, StyleInfo>& styles, Numbering& numbering)
+      : out_(out), styles_(styles), numbering_(numbering) {}
 
   void block_children(const xmlNode* n, int depth) {
     if (depth > 64) return;
@@ -192,20 +347,29 @@ class Body {
 
  private:
   void paragraph(const xmlNode* p, std::string* row) {
-    std::string style;
+    std::string style, num_id;
+    int ilvl = 0;
     bool numbered = false;
     if (const xmlNode* ppr = child(p, "pPr")) {
       if (const xmlNode* ps = child(ppr, "pStyle")) style = wattr(ps, "val");
-      numbered = child(ppr, "numPr") != nullptr;
-      if (const xmlNode* rpr = child(ppr, "rPr")) if (child(rpr, "del")) {}
+      numbered = read_num_pr(ppr, num_id, ilvl);
     }
     StyleInfo info;
     auto it = styles_.find(style);
     if (it != styles_.end()) info = it->second;
     else info.heading = style_heading(style);
+    if (!numbered && !info.num_id.empty()) {  // numbered through its style
+      numbered = true;
+      num_id = info.num_id;
+      ilvl = info.ilvl;
+    }
     ParaState ps;
     inline_content(p, false, info.bold, info.strike, ps, out_, 0);
     if (!ps.struck_run.empty()) flush_struck(ps, out_);
+    // The number Word draws in front of the paragraph is not in its text: put it there. An
+    // empty paragraph still counts (Word numbers it), so the counters advance first.
+    std::string marker = numbered ? numbering_.next(num_id, ilvl) : std::string();
+    if (!marker.empty() && !ps.text.empty()) ps.text = marker + " " + ps.text;
     if (row) {
       std::string t = normalize_inline(ps.text);
       if (!t.empty()) {
@@ -262,6 +426,7 @@ class Body {
 
   Parsed& out_;
   const std::map<std::string, StyleInfo>& styles_;
+  Numbering& numbering_;
 };
 
 }  // namespace
@@ -286,13 +451,16 @@ Result<Parsed> parse_docx(std::string_view bytes, const Options&) {
   auto styles_xml = read_part(z.get(), "word/styles.xml", false);
   if (!styles_xml) return tl::make_unexpected(styles_xml.error());
   auto styles = read_styles(*styles_xml);
+  auto numbering_xml = read_part(z.get(), "word/numbering.xml", false);
+  if (!numbering_xml) return tl::make_unexpected(numbering_xml.error());
+  Numbering numbering(*numbering_xml);
   XmlDoc doc = parse_xml(*doc_xml);
   if (!doc || !xmlDocGetRootElement(doc.get()))
     return make_error(ErrorCode::kParse, "corrupt DOCX: word/document.xml is not well-formed XML");
   const xmlNode* body = child(xmlDocGetRootElement(doc.get()), "body");
   if (!body) return make_error(ErrorCode::kParse, "DOCX document.xml has no body");
   Parsed p;
-  Body(p, styles).block_children(body, 0);
+  Body(p, styles, numbering).block_children(body, 0);
   auto core = read_part(z.get(), "docProps/core.xml", false);
   if (core && !core->empty()) {
     XmlDoc c = parse_xml(*core);

@@ -83,6 +83,74 @@ TEST(DocxTest, HeadingStylesStrikeAndDeletions) {
   EXPECT_EQ(r->struck[1], "may");
 }
 
+// Word's automatic numbering is not in the paragraph text: "Section 1." and "(a)" come from
+// word/numbering.xml, through the paragraph's own numPr or its heading style's. They must
+// reach the segmenter as if typed, with levels counted and restarted as Word does.
+TEST(DocxTest, AutomaticNumberingIsPutBackInFrontOfItsParagraphs) {
+  using testing::DocxPara;
+  const std::string ns = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+  auto lvl = [](int ilvl, const std::string& fmt, const std::string& text, int start = 1) {
+    return "<w:lvl w:ilvl=\"" + std::to_string(ilvl) + "\"><w:start w:val=\"" + std::to_string(start) +
+           "\"/><w:numFmt w:val=\"" + fmt + "\"/><w:lvlText w:val=\"" + text + "\"/></w:lvl>";
+  };
+  const std::string numbering =
+      "<?xml version=\"1.0\"?><w:numbering " + ns + ">"
+      "<w:abstractNum w:abstractNumId=\"0\">" + lvl(0, "decimal", "Section %1.") +
+      lvl(1, "lowerLetter", "(%2)") + lvl(2, "lowerRoman", "%3.") + "</w:abstractNum>"
+      "<w:abstractNum w:abstractNumId=\"1\">" + lvl(0, "bullet", "\u2022") + "</w:abstractNum>"
+      "<w:abstractNum w:abstractNumId=\"2\">" + lvl(0, "upperRoman", "%1.", 4) + "</w:abstractNum>"
+      "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
+      "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
+      "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"2\"/></w:num>"
+      "</w:numbering>";
+  // "Heading 2" is linked to list 1 at level 0, as legal templates do.
+  const std::string styles =
+      "<?xml version=\"1.0\"?><w:styles " + ns + ">"
+      "<w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/>"
+      "<w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr></w:style>"
+      "</w:styles>";
+  DocxPara title{"Title", {{"Quillfield Trust Bylaw"}}};
+  DocxPara purpose{"Heading2", {{"Purpose"}}};
+  DocxPara purpose_text{"", {{"Quillfield welcomes all residents."}}};
+  DocxPara limits{"Heading2", {{"Limits on federal requests"}}};
+  DocxPara item_a{"", {{"Detainers. No officer shall hold a person on a civil detainer alone."}}, 1, 1};
+  DocxPara item_b{"", {{"Status. No officer shall ask about immigration status."}}, 1, 1};
+  DocxPara sub_i{"", {{"Exceptions. A judicial warrant is honored."}}, 1, 2};
+  DocxPara bullet{"", {{"a bullet point without a number"}}, 2, 0};
+  DocxPara records{"Heading2", {{"Records"}}};
+  DocxPara item_a2{"", {{"Retention. The clerk keeps requests for three years."}}, 1, 1};
+  DocxPara article{"", {{"GENERAL PROVISIONS"}}, 3, 0};
+  std::string docx = testing::make_docx(
+      {title, purpose, purpose_text, limits, item_a, item_b, sub_i, bullet, records, item_a2, article},
+      numbering, styles);
+  auto r = extract(docx);
+  ASSERT_OK(r);
+  const Section* s1 = find(*r, "Purpose");
+  ASSERT_NE(s1, nullptr) << headings(*r);
+  EXPECT_EQ(s1->number, "1");
+  const Section* s2 = find(*r, "Limits on federal requests");
+  ASSERT_NE(s2, nullptr) << headings(*r);
+  EXPECT_EQ(s2->number, "2");
+  const Section* det = find(*r, "Detainers");
+  ASSERT_NE(det, nullptr) << headings(*r);
+  EXPECT_EQ(det->number, "a");
+  const Section* status = find(*r, "Status");
+  ASSERT_NE(status, nullptr) << headings(*r);
+  EXPECT_EQ(status->number, "b");
+  const Section* exc = find(*r, "Exceptions");
+  ASSERT_NE(exc, nullptr) << headings(*r);
+  EXPECT_EQ(exc->number, "i");
+  const Section* s3 = find(*r, "Records");
+  ASSERT_NE(s3, nullptr) << headings(*r);
+  EXPECT_EQ(s3->number, "3");
+  const Section* ret = find(*r, "Retention");
+  ASSERT_NE(ret, nullptr) << headings(*r);
+  EXPECT_EQ(ret->number, "a") << "the letters restart under each section";
+  EXPECT_NE(r->text.find("a bullet point without a number"), std::string::npos);
+  EXPECT_EQ(r->text.find("\u2022"), std::string::npos) << "bullets are not numbers";
+  EXPECT_NE(r->text.find("IV. GENERAL PROVISIONS"), std::string::npos) << "start value 4, upper roman: " << r->text;
+}
+
 TEST(DocxTest, ZipBombIsRefused) {
   auto r = extract(testing::make_zip_bomb(100u << 20));
   ASSERT_FALSE(r);

@@ -152,11 +152,20 @@ std::string zip_of(const std::vector<std::pair<std::string, std::string>>& files
 
 }  // namespace
 
-std::string make_docx(const std::vector<DocxPara>& paras) {
+std::string make_docx(const std::vector<DocxPara>& paras, const std::string& numbering_xml,
+                      const std::string& styles_xml) {
   std::string body;
   for (const DocxPara& p : paras) {
     body += "<w:p>";
-    if (!p.style.empty()) body += "<w:pPr><w:pStyle w:val=\"" + p.style + "\"/></w:pPr>";
+    if (!p.style.empty() || p.num_id) {
+      body += "<w:pPr>";
+      if (!p.style.empty()) body += "<w:pStyle w:val=\"" + p.style + "\"/>";
+      if (p.num_id) {
+        body += "<w:numPr><w:ilvl w:val=\"" + std::to_string(p.ilvl) + "\"/><w:numId w:val=\"" +
+                std::to_string(p.num_id) + "\"/></w:numPr>";
+      }
+      body += "</w:pPr>";
+    }
     for (const DocxRun& r : p.runs) {
       std::string run = "<w:r>";
       if (r.strike || r.bold) {
@@ -179,7 +188,11 @@ std::string make_docx(const std::vector<DocxPara>& paras) {
   std::string types =
       "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
       "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
-  return zip_of({{"[Content_Types].xml", types}, {"word/document.xml", doc}});
+  std::vector<std::pair<std::string, std::string>> parts = {{"[Content_Types].xml", types},
+                                                            {"word/document.xml", doc}};
+  if (!numbering_xml.empty()) parts.push_back({"word/numbering.xml", numbering_xml});
+  if (!styles_xml.empty()) parts.push_back({"word/styles.xml", styles_xml});
+  return zip_of(parts);
 }
 
 std::string make_zip_bomb(size_t inflated) {

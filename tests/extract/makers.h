@@ -38,8 +38,12 @@ struct DocxRun {
 struct DocxPara {
   std::string style;  // "Heading1", "Title", "" ...
   std::vector<DocxRun> runs;
+  int num_id = 0;     // automatic numbering: <w:numPr> with this numId (0: none)
+  int ilvl = 0;
 };
-std::string make_docx(const std::vector<DocxPara>& paras);
+// NUMBERING_XML, when given, becomes word/numbering.xml; STYLES_XML word/styles.xml.
+std::string make_docx(const std::vector<DocxPara>& paras, const std::string& numbering_xml = "",
+                      const std::string& styles_xml = "");
 
 // A ZIP holding word/document.xml of `inflated` bytes (all spaces): a zip bomb.
 std::string make_zip_bomb(size_t inflated);
