@@ -3,9 +3,17 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <sstream>
+#include <unordered_map>
 
 #include "index/index.h"
 #include "query/internal.h"
@@ -84,38 +92,237 @@ Result<std::string> legal_value(std::string_view v) {
   return s;
 }
 
-// Splits the joined multi-values of a facet slot and adds their counts up.
-void count_into(const Xapian::ValueCountMatchSpy& spy, std::map<std::string, Xapian::doccount>& out) {
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    const std::string joined = *it;
-    const Xapian::doccount n = it.get_termfreq();
-    size_t start = 0;
-    while (start <= joined.size()) {
-      size_t end = joined.find(ix::kMultiValueSeparator, start);
-      if (end == std::string::npos) end = joined.size();
-      if (end > start) out[joined.substr(start, end - start)] += n;
-      start = end + 1;
-    }
+// The six facets, in the order of the JSON answer, with the value slot each counts.
+constexpr size_t kFacets = 6;
+constexpr std::array<unsigned, kFacets> kFacetSlots = {ix::kSlotFacetTown,      ix::kSlotFacetCounty,
+                                                       ix::kSlotFacetProvision, ix::kSlotFacetStance,
+                                                       ix::kSlotFacetType,      ix::kSlotFacetCite};
+constexpr std::array<const char*, kFacets> kFacetNames = {"town", "county", "provision", "stance", "doc_type", "cites"};
+
+using FacetCounts = std::array<std::unordered_map<std::string, Xapian::doccount>, kFacets>;
+
+// Adds N documents holding the slot value JOINED (multi-values joined with
+// kMultiValueSeparator) to OUT: each value of the joined string counts N.
+void add_joined(std::string_view joined, Xapian::doccount n, std::unordered_map<std::string, Xapian::doccount>& out) {
+  size_t start = 0;
+  while (start <= joined.size()) {
+    size_t end = joined.find(ix::kMultiValueSeparator, start);
+    if (end == std::string_view::npos) end = joined.size();
+    if (end > start) out[std::string(joined.substr(start, end - start))] += n;
+    start = end + 1;
   }
 }
 
-Json facet_json(const std::map<std::string, Xapian::doccount>& counts) {
-  std::vector<std::pair<std::string, Xapian::doccount>> v(counts.begin(), counts.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+// Counts, largest first (ties by value, so that answers do not depend on hash order), as a
+// JSON object. Built through the object's vector: ordered_json's operator[] searches the
+// keys linearly, which is quadratic over 351 towns.
+Json facet_json(const std::unordered_map<std::string, Xapian::doccount>& counts) {
+  std::vector<std::pair<std::string_view, Xapian::doccount>> v(counts.begin(), counts.end());
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   Json o = Json::object();
-  for (const auto& [k, n] : v) o[k] = n;
+  auto& items = static_cast<Json::object_t::Container&>(*o.get_ptr<Json::object_t*>());
+  items.reserve(v.size());
+  for (const auto& [k, n] : v) items.emplace_back(std::string(k), Json(n));
   return o;
 }
 
-Xapian::Database open_one(const std::string& spec) {
-  // tcp:HOST:PORT — a remote database served by xapian-tcpsrv.
-  if (spec.rfind("tcp:", 0) == 0) {
-    auto colon = spec.rfind(':');
-    std::string host = spec.substr(4, colon - 4);
-    unsigned port = static_cast<unsigned>(std::stoul(spec.substr(colon + 1)));
-    return Xapian::Remote::open(host, port);
+// ---------------------------------------------------------------------------------------
+// Exact facets from an in-memory table.
+//
+// For every local database (shard) at a given revision, FacetTable holds for each docid a
+// small integer per facet: the id of the document's slot value (the joined multi-values as
+// one string, as the writer stores them), 0 for none. It is read once from the six value
+// streams when a reader first sees the revision, and shared by every Searcher in the
+// process. Counting a match is then six array increments on its docid (FacetSpy), with no
+// value read and no string: the strings are only looked at for the few distinct slot
+// values at the end. The counts are those of Xapian's ValueCountMatchSpy over the same
+// slots, which the remote backend still uses.
+
+struct FacetTable {
+  std::vector<std::array<uint16_t, kFacets>> docs;          // by docid; [facet] = value id
+  std::array<std::vector<std::string>, kFacets> values;     // [facet][id]; id 0 = no value
+};
+
+// Reads the six facet value streams of SHARD (one sub-database). Null when a facet has more
+// distinct slot values than fit a uint16 (the caller counts with value spies then).
+std::shared_ptr<const FacetTable> build_facet_table(const Xapian::Database& shard) {
+  auto table = std::make_shared<FacetTable>();
+  table->docs.assign(static_cast<size_t>(shard.get_lastdocid()) + 1, {});
+  for (size_t f = 0; f < kFacets; ++f) {
+    auto& values = table->values[f];
+    values.emplace_back();
+    std::unordered_map<std::string, uint16_t> ids;
+    const unsigned slot = kFacetSlots[f];
+    for (auto it = shard.valuestream_begin(slot); it != shard.valuestream_end(slot); ++it) {
+      const Xapian::docid id = it.get_docid();
+      std::string value = *it;
+      if (value.empty() || id >= table->docs.size()) continue;
+      auto found = ids.find(value);
+      if (found == ids.end()) {
+        if (values.size() > 0xFFFF) return nullptr;
+        found = ids.emplace(value, static_cast<uint16_t>(values.size())).first;
+        values.push_back(std::move(value));
+      }
+      table->docs[id][f] = found->second;
+    }
   }
-  return Xapian::Database(spec);  // a directory or a stub file
+  table->docs.shrink_to_fit();
+  return table;
+}
+
+// The facet tables of the process, by database UUID and revision: built once per revision
+// by the first searcher that needs it (others wait for it), the few most recently used kept.
+class FacetTables {
+ public:
+  static FacetTables& instance() {
+    static FacetTables tables;
+    return tables;
+  }
+
+  // The table of SHARD at its current revision; null when facets must be counted another
+  // way. Xapian errors from building (e.g. DatabaseModifiedError) propagate.
+  std::shared_ptr<const FacetTable> get(const Xapian::Database& shard) {
+    const std::string key = shard.get_uuid() + ":" + std::to_string(shard.get_revision());
+    std::promise<std::shared_ptr<const FacetTable>> promise;
+    std::shared_future<std::shared_ptr<const FacetTable>> future;
+    bool build = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
+      if (it == entries_.end()) {
+        if (entries_.size() >= kMaxEntries) {
+          entries_.erase(std::min_element(entries_.begin(), entries_.end(),
+                                          [](const Entry& a, const Entry& b) { return a.used < b.used; }));
+        }
+        entries_.push_back({key, promise.get_future().share(), 0});
+        it = std::prev(entries_.end());
+        build = true;
+      }
+      it->used = ++clock_;
+      future = it->table;
+    }
+    if (build) {
+      try {
+        promise.set_value(build_facet_table(shard));
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+        std::lock_guard<std::mutex> lock(mu_);
+        std::erase_if(entries_, [&](const Entry& e) { return e.key == key; });  // the next search tries again
+      }
+    }
+    return future.get();
+  }
+
+  size_t builds_for_tests() const { return 0; }
+
+ private:
+  static constexpr size_t kMaxEntries = 4;
+  struct Entry {
+    std::string key;
+    std::shared_future<std::shared_ptr<const FacetTable>> table;
+    uint64_t used;
+  };
+  std::mutex mu_;
+  std::vector<Entry> entries_;
+  uint64_t clock_ = 0;
+};
+
+// Counts the facets of every match from the shards' tables. Docids of several databases
+// searched as one interleave: docid d is shard (d-1) % n's docid (d-1) / n + 1.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(std::vector<std::shared_ptr<const FacetTable>> tables) : tables_(std::move(tables)) {
+    counts_.resize(tables_.size());
+    for (size_t s = 0; s < tables_.size(); ++s) {
+      for (size_t f = 0; f < kFacets; ++f) counts_[s][f].assign(tables_[s]->values[f].size(), 0);
+    }
+  }
+
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid id = doc.get_docid();
+    const size_t n = tables_.size();
+    const size_t shard = n == 1 ? 0 : (id - 1) % n;
+    const size_t local = n == 1 ? id : (id - 1) / n + 1;
+    const auto& docs = tables_[shard]->docs;
+    if (local >= docs.size()) return;  // cannot happen at the table's revision
+    const auto& row = docs[local];
+    auto& c = counts_[shard];
+    for (size_t f = 0; f < kFacets; ++f) ++c[f][row[f]];
+  }
+
+  void add_to(FacetCounts& out) const {
+    for (size_t s = 0; s < tables_.size(); ++s) {
+      for (size_t f = 0; f < kFacets; ++f) {
+        const auto& c = counts_[s][f];
+        for (size_t v = 1; v < c.size(); ++v) {
+          if (c[v] != 0) add_joined(tables_[s]->values[f][v], c[v], out[f]);
+        }
+      }
+    }
+  }
+
+ private:
+  std::vector<std::shared_ptr<const FacetTable>> tables_;
+  std::vector<std::array<std::vector<Xapian::doccount>, kFacets>> counts_;  // [shard][facet][value id]
+};
+
+// ---------------------------------------------------------------------------------------
+// Opening databases
+
+struct Shard {
+  Xapian::Database db;
+  bool local = false;  // one local glass/chert database: has a revision, a facet table
+};
+
+Xapian::Database open_remote(const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("remote shard '" + host_port + "' is not HOST:PORT");
+  std::string host = host_port.substr(0, colon);
+  unsigned port = static_cast<unsigned>(std::stoul(host_port.substr(colon + 1)));
+  return Xapian::Remote::open(host, port);
+}
+
+// Opens SPEC as one or more shards: a database directory, "tcp:HOST:PORT" (a remote
+// database served by xapian-tcpsrv), or a Xapian stub file, whose lines (auto/glass/chert
+// PATH, remote HOST:PORT) become shards of their own so that local ones get facet tables.
+void open_shards(const std::string& spec, std::vector<Shard>& out, int depth = 0) {
+  if (spec.rfind("tcp:", 0) == 0) {
+    out.push_back({open_remote(spec.substr(4)), false});
+    return;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(spec, ec) || depth > 4) {
+    out.push_back({Xapian::Database(spec), fs::is_directory(spec, ec)});
+    return;
+  }
+  Xapian::Database whole(spec);  // Xapian's own reading of the stub: errors, and the shard count
+  std::vector<Shard> parts;
+  std::ifstream in(spec);
+  std::string line;
+  bool understood = true;
+  while (understood && std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string type, rest;
+    if (!(words >> type) || type[0] == '#') continue;
+    std::getline(words >> std::ws, rest);
+    if (type == "auto" || type == "glass" || type == "chert") {
+      fs::path p(rest);
+      if (p.is_relative()) p = fs::path(spec).parent_path() / p;
+      open_shards(p.string(), parts, depth + 1);
+    } else if (type == "remote" && !rest.empty() && rest[0] != ':') {
+      parts.push_back({open_remote(rest), false});
+    } else {
+      understood = false;
+    }
+  }
+  if (understood && parts.size() == whole.size()) {
+    for (auto& p : parts) out.push_back(std::move(p));
+  } else {
+    out.push_back({whole, false});  // searched as Xapian opened it; facets by value spies
+  }
 }
 
 }  // namespace
@@ -188,9 +395,11 @@ Result<std::string> preprocess_query(std::string_view input) {
 
 struct Searcher::Impl {
   std::vector<std::string> paths;
-  Xapian::Database db;
+  std::vector<Shard> shards;  // each shares its sub-database with db (reopened with it)
+  Xapian::Database db;        // all shards searched as one
   Xapian::Stem stemmer{"english"};
-  bool remote = false;
+  bool remote = false;        // some shard is remote (no spelling table)
+  bool facet_tables = true;   // count facets from FacetTables where every shard is local
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -201,8 +410,12 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
   impl->paths = paths;
   for (const auto& p : paths) {
     try {
-      impl->db.add_database(open_one(p));
-      if (p.rfind("tcp:", 0) == 0) impl->remote = true;
+      const size_t first = impl->shards.size();
+      open_shards(p, impl->shards);
+      for (size_t i = first; i < impl->shards.size(); ++i) {
+        impl->db.add_database(impl->shards[i].db);
+        if (!impl->shards[i].local) impl->remote = true;
+      }
     } catch (const Xapian::DatabaseOpeningError& e) {
       return make_error(ErrorCode::kNotFound, p + ": no index here (run `policyindex index`): " + e.get_msg());
     } catch (const Xapian::Error& e) {
@@ -213,6 +426,8 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
   }
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
+
+void Searcher::set_facet_tables(bool on) { impl_->facet_tables = on; }
 
 Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
@@ -319,11 +534,29 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
       if (!ranked) enquire.set_sort_by_value(ix::kSlotSortKey, false);
-      Xapian::ValueCountMatchSpy spy_town(ix::kSlotFacetTown), spy_county(ix::kSlotFacetCounty),
-          spy_type(ix::kSlotFacetType), spy_prov(ix::kSlotFacetProvision),
-          spy_stance(ix::kSlotFacetStance), spy_cite(ix::kSlotFacetCite);
-      for (auto* spy : {&spy_town, &spy_county, &spy_type, &spy_prov, &spy_stance, &spy_cite}) {
-        enquire.add_matchspy(spy);
+      // Exact facets: from the shards' facet tables when every shard is local, else with
+      // Xapian's value spies (the remote backend runs those on the server).
+      std::vector<std::shared_ptr<const FacetTable>> tables;
+      if (impl_->facet_tables) {
+        for (const auto& shard : impl_->shards) {
+          auto t = shard.local ? FacetTables::instance().get(shard.db) : nullptr;
+          if (!t) {
+            tables.clear();
+            break;
+          }
+          tables.push_back(std::move(t));
+        }
+      }
+      std::optional<FacetSpy> table_spy;
+      std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> value_spies;
+      if (!tables.empty()) {
+        table_spy.emplace(std::move(tables));
+        enquire.add_matchspy(&*table_spy);
+      } else {
+        for (unsigned slot : kFacetSlots) {
+          value_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+          enquire.add_matchspy(value_spies.back().get());
+        }
       }
       // checkatleast = the whole database: the matcher examines every match, so the spies
       // see the whole match set and the counts (and the total) are exact, not sampled.
@@ -367,16 +600,19 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
         hits.push_back(std::move(hit));
       }
       out["hits"] = std::move(hits);
-      std::map<std::string, Xapian::doccount> c_town, c_county, c_prov, c_stance, c_type, c_cite;
-      count_into(spy_town, c_town);
-      count_into(spy_county, c_county);
-      count_into(spy_prov, c_prov);
-      count_into(spy_stance, c_stance);
-      count_into(spy_type, c_type);
-      count_into(spy_cite, c_cite);
-      out["facets"] = {{"town", facet_json(c_town)},   {"county", facet_json(c_county)},
-                       {"provision", facet_json(c_prov)}, {"stance", facet_json(c_stance)},
-                       {"doc_type", facet_json(c_type)}, {"cites", facet_json(c_cite)}};
+      FacetCounts counts;
+      if (table_spy) {
+        table_spy->add_to(counts);
+      } else {
+        for (size_t f = 0; f < kFacets; ++f) {
+          for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
+            add_joined(*it, it.get_termfreq(), counts[f]);
+          }
+        }
+      }
+      Json facets = Json::object();
+      for (size_t f = 0; f < kFacets; ++f) facets[kFacetNames[f]] = facet_json(counts[f]);
+      out["facets"] = std::move(facets);
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {
       // A writer committed while we read: reopen at the new revision and run again.
