@@ -34,6 +34,8 @@ class Searcher {
   // revision and shared by every Searcher of the process) when every shard is local, and
   // from Xapian's value-count match spies otherwise. OFF forces the spies (tests, benchmarks).
   void set_facet_tables(bool on);
+  // Whether the last successful search counted its facets from facet tables (tests).
+  bool last_counted_with_tables() const;
 
  private:
   struct Impl;

@@ -229,43 +229,34 @@ class FacetTables {
   uint64_t clock_ = 0;
 };
 
-// Counts the facets of every match from the shards' tables. Docids of several databases
-// searched as one interleave: docid d is shard (d-1) % n's docid (d-1) / n + 1.
+// Counts the facets of every match from one database's table. (With several databases
+// searched as one, Xapian 1.4 hands match spies the shard's own docid without saying
+// which shard it is: so each shard is counted by an Enquire of its own.)
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  explicit FacetSpy(std::vector<std::shared_ptr<const FacetTable>> tables) : tables_(std::move(tables)) {
-    counts_.resize(tables_.size());
-    for (size_t s = 0; s < tables_.size(); ++s) {
-      for (size_t f = 0; f < kFacets; ++f) counts_[s][f].assign(tables_[s]->values[f].size(), 0);
-    }
+  explicit FacetSpy(std::shared_ptr<const FacetTable> table) : table_(std::move(table)) {
+    for (size_t f = 0; f < kFacets; ++f) counts_[f].assign(table_->values[f].size(), 0);
   }
 
   void operator()(const Xapian::Document& doc, double) override {
     const Xapian::docid id = doc.get_docid();
-    const size_t n = tables_.size();
-    const size_t shard = n == 1 ? 0 : (id - 1) % n;
-    const size_t local = n == 1 ? id : (id - 1) / n + 1;
-    const auto& docs = tables_[shard]->docs;
-    if (local >= docs.size()) return;  // cannot happen at the table's revision
-    const auto& row = docs[local];
-    auto& c = counts_[shard];
-    for (size_t f = 0; f < kFacets; ++f) ++c[f][row[f]];
+    if (id >= table_->docs.size()) return;  // cannot happen at the table's revision
+    const auto& row = table_->docs[id];
+    for (size_t f = 0; f < kFacets; ++f) ++counts_[f][row[f]];
   }
 
   void add_to(FacetCounts& out) const {
-    for (size_t s = 0; s < tables_.size(); ++s) {
-      for (size_t f = 0; f < kFacets; ++f) {
-        const auto& c = counts_[s][f];
-        for (size_t v = 1; v < c.size(); ++v) {
-          if (c[v] != 0) add_joined(tables_[s]->values[f][v], c[v], out[f]);
-        }
+    for (size_t f = 0; f < kFacets; ++f) {
+      const auto& c = counts_[f];
+      for (size_t v = 1; v < c.size(); ++v) {
+        if (c[v] != 0) add_joined(table_->values[f][v], c[v], out[f]);
       }
     }
   }
 
  private:
-  std::vector<std::shared_ptr<const FacetTable>> tables_;
-  std::vector<std::array<std::vector<Xapian::doccount>, kFacets>> counts_;  // [shard][facet][value id]
+  std::shared_ptr<const FacetTable> table_;
+  std::array<std::vector<Xapian::doccount>, kFacets> counts_;  // [facet][value id]
 };
 
 // ---------------------------------------------------------------------------------------
@@ -400,6 +391,7 @@ struct Searcher::Impl {
   Xapian::Stem stemmer{"english"};
   bool remote = false;        // some shard is remote (no spelling table)
   bool facet_tables = true;   // count facets from FacetTables where every shard is local
+  bool last_with_tables = false;
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -428,6 +420,7 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
 }
 
 void Searcher::set_facet_tables(bool on) { impl_->facet_tables = on; }
+bool Searcher::last_counted_with_tables() const { return impl_->last_with_tables; }
 
 Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
@@ -547,11 +540,29 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
           tables.push_back(std::move(t));
         }
       }
-      std::optional<FacetSpy> table_spy;
+      // One shard: its spy sees every match of the search itself. Several: each shard is
+      // matched once more by a plain boolean Enquire that only counts (every match, so the
+      // total is exact too), and the search itself need not look beyond its page.
+      std::vector<std::unique_ptr<FacetSpy>> table_spies;
       std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> value_spies;
-      if (!tables.empty()) {
-        table_spy.emplace(std::move(tables));
-        enquire.add_matchspy(&*table_spy);
+      Xapian::doccount counted_total = 0;
+      const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
+      Xapian::doccount check_at_least = all;
+      if (tables.size() == 1) {
+        table_spies.push_back(std::make_unique<FacetSpy>(std::move(tables.front())));
+        enquire.add_matchspy(table_spies.back().get());
+      } else if (!tables.empty()) {
+        for (size_t i = 0; i < tables.size(); ++i) {
+          Xapian::Enquire counter(impl_->shards[i].db);
+          counter.set_query(query);
+          counter.set_weighting_scheme(Xapian::BoolWeight());
+          counter.set_docid_order(Xapian::Enquire::DONT_CARE);
+          table_spies.push_back(std::make_unique<FacetSpy>(std::move(tables[i])));
+          counter.add_matchspy(table_spies.back().get());
+          const auto shard_all = std::max<Xapian::doccount>(impl_->shards[i].db.get_doccount(), 1);
+          counted_total += counter.get_mset(0, 0, shard_all).get_matches_estimated();
+        }
+        check_at_least = static_cast<Xapian::doccount>(std::min<size_t>(req.offset + req.limit, all));
       } else {
         for (unsigned slot : kFacetSlots) {
           value_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
@@ -560,18 +571,18 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       }
       // checkatleast = the whole database: the matcher examines every match, so the spies
       // see the whole match set and the counts (and the total) are exact, not sampled.
-      const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                           static_cast<Xapian::doccount>(req.limit), all);
+                                           static_cast<Xapian::doccount>(req.limit), check_at_least);
+      const Xapian::doccount total = tables.size() > 1 ? counted_total : mset.get_matches_estimated();
 
       Json out;
       out["query"] = req.query;
-      out["total"] = mset.get_matches_estimated();
+      out["total"] = total;
       out["offset"] = req.offset;
       out["limit"] = req.limit;
       // Spelling suggestions cost a lookup per word: only when nothing matched (and not
       // over the remote backend, which has no spelling table).
-      if (mset.get_matches_estimated() == 0 && !text.empty() && !impl_->remote) {
+      if (total == 0 && !text.empty() && !impl_->remote) {
         qp.parse_query(text, kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
         corrected = qp.get_corrected_query_string();
       }
@@ -601,8 +612,8 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       }
       out["hits"] = std::move(hits);
       FacetCounts counts;
-      if (table_spy) {
-        table_spy->add_to(counts);
+      if (!table_spies.empty()) {
+        for (const auto& spy : table_spies) spy->add_to(counts);
       } else {
         for (size_t f = 0; f < kFacets; ++f) {
           for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
@@ -613,6 +624,7 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       Json facets = Json::object();
       for (size_t f = 0; f < kFacets; ++f) facets[kFacetNames[f]] = facet_json(counts[f]);
       out["facets"] = std::move(facets);
+      impl_->last_with_tables = !table_spies.empty();
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {
       // A writer committed while we read: reopen at the new revision and run again.
