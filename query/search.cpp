@@ -384,11 +384,31 @@ Result<std::string> preprocess_query(std::string_view input) {
   return ix::fold_text(out, false);
 }
 
+// The English stemmer with a memo: MSet::snippet stems every word of every hit's text, and
+// Snowball stemming is most of its cost; a searcher sees the same words again and again.
+// Owned by one Searcher (not thread-safe, as the Searcher).
+class CachingStemmer : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override {
+    if (auto it = memo_.find(word); it != memo_.end()) return it->second;
+    if (memo_.size() >= kMaxWords) memo_.clear();
+    std::string stem = english_(word);
+    memo_.emplace(word, stem);
+    return stem;
+  }
+  std::string get_description() const override { return "english (memoised)"; }
+
+ private:
+  static constexpr size_t kMaxWords = 100000;
+  Xapian::Stem english_{"english"};
+  std::unordered_map<std::string, std::string> memo_;
+};
+
 struct Searcher::Impl {
   std::vector<std::string> paths;
   std::vector<Shard> shards;  // each shares its sub-database with db (reopened with it)
   Xapian::Database db;        // all shards searched as one
-  Xapian::Stem stemmer{"english"};
+  Xapian::Stem stemmer{new CachingStemmer()};
   bool remote = false;        // some shard is remote (no spelling table)
   bool facet_tables = true;   // count facets from FacetTables where every shard is local
   bool last_with_tables = false;
