@@ -215,8 +215,6 @@ class FacetTables {
     return future.get();
   }
 
-  size_t builds_for_tests() const { return 0; }
-
  private:
   static constexpr size_t kMaxEntries = 4;
   struct Entry {
@@ -611,21 +609,32 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         Xapian::Document doc = it.get_document();
         Json data = Json::parse(doc.get_data(), nullptr, false);
-        if (data.is_discarded()) continue;
-        const std::string body = data.value("text", "");
+        if (data.is_discarded() || !data.is_object()) continue;
+        // Fields are moved out of the parsed data, not copied (the text can be long).
+        auto take = [&](const char* k) -> Json {
+          auto f = data.find(k);
+          return f == data.end() ? Json(nullptr) : std::move(*f);
+        };
+        Json stored_text = take("text");
+        const std::string body = stored_text.is_string() ? std::move(stored_text.get_ref<std::string&>()) : std::string();
         Json hit;
         for (const char* k : {"section_id", "document_id", "town", "county", "doc_type", "title",
                               "url", "number", "heading", "page"}) {
-          hit[k] = data.contains(k) ? data[k] : Json(nullptr);
+          hit[k] = take(k);
         }
         hit["snippet"] = mset.snippet(body, 300, impl_->stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                       "<b>", "</b>", "…");
         Json provs = Json::array();
-        for (const auto& p : data.value("provisions", Json::array())) {
-          if (p.is_array() && p.size() == 2) provs.push_back({{"provision", p[0]}, {"stance", p[1]}});
+        if (Json p = take("provisions"); p.is_array()) {
+          for (auto& pair : p) {
+            if (pair.is_array() && pair.size() == 2) {
+              provs.push_back({{"provision", std::move(pair[0])}, {"stance", std::move(pair[1])}});
+            }
+          }
         }
-        hit["provisions"] = provs;
-        hit["cites"] = data.value("cites", Json::array());
+        hit["provisions"] = std::move(provs);
+        Json cites = take("cites");
+        hit["cites"] = cites.is_array() ? std::move(cites) : Json::array();
         hit["rank"] = it.get_rank() + 1;
         hit["score"] = ranked ? it.get_percent() : 0;
         hits.push_back(std::move(hit));
