@@ -115,8 +115,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(req.body());
     const bool head = req.method() == http::verb::head;
-    const bool cacheable = (head || req.method() == http::verb::get) && request.body.empty() &&
-                           request.target.rfind("/assets/", 0) != 0;
+    // (Without a cache, no stamp: computing it costs a stat per watched file per request.)
+    const bool cacheable = options_.cache_entries > 0 && (head || req.method() == http::verb::get) &&
+                           request.body.empty() && request.target.rfind("/assets/", 0) != 0;
     const std::string stamp =
         !cacheable ? std::string() : options_.cache_stamp ? options_.cache_stamp() : pool_.stamp();
     if (cacheable) {

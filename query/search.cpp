@@ -3,9 +3,17 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <future>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <sstream>
+#include <unordered_map>
 
 #include "index/index.h"
 #include "query/internal.h"
@@ -84,38 +92,226 @@ Result<std::string> legal_value(std::string_view v) {
   return s;
 }
 
-// Splits the joined multi-values of a facet slot and adds their counts up.
-void count_into(const Xapian::ValueCountMatchSpy& spy, std::map<std::string, Xapian::doccount>& out) {
-  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
-    const std::string joined = *it;
-    const Xapian::doccount n = it.get_termfreq();
-    size_t start = 0;
-    while (start <= joined.size()) {
-      size_t end = joined.find(ix::kMultiValueSeparator, start);
-      if (end == std::string::npos) end = joined.size();
-      if (end > start) out[joined.substr(start, end - start)] += n;
-      start = end + 1;
-    }
+// The six facets, in the order of the JSON answer, with the value slot each counts.
+constexpr size_t kFacets = 6;
+constexpr std::array<unsigned, kFacets> kFacetSlots = {ix::kSlotFacetTown,      ix::kSlotFacetCounty,
+                                                       ix::kSlotFacetProvision, ix::kSlotFacetStance,
+                                                       ix::kSlotFacetType,      ix::kSlotFacetCite};
+constexpr std::array<const char*, kFacets> kFacetNames = {"town", "county", "provision", "stance", "doc_type", "cites"};
+
+using FacetCounts = std::array<std::unordered_map<std::string, Xapian::doccount>, kFacets>;
+
+// Adds N documents holding the slot value JOINED (multi-values joined with
+// kMultiValueSeparator) to OUT: each value of the joined string counts N.
+void add_joined(std::string_view joined, Xapian::doccount n, std::unordered_map<std::string, Xapian::doccount>& out) {
+  size_t start = 0;
+  while (start <= joined.size()) {
+    size_t end = joined.find(ix::kMultiValueSeparator, start);
+    if (end == std::string_view::npos) end = joined.size();
+    if (end > start) out[std::string(joined.substr(start, end - start))] += n;
+    start = end + 1;
   }
 }
 
-Json facet_json(const std::map<std::string, Xapian::doccount>& counts) {
-  std::vector<std::pair<std::string, Xapian::doccount>> v(counts.begin(), counts.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+// Counts, largest first (ties by value, so that answers do not depend on hash order), as a
+// JSON object. Built through the object's vector: ordered_json's operator[] searches the
+// keys linearly, which is quadratic over 351 towns.
+Json facet_json(const std::unordered_map<std::string, Xapian::doccount>& counts) {
+  std::vector<std::pair<std::string_view, Xapian::doccount>> v(counts.begin(), counts.end());
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   Json o = Json::object();
-  for (const auto& [k, n] : v) o[k] = n;
+  auto& items = static_cast<Json::object_t::Container&>(*o.get_ptr<Json::object_t*>());
+  items.reserve(v.size());
+  for (const auto& [k, n] : v) items.emplace_back(std::string(k), Json(n));
   return o;
 }
 
-Xapian::Database open_one(const std::string& spec) {
-  // tcp:HOST:PORT — a remote database served by xapian-tcpsrv.
-  if (spec.rfind("tcp:", 0) == 0) {
-    auto colon = spec.rfind(':');
-    std::string host = spec.substr(4, colon - 4);
-    unsigned port = static_cast<unsigned>(std::stoul(spec.substr(colon + 1)));
-    return Xapian::Remote::open(host, port);
+// ---------------------------------------------------------------------------------------
+// Exact facets from an in-memory table.
+//
+// For every local database (shard) at a given revision, FacetTable holds for each docid a
+// small integer per facet: the id of the document's slot value (the joined multi-values as
+// one string, as the writer stores them), 0 for none. It is read once from the six value
+// streams when a reader first sees the revision, and shared by every Searcher in the
+// process. Counting a match is then six array increments on its docid (FacetSpy), with no
+// value read and no string: the strings are only looked at for the few distinct slot
+// values at the end. The counts are those of Xapian's ValueCountMatchSpy over the same
+// slots, which the remote backend still uses.
+
+struct FacetTable {
+  std::vector<std::array<uint16_t, kFacets>> docs;          // by docid; [facet] = value id
+  std::array<std::vector<std::string>, kFacets> values;     // [facet][id]; id 0 = no value
+};
+
+// Reads the six facet value streams of SHARD (one sub-database). Null when a facet has more
+// distinct slot values than fit a uint16 (the caller counts with value spies then).
+std::shared_ptr<const FacetTable> build_facet_table(const Xapian::Database& shard) {
+  auto table = std::make_shared<FacetTable>();
+  table->docs.assign(static_cast<size_t>(shard.get_lastdocid()) + 1, {});
+  for (size_t f = 0; f < kFacets; ++f) {
+    auto& values = table->values[f];
+    values.emplace_back();
+    std::unordered_map<std::string, uint16_t> ids;
+    const unsigned slot = kFacetSlots[f];
+    for (auto it = shard.valuestream_begin(slot); it != shard.valuestream_end(slot); ++it) {
+      const Xapian::docid id = it.get_docid();
+      std::string value = *it;
+      if (value.empty() || id >= table->docs.size()) continue;
+      auto found = ids.find(value);
+      if (found == ids.end()) {
+        if (values.size() > 0xFFFF) return nullptr;
+        found = ids.emplace(value, static_cast<uint16_t>(values.size())).first;
+        values.push_back(std::move(value));
+      }
+      table->docs[id][f] = found->second;
+    }
   }
-  return Xapian::Database(spec);  // a directory or a stub file
+  table->docs.shrink_to_fit();
+  return table;
+}
+
+// The facet tables of the process, by database UUID and revision: built once per revision
+// by the first searcher that needs it (others wait for it), the few most recently used kept.
+class FacetTables {
+ public:
+  static FacetTables& instance() {
+    static FacetTables tables;
+    return tables;
+  }
+
+  // The table of SHARD at its current revision; null when facets must be counted another
+  // way. Xapian errors from building (e.g. DatabaseModifiedError) propagate.
+  std::shared_ptr<const FacetTable> get(const Xapian::Database& shard) {
+    const std::string key = shard.get_uuid() + ":" + std::to_string(shard.get_revision());
+    std::promise<std::shared_ptr<const FacetTable>> promise;
+    std::shared_future<std::shared_ptr<const FacetTable>> future;
+    bool build = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
+      if (it == entries_.end()) {
+        if (entries_.size() >= kMaxEntries) {
+          entries_.erase(std::min_element(entries_.begin(), entries_.end(),
+                                          [](const Entry& a, const Entry& b) { return a.used < b.used; }));
+        }
+        entries_.push_back({key, promise.get_future().share(), 0});
+        it = std::prev(entries_.end());
+        build = true;
+      }
+      it->used = ++clock_;
+      future = it->table;
+    }
+    if (build) {
+      try {
+        promise.set_value(build_facet_table(shard));
+      } catch (...) {
+        promise.set_exception(std::current_exception());
+        std::lock_guard<std::mutex> lock(mu_);
+        std::erase_if(entries_, [&](const Entry& e) { return e.key == key; });  // the next search tries again
+      }
+    }
+    return future.get();
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 4;
+  struct Entry {
+    std::string key;
+    std::shared_future<std::shared_ptr<const FacetTable>> table;
+    uint64_t used;
+  };
+  std::mutex mu_;
+  std::vector<Entry> entries_;
+  uint64_t clock_ = 0;
+};
+
+// Counts the facets of every match from one database's table. (With several databases
+// searched as one, Xapian 1.4 hands match spies the shard's own docid without saying
+// which shard it is: so each shard is counted by an Enquire of its own.)
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(std::shared_ptr<const FacetTable> table) : table_(std::move(table)) {
+    for (size_t f = 0; f < kFacets; ++f) counts_[f].assign(table_->values[f].size(), 0);
+  }
+
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid id = doc.get_docid();
+    if (id >= table_->docs.size()) return;  // cannot happen at the table's revision
+    const auto& row = table_->docs[id];
+    for (size_t f = 0; f < kFacets; ++f) ++counts_[f][row[f]];
+  }
+
+  void add_to(FacetCounts& out) const {
+    for (size_t f = 0; f < kFacets; ++f) {
+      const auto& c = counts_[f];
+      for (size_t v = 1; v < c.size(); ++v) {
+        if (c[v] != 0) add_joined(table_->values[f][v], c[v], out[f]);
+      }
+    }
+  }
+
+ private:
+  std::shared_ptr<const FacetTable> table_;
+  std::array<std::vector<Xapian::doccount>, kFacets> counts_;  // [facet][value id]
+};
+
+// ---------------------------------------------------------------------------------------
+// Opening databases
+
+struct Shard {
+  Xapian::Database db;
+  bool local = false;  // one local glass/chert database: has a revision, a facet table
+};
+
+Xapian::Database open_remote(const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("remote shard '" + host_port + "' is not HOST:PORT");
+  std::string host = host_port.substr(0, colon);
+  unsigned port = static_cast<unsigned>(std::stoul(host_port.substr(colon + 1)));
+  return Xapian::Remote::open(host, port);
+}
+
+// Opens SPEC as one or more shards: a database directory, "tcp:HOST:PORT" (a remote
+// database served by xapian-tcpsrv), or a Xapian stub file, whose lines (auto/glass/chert
+// PATH, remote HOST:PORT) become shards of their own so that local ones get facet tables.
+void open_shards(const std::string& spec, std::vector<Shard>& out, int depth = 0) {
+  if (spec.rfind("tcp:", 0) == 0) {
+    out.push_back({open_remote(spec.substr(4)), false});
+    return;
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(spec, ec) || depth > 4) {
+    out.push_back({Xapian::Database(spec), fs::is_directory(spec, ec)});
+    return;
+  }
+  Xapian::Database whole(spec);  // Xapian's own reading of the stub: errors, and the shard count
+  std::vector<Shard> parts;
+  std::ifstream in(spec);
+  std::string line;
+  bool understood = true;
+  while (understood && std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string type, rest;
+    if (!(words >> type) || type[0] == '#') continue;
+    std::getline(words >> std::ws, rest);
+    if (type == "auto" || type == "glass" || type == "chert") {
+      fs::path p(rest);
+      if (p.is_relative()) p = fs::path(spec).parent_path() / p;
+      open_shards(p.string(), parts, depth + 1);
+    } else if (type == "remote" && !rest.empty() && rest[0] != ':') {
+      parts.push_back({open_remote(rest), false});
+    } else {
+      understood = false;
+    }
+  }
+  if (understood && parts.size() == whole.size()) {
+    for (auto& p : parts) out.push_back(std::move(p));
+  } else {
+    out.push_back({whole, false});  // searched as Xapian opened it; facets by value spies
+  }
 }
 
 }  // namespace
@@ -186,11 +382,34 @@ Result<std::string> preprocess_query(std::string_view input) {
   return ix::fold_text(out, false);
 }
 
+// The English stemmer with a memo: MSet::snippet stems every word of every hit's text, and
+// Snowball stemming is most of its cost; a searcher sees the same words again and again.
+// Owned by one Searcher (not thread-safe, as the Searcher).
+class CachingStemmer : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override {
+    if (auto it = memo_.find(word); it != memo_.end()) return it->second;
+    if (memo_.size() >= kMaxWords) memo_.clear();
+    std::string stem = english_(word);
+    memo_.emplace(word, stem);
+    return stem;
+  }
+  std::string get_description() const override { return "english (memoised)"; }
+
+ private:
+  static constexpr size_t kMaxWords = 100000;
+  Xapian::Stem english_{"english"};
+  std::unordered_map<std::string, std::string> memo_;
+};
+
 struct Searcher::Impl {
   std::vector<std::string> paths;
-  Xapian::Database db;
-  Xapian::Stem stemmer{"english"};
-  bool remote = false;
+  std::vector<Shard> shards;  // each shares its sub-database with db (reopened with it)
+  Xapian::Database db;        // all shards searched as one
+  Xapian::Stem stemmer{new CachingStemmer()};
+  bool remote = false;        // some shard is remote (no spelling table)
+  bool facet_tables = true;   // count facets from FacetTables where every shard is local
+  bool last_with_tables = false;
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -201,8 +420,12 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
   impl->paths = paths;
   for (const auto& p : paths) {
     try {
-      impl->db.add_database(open_one(p));
-      if (p.rfind("tcp:", 0) == 0) impl->remote = true;
+      const size_t first = impl->shards.size();
+      open_shards(p, impl->shards);
+      for (size_t i = first; i < impl->shards.size(); ++i) {
+        impl->db.add_database(impl->shards[i].db);
+        if (!impl->shards[i].local) impl->remote = true;
+      }
     } catch (const Xapian::DatabaseOpeningError& e) {
       return make_error(ErrorCode::kNotFound, p + ": no index here (run `policyindex index`): " + e.get_msg());
     } catch (const Xapian::Error& e) {
@@ -213,6 +436,9 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
   }
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
+
+void Searcher::set_facet_tables(bool on) { impl_->facet_tables = on; }
+bool Searcher::last_counted_with_tables() const { return impl_->last_with_tables; }
 
 Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
@@ -319,26 +545,62 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       Xapian::Enquire enquire(db);
       enquire.set_query(query);
       if (!ranked) enquire.set_sort_by_value(ix::kSlotSortKey, false);
-      Xapian::ValueCountMatchSpy spy_town(ix::kSlotFacetTown), spy_county(ix::kSlotFacetCounty),
-          spy_type(ix::kSlotFacetType), spy_prov(ix::kSlotFacetProvision),
-          spy_stance(ix::kSlotFacetStance), spy_cite(ix::kSlotFacetCite);
-      for (auto* spy : {&spy_town, &spy_county, &spy_type, &spy_prov, &spy_stance, &spy_cite}) {
-        enquire.add_matchspy(spy);
+      // Exact facets: from the shards' facet tables when every shard is local, else with
+      // Xapian's value spies (the remote backend runs those on the server).
+      std::vector<std::shared_ptr<const FacetTable>> tables;
+      if (impl_->facet_tables) {
+        for (const auto& shard : impl_->shards) {
+          auto t = shard.local ? FacetTables::instance().get(shard.db) : nullptr;
+          if (!t) {
+            tables.clear();
+            break;
+          }
+          tables.push_back(std::move(t));
+        }
+      }
+      // One shard: its spy sees every match of the search itself. Several: each shard is
+      // matched once more by a plain boolean Enquire that only counts (every match, so the
+      // total is exact too), and the search itself need not look beyond its page.
+      std::vector<std::unique_ptr<FacetSpy>> table_spies;
+      std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> value_spies;
+      Xapian::doccount counted_total = 0;
+      const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
+      Xapian::doccount check_at_least = all;
+      if (tables.size() == 1) {
+        table_spies.push_back(std::make_unique<FacetSpy>(std::move(tables.front())));
+        enquire.add_matchspy(table_spies.back().get());
+      } else if (!tables.empty()) {
+        for (size_t i = 0; i < tables.size(); ++i) {
+          Xapian::Enquire counter(impl_->shards[i].db);
+          counter.set_query(query);
+          counter.set_weighting_scheme(Xapian::BoolWeight());
+          counter.set_docid_order(Xapian::Enquire::DONT_CARE);
+          table_spies.push_back(std::make_unique<FacetSpy>(std::move(tables[i])));
+          counter.add_matchspy(table_spies.back().get());
+          const auto shard_all = std::max<Xapian::doccount>(impl_->shards[i].db.get_doccount(), 1);
+          counted_total += counter.get_mset(0, 0, shard_all).get_matches_estimated();
+        }
+        check_at_least = static_cast<Xapian::doccount>(std::min<size_t>(req.offset + req.limit, all));
+      } else {
+        for (unsigned slot : kFacetSlots) {
+          value_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+          enquire.add_matchspy(value_spies.back().get());
+        }
       }
       // checkatleast = the whole database: the matcher examines every match, so the spies
       // see the whole match set and the counts (and the total) are exact, not sampled.
-      const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                           static_cast<Xapian::doccount>(req.limit), all);
+                                           static_cast<Xapian::doccount>(req.limit), check_at_least);
+      const Xapian::doccount total = tables.size() > 1 ? counted_total : mset.get_matches_estimated();
 
       Json out;
       out["query"] = req.query;
-      out["total"] = mset.get_matches_estimated();
+      out["total"] = total;
       out["offset"] = req.offset;
       out["limit"] = req.limit;
       // Spelling suggestions cost a lookup per word: only when nothing matched (and not
       // over the remote backend, which has no spelling table).
-      if (mset.get_matches_estimated() == 0 && !text.empty() && !impl_->remote) {
+      if (total == 0 && !text.empty() && !impl_->remote) {
         qp.parse_query(text, kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
         corrected = qp.get_corrected_query_string();
       }
@@ -347,36 +609,51 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       for (auto it = mset.begin(); it != mset.end(); ++it) {
         Xapian::Document doc = it.get_document();
         Json data = Json::parse(doc.get_data(), nullptr, false);
-        if (data.is_discarded()) continue;
-        const std::string body = data.value("text", "");
+        if (data.is_discarded() || !data.is_object()) continue;
+        // Fields are moved out of the parsed data, not copied (the text can be long).
+        auto take = [&](const char* k) -> Json {
+          auto f = data.find(k);
+          return f == data.end() ? Json(nullptr) : std::move(*f);
+        };
+        Json stored_text = take("text");
+        const std::string body = stored_text.is_string() ? std::move(stored_text.get_ref<std::string&>()) : std::string();
         Json hit;
         for (const char* k : {"section_id", "document_id", "town", "county", "doc_type", "title",
                               "url", "number", "heading", "page"}) {
-          hit[k] = data.contains(k) ? data[k] : Json(nullptr);
+          hit[k] = take(k);
         }
         hit["snippet"] = mset.snippet(body, 300, impl_->stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                       "<b>", "</b>", "…");
         Json provs = Json::array();
-        for (const auto& p : data.value("provisions", Json::array())) {
-          if (p.is_array() && p.size() == 2) provs.push_back({{"provision", p[0]}, {"stance", p[1]}});
+        if (Json p = take("provisions"); p.is_array()) {
+          for (auto& pair : p) {
+            if (pair.is_array() && pair.size() == 2) {
+              provs.push_back({{"provision", std::move(pair[0])}, {"stance", std::move(pair[1])}});
+            }
+          }
         }
-        hit["provisions"] = provs;
-        hit["cites"] = data.value("cites", Json::array());
+        hit["provisions"] = std::move(provs);
+        Json cites = take("cites");
+        hit["cites"] = cites.is_array() ? std::move(cites) : Json::array();
         hit["rank"] = it.get_rank() + 1;
         hit["score"] = ranked ? it.get_percent() : 0;
         hits.push_back(std::move(hit));
       }
       out["hits"] = std::move(hits);
-      std::map<std::string, Xapian::doccount> c_town, c_county, c_prov, c_stance, c_type, c_cite;
-      count_into(spy_town, c_town);
-      count_into(spy_county, c_county);
-      count_into(spy_prov, c_prov);
-      count_into(spy_stance, c_stance);
-      count_into(spy_type, c_type);
-      count_into(spy_cite, c_cite);
-      out["facets"] = {{"town", facet_json(c_town)},   {"county", facet_json(c_county)},
-                       {"provision", facet_json(c_prov)}, {"stance", facet_json(c_stance)},
-                       {"doc_type", facet_json(c_type)}, {"cites", facet_json(c_cite)}};
+      FacetCounts counts;
+      if (!table_spies.empty()) {
+        for (const auto& spy : table_spies) spy->add_to(counts);
+      } else {
+        for (size_t f = 0; f < kFacets; ++f) {
+          for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
+            add_joined(*it, it.get_termfreq(), counts[f]);
+          }
+        }
+      }
+      Json facets = Json::object();
+      for (size_t f = 0; f < kFacets; ++f) facets[kFacetNames[f]] = facet_json(counts[f]);
+      out["facets"] = std::move(facets);
+      impl_->last_with_tables = !table_spies.empty();
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {
       // A writer committed while we read: reopen at the new revision and run again.

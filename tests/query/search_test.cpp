@@ -246,26 +246,30 @@ std::vector<BruteSection> brute_sections(const std::filesystem::path& data) {
   return out;
 }
 
-TEST(SearchTest, FacetCountsEqualABruteForceCountForRandomQueries) {
-  Corpus c(true);
-  auto sections = brute_sections(c.dir / "data");
-  ASSERT_EQ(sections.size(), 480u);
+// Runs N random two-word queries (AND or OR, with or without a provision filter, and some
+// with filters only) through API and compares the total and all six facets with a
+// brute-force count over SECTIONS.
+void expect_facets_equal_brute_force(query::Api& api, const std::vector<BruteSection>& sections, unsigned seed,
+                                     int n) {
   const auto& vocab = testing::random_vocabulary();
   const auto& provs = testing::random_provisions();
-  std::mt19937 rng(42);
-  for (int i = 0; i < 40; ++i) {
+  std::mt19937 rng(seed);
+  for (int i = 0; i < n; ++i) {
     const std::string a = vocab[rng() % vocab.size()], b = vocab[rng() % vocab.size()];
     const bool use_or = rng() % 3 == 0;
-    const std::string prov = rng() % 2 ? provs[rng() % provs.size()] : "";
+    const bool words = i % 8 != 7;  // every eighth query: the provision filter alone
+    const std::string prov = !words || rng() % 2 ? provs[rng() % provs.size()] : "";
     query::SearchRequest r;
-    r.query = a + (use_or ? " OR " : " ") + b;
+    if (words) r.query = a + (use_or ? " OR " : " ") + b;
     if (!prov.empty()) r.provisions = {prov};
     r.limit = 5;
-    json j = c.search(r);
+    auto out = api.search(r);
+    ASSERT_TRUE(out.has_value()) << r.query << ": " << out.error().message;
+    json j = json::parse(*out);
     std::map<std::string, std::map<std::string, int>> expect;
     int total = 0;
     for (const auto& s : sections) {
-      bool match = use_or ? (s.words.count(a) || s.words.count(b)) : (s.words.count(a) && s.words.count(b));
+      bool match = !words || (use_or ? (s.words.count(a) || s.words.count(b)) : (s.words.count(a) && s.words.count(b)));
       if (!match || (!prov.empty() && !s.provisions.count(prov))) continue;
       ++total;
       ++expect["town"][s.town];
@@ -281,6 +285,80 @@ TEST(SearchTest, FacetCountsEqualABruteForceCountForRandomQueries) {
       for (const auto& [k, v] : j["facets"][facet].items()) got[k] = v.get<int>();
       EXPECT_EQ(got, expect[facet]) << r.query << " provision=" << prov << " facet " << facet;
     }
+  }
+}
+
+TEST(SearchTest, FacetCountsEqualABruteForceCountForRandomQueries) {
+  Corpus c(true);
+  auto sections = brute_sections(c.dir / "data");
+  ASSERT_EQ(sections.size(), 480u);
+  expect_facets_equal_brute_force(*c.api, sections, 42, 48);
+}
+
+// The facet tables are per index revision: a long-lived reader that counted facets before
+// the index changed (new documents, a document whose new version has other provisions and
+// citations) counts the changed index exactly afterwards.
+TEST(SearchTest, FacetCountsStayExactAfterTheIndexChangesUnderALongLivedReader) {
+  TempDir dir;
+  auto store = corpus::Store::open(dir / "data");
+  ASSERT_OK(store);
+  testing::build_random_corpus(*store, 30, 6, 5);
+  ASSERT_OK(index::update_index(*store, {}));
+  auto api = query::open_api(dir / "data");
+  ASSERT_OK(api);
+  expect_facets_equal_brute_force(**api, brute_sections(dir / "data"), 1, 16);
+
+  testing::build_random_corpus(*store, 45, 6, 5, 30);  // 15 more documents
+  auto h = [](const char* p, const char* s) { return corpus::StoredHit{p, s, "evidence"}; };
+  const auto& vocab = testing::random_vocabulary();
+  testing::add_document(*store, "Ashmere", "https://random.example/doc4", "bylaw", "Random document 4",
+                        {{"1", "Changed", vocab[0] + " " + vocab[1], std::nullopt,
+                          {h(testing::random_provisions()[0].c_str(), "permissive"),
+                           h(testing::random_provisions()[1].c_str(), "neutral")},
+                          {testing::random_cites()[0]}}},
+                        "2025-06-01T10:00:00Z");
+  ASSERT_OK(index::update_index(*store, {}));
+  auto sections = brute_sections(dir / "data");
+  ASSERT_EQ(sections.size(), 45u * 6 - 5);
+  expect_facets_equal_brute_force(**api, sections, 2, 24);
+  // The change itself is seen: the rewritten document's words with its new provision.
+  query::SearchRequest r;
+  r.query = vocab[0] + " " + vocab[1];
+  r.provisions = {testing::random_provisions()[1]};
+  r.towns = {"Ashmere"};
+  json j = json::parse(*(*api)->search(r));
+  EXPECT_GE(j["facets"]["stance"].value("neutral", 0), 1) << j.dump();
+}
+
+// The table path and Xapian's value spies (the path remote shards take) agree, on every
+// facet, for word queries and filter-only listings.
+TEST(SearchTest, FacetTablesAndValueSpiesCountTheSame) {
+  Corpus c(true);
+  const std::string path = (c.dir / "data" / "xapian").string();
+  auto tables = query::detail::Searcher::open({path});
+  auto spies = query::detail::Searcher::open({path});
+  ASSERT_OK(tables);
+  ASSERT_OK(spies);
+  (*spies)->set_facet_tables(false);
+  query::detail::Resolvers res;
+  res.town = [](std::string_view v) -> Result<std::string> { return index::town_term(v); };
+  res.county = [](std::string_view v) -> Result<std::string> { return index::facet_term(v); };
+  res.provision = [](std::string_view v) -> Result<std::string> { return index::facet_term(v); };
+  const auto& vocab = testing::random_vocabulary();
+  std::mt19937 rng(3);
+  for (int i = 0; i < 24; ++i) {
+    query::SearchRequest r;
+    if (i % 4 != 3) r.query = vocab[rng() % vocab.size()] + (i % 2 ? " OR " : " ") + vocab[rng() % vocab.size()];
+    if (i % 2 == 0 || r.query.empty()) r.stances = {i % 4 == 0 ? "protective" : "neutral"};
+    auto a = (*tables)->search(r, res);
+    auto b = (*spies)->search(r, res);
+    ASSERT_OK(a);
+    ASSERT_OK(b);
+    EXPECT_EQ(json::parse((*a)["facets"].dump()), json::parse((*b)["facets"].dump())) << r.query;
+    EXPECT_EQ((*a)["total"], (*b)["total"]) << r.query;
+    EXPECT_EQ((*a)["hits"].size(), (*b)["hits"].size()) << r.query;
+    EXPECT_TRUE((*tables)->last_counted_with_tables());
+    EXPECT_FALSE((*spies)->last_counted_with_tables());
   }
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "index/index.h"
+#include "query/internal.h"
 #include "query/query.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
@@ -129,6 +130,57 @@ TEST(ShardTest, LocalPlusRemoteShardEqualsOneCombinedDatabase) {
   size_t highlighted = 0;
   for (const auto& h : j["hits"]) highlighted += h["snippet"].get<std::string>().find("<b>harbor</b>") != std::string::npos;
   EXPECT_EQ(highlighted, j["hits"].size());
+}
+
+// Local shards only (facets from each shard's facet table, docids interleaved): the same
+// totals, hits and facet counts as one combined database, as two --index paths and through
+// a stub file with a relative path.
+TEST(ShardTest, SeveralLocalShardsEqualOneCombinedDatabase) {
+  TempDir dir;
+  build(dir / "all", 0, 1);
+  build(dir / "even", 0, 2);
+  build(dir / "odd", 1, 2);
+  testing::write_file(dir / "shards.stub", "# two local shards\nauto even/xapian\nglass " +
+                                               (dir / "odd" / "xapian").string() + "\n");
+  auto combined = query::open_api(dir / "all");
+  auto sharded = query::open_api(dir / "all", {(dir / "even" / "xapian").string(), (dir / "odd" / "xapian").string()});
+  auto stubbed = query::open_api(dir / "all", {(dir / "shards.stub").string()});
+  ASSERT_OK(combined);
+  ASSERT_OK(sharded);
+  ASSERT_OK(stubbed);
+  const auto& vocab = testing::random_vocabulary();
+  std::mt19937 rng(11);
+  for (int i = 0; i < 16; ++i) {
+    query::SearchRequest r;
+    r.query = vocab[rng() % vocab.size()] + (i % 2 ? " OR " : " ") + vocab[rng() % vocab.size()];
+    if (i % 3 == 0) r.provisions = {testing::random_provisions()[rng() % testing::random_provisions().size()]};
+    if (i % 5 == 4) r.query.clear();
+    if (i % 5 == 4) r.stances = {"protective"};
+    r.limit = 1000;
+    auto a = (*combined)->search(r);
+    auto b = (*sharded)->search(r);
+    auto c = (*stubbed)->search(r);
+    ASSERT_OK(a);
+    ASSERT_OK(b);
+    ASSERT_OK(c);
+    json ja = json::parse(*a), jb = json::parse(*b), jc = json::parse(*c);
+    EXPECT_GT(ja["total"].get<int>(), 0) << r.query;
+    EXPECT_EQ(ja["total"], jb["total"]) << r.query;
+    EXPECT_EQ(ja["facets"], jb["facets"]) << r.query;
+    EXPECT_EQ(hit_keys(ja), hit_keys(jb)) << r.query;
+    EXPECT_EQ(ja["total"], jc["total"]) << r.query;
+    EXPECT_EQ(ja["facets"], jc["facets"]) << r.query;
+    EXPECT_EQ(hit_keys(ja), hit_keys(jc)) << r.query;
+  }
+  // The stub was split into its two local shards, so facets came from their tables.
+  auto searcher = query::detail::Searcher::open({(dir / "shards.stub").string()});
+  ASSERT_OK(searcher);
+  query::detail::Resolvers res;
+  res.provision = [](std::string_view v) -> Result<std::string> { return index::facet_term(v); };
+  query::SearchRequest r;
+  r.query = vocab[0];
+  ASSERT_OK((*searcher)->search(r, res));
+  EXPECT_TRUE((*searcher)->last_counted_with_tables());
 }
 
 TEST(ShardTest, AnUnreachableShardIsAClearError) {
