@@ -309,7 +309,7 @@ TEST(SearchTest, FacetCountsStayExactAfterTheIndexChangesUnderALongLivedReader) 
   expect_facets_equal_brute_force(**api, brute_sections(dir / "data"), 1, 16);
 
   testing::build_random_corpus(*store, 45, 6, 5, 30);  // 15 more documents
-  auto h = [](const char* p, const char* s) { return corpus::StoredHit{p, s, "evidence"}; };
+  auto h = [](const char* p, const char* s) { corpus::StoredHit hit; hit.provision = p; hit.stance = s; hit.evidence = "evidence"; return hit; };
   const auto& vocab = testing::random_vocabulary();
   testing::add_document(*store, "Ashmere", "https://random.example/doc4", "bylaw", "Random document 4",
                         {{"1", "Changed", vocab[0] + " " + vocab[1], std::nullopt,
