@@ -217,6 +217,7 @@ Status Catalog::commit() { return exec("COMMIT"); }
 void Catalog::rollback() {
   if (!sqlite3_get_autocommit(impl_->db.get())) (void)exec("ROLLBACK");
 }
+bool Catalog::in_transaction() const { return !sqlite3_get_autocommit(impl_->db.get()); }
 int64_t Catalog::last_insert_id() const { return sqlite3_last_insert_rowid(impl_->db.get()); }
 int Catalog::changes() const { return sqlite3_changes(impl_->db.get()); }
 
@@ -460,7 +461,10 @@ Result<std::optional<DocumentRow>> Catalog::document(int64_t id) {
 }
 
 Result<AddVersionResult> Catalog::add_version(const VersionInput& v) {
-  if (auto st = begin(); !st) return tl::make_unexpected(st.error());
+  const bool own = !in_transaction();  // else part of the caller's transaction
+  if (own) {
+    if (auto st = begin(); !st) return tl::make_unexpected(st.error());
+  }
   auto fail = [this](const Error& e) -> Result<AddVersionResult> {
     rollback();
     return tl::make_unexpected(e);
@@ -498,7 +502,9 @@ Result<AddVersionResult> Catalog::add_version(const VersionInput& v) {
   upd->bind(1, v.document_id).bind(2, result.version_id).bind(3, v.etag).bind(4, v.last_modified);
   upd->bind(5, std::string_view(fetched_at));
   if (auto st = upd->run(); !st) return fail(st.error());
-  if (auto st = commit(); !st) return fail(st.error());
+  if (own) {
+    if (auto st = commit(); !st) return fail(st.error());
+  }
   return result;
 }
 

@@ -300,6 +300,9 @@ class Catalog {
   [[nodiscard]] Status begin();
   [[nodiscard]] Status commit();
   void rollback();
+  // True inside begin() ... commit(): calls that keep their own transaction (add_version)
+  // then join the caller's instead.
+  bool in_transaction() const;
   int64_t last_insert_id() const;
   int changes() const;
 
