@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "corpus/corpus.h"
@@ -237,18 +238,55 @@ class AsioCurlEngine final : public Engine {
     return 0;
   }
 
+  // curl asks for its timeout to be (re)set after nearly every call, and setting an Asio
+  // timer costs a timerfd_settime system call each time. So: the deadline curl wants is
+  // kept in wanted_; the Asio timer is re-armed only when the new deadline is earlier than
+  // the armed one (a later one is taken care of when the armed timer fires: it re-arms
+  // itself for wanted_, since curl does not repeat an unchanged deadline); a 0 timeout is
+  // a post, not a timer. Even a 0 timeout goes through the loop: socket_action must not be
+  // called from here.
   static int timer_cb(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<AsioCurlEngine*>(userp);
     if (timeout_ms < 0) {
-      self->timer_.cancel();
+      self->wanted_.reset();  // an armed timer may still fire; it then finds nothing wanted
       return 0;
     }
-    // Even a 0 timeout goes through the loop: socket_action must not be called from here.
-    self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    self->timer_.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) self->action(CURL_SOCKET_TIMEOUT, 0);
-    });
+    auto now = std::chrono::steady_clock::now();
+    self->wanted_ = now + std::chrono::milliseconds(timeout_ms);
+    if (timeout_ms == 0) {
+      if (!self->zero_posted_) {
+        self->zero_posted_ = true;
+        asio::post(self->io_, [self] {
+          self->zero_posted_ = false;
+          self->on_timeout();
+        });
+      }
+      return 0;
+    }
+    if (!self->armed_ || *self->wanted_ < self->armed_at_) self->arm_timer(*self->wanted_);
     return 0;
+  }
+
+  void arm_timer(std::chrono::steady_clock::time_point at) {
+    armed_ = true;
+    armed_at_ = at;
+    uint64_t gen = ++timer_gen_;
+    timer_.expires_at(at);
+    timer_.async_wait([this, gen](const boost::system::error_code& ec) {
+      if (ec || gen != timer_gen_) return;  // replaced by a later arm_timer
+      armed_ = false;
+      on_timeout();
+    });
+  }
+
+  void on_timeout() {
+    if (!wanted_) return;
+    if (*wanted_ > std::chrono::steady_clock::now()) {
+      if (!armed_ || *wanted_ < armed_at_) arm_timer(*wanted_);
+      return;
+    }
+    wanted_.reset();
+    action(CURL_SOCKET_TIMEOUT, 0);
   }
 
   void arm(const std::shared_ptr<Socket>& s) {
@@ -319,6 +357,11 @@ class AsioCurlEngine final : public Engine {
 
   asio::io_context io_;
   asio::steady_timer timer_;
+  std::optional<std::chrono::steady_clock::time_point> wanted_;  // curl's deadline
+  std::chrono::steady_clock::time_point armed_at_{};             // timer_'s, when armed_
+  bool armed_ = false;
+  bool zero_posted_ = false;
+  uint64_t timer_gen_ = 0;
   asio::signal_set signals_;
   std::function<void()> signal_fn_;
   std::unique_ptr<CURLM, MultiCleanup> multi_;
