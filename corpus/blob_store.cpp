@@ -160,9 +160,6 @@ Result<std::string> BlobWriter::seal() {
   unsigned int len = 0;
   EVP_DigestFinal_ex(impl_->ctx.get(), md, &len);
   impl_->sealed_sha = hex(md, len);
-  // Start writeback now, without waiting for it: by the time the group commit syncs, most
-  // of the data is already on the device.
-  ::sync_file_range(impl_->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
   ::close(impl_->fd);
   impl_->fd = -1;
   return impl_->sealed_sha;

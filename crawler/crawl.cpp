@@ -3,8 +3,8 @@
 // robots.txt of its host), retries with backoff, conditional GET, discovery, and group
 // commits into the store. Runs on one thread: the engine's loop.
 //
-// Durability and resume: responses stream into blobs; a finished body is sealed (its
-// writeback starts at once, sync_file_range). Every ~200 ms (or 256 results) the loop hands
+// Durability and resume: responses stream into blobs; a finished body is sealed (hashed
+// and closed). Every ~200 ms (or 256 results) the loop hands
 // a batch of results to the commit thread and goes on with its transfers. The commit thread
 // makes the blobs of the batch durable (one syncfs; what queued up meanwhile is merged into
 // one bigger commit) and then writes, in one catalog transaction, the versions, the fetch
@@ -645,10 +645,12 @@ class Crawler {
     auto body = std::make_shared<Body>();
     body->store = it.kind != "sitemap";
     const bool keep_all = it.kind == "sitemap";
+    // Pages at the depth limit are stored but not read for links: no copy is kept.
+    const bool may_discover = keep_all || it.depth < opts_.depth;
     Host* hp = &h;
     engine_->start(
         req,
-        [this, body, keep_all](std::string_view b, const HttpResponse& head) {
+        [this, body, keep_all, may_discover](std::string_view b, const HttpResponse& head) {
           if (head.status < 200 || head.status >= 300) return head.bytes <= kErrorBodyCap;
           if (head.bytes > opts_.max_bytes) {
             body->too_large = true;
@@ -656,7 +658,8 @@ class Crawler {
           }
           if (!body->decided) {
             body->decided = true;
-            body->keep = keep_all || is_html(head.content_type) || head.content_type.empty();
+            body->keep = may_discover &&
+                         (keep_all || is_html(head.content_type) || head.content_type.empty());
           }
           if (body->store) {
             if (!body->blob) {
