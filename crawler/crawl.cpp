@@ -38,7 +38,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr size_t kParseCap = 8u << 20;        // HTML/XML kept in memory for link discovery
 constexpr size_t kErrorBodyCap = 1u << 20;    // bodies of error responses are read and dropped
-constexpr size_t kGroupCommitResults = 256;
+constexpr size_t kGroupCommitResults = 256;  // stored bodies per batch
+constexpr size_t kGroupCommitMax = 4096;     // results per batch
 constexpr size_t kSpareLow = 32, kSpareHigh = 96;  // blob writers made ahead
 constexpr int kTickMs = 200;
 constexpr int kMaxRedirects = 10;
@@ -965,8 +966,12 @@ class Crawler {
   void finish(Finished f) {
     ++fetched_;
     if (f.outcome == "failed" || f.outcome == "disallowed") ++failed_;
+    if (f.blob) ++pending_blobs_;
     pending_.push_back(std::move(f));
-    if (pending_.size() >= kGroupCommitResults) submit();
+    // Stored bodies are committed every 256 (or every tick); results without a body (304s,
+    // errors) only bound the batch's size: a refresh then commits a few large batches
+    // instead of many small ones.
+    if (pending_blobs_ >= kGroupCommitResults || pending_.size() >= kGroupCommitMax) submit();
   }
 
   void tick() {
@@ -1017,6 +1022,7 @@ class Crawler {
     pending_.clear();
     pending_logs_.clear();
     pending_frontier_.clear();
+    pending_blobs_ = 0;
     {
       std::lock_guard<std::mutex> lk(mu_);
       queue_.push_back(std::move(b));
@@ -1336,6 +1342,7 @@ class Crawler {
   std::vector<Finished> pending_;
   std::vector<corpus::FetchRecord> pending_logs_;
   std::vector<Item> pending_frontier_;
+  size_t pending_blobs_ = 0;
 
   // Shared with the commit thread, under mu_.
   std::mutex mu_;
