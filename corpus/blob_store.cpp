@@ -51,10 +51,11 @@ Status fsync_dir(const std::filesystem::path& dir) {
 }
 
 std::string random_suffix() {
+  // One random draw per process (std::random_device costs a system call or more each
+  // time); pid + counter + that draw keep names unique across processes and threads.
+  static const uint64_t salt = std::random_device{}();
   static std::atomic<uint64_t> counter{0};
-  std::random_device rd;
-  return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-         std::to_string(rd());
+  return std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(salt);
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // politeness, robots.txt, redirects, retries, conditional GET and link discovery. Writes
 // into the store (corpus/); knows nothing of PDF or Xapian.
 //
-// Thread-safety: crawl() runs on the calling thread and uses the Store only from there.
+// Thread-safety: crawl() runs its event loop on the calling thread; the Store is used from
+// there and, during the run, from one commit thread of its own (never both at once).
 // curl_global_init must have been called (main() does it).
 #pragma once
 

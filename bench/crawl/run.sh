@@ -27,9 +27,17 @@ if [ ! -x "$build/policyindex" ]; then
   cmake --build "$build" -j2 --target policyindex >/dev/null
 fi
 
+# Nothing is deleted before or between the measured runs: on ext4 (without a journal, as
+# here) a file created within a minute or so of many deletions in its block group pays for
+# a scan past every recently deleted inode (~0.1 ms per create for 5,000 deletions), which
+# would charge whichever tool runs first with the previous run's `rm -rf`. The last
+# benchmark's directory is moved aside and deleted at the end; each round writes into
+# fresh directories (r1, r2, r3).
+trash="$work.trash.$$"
+[ -d "$work" ] && mv "$work" "$trash"
 "$here/make_site.sh" "$work" "$hosts" "$per_host" "$port"
 nginx -c "$work/nginx.conf" -p "$work/" & nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true' EXIT
+trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true; rm -rf "$trash"' EXIT
 sleep 1
 
 seeds=(); urls=()
@@ -40,7 +48,7 @@ for ((h = 0; h < hosts; h++)); do
   for f in "$work/www/h$h"/*; do
     n=$(basename "$f")
     echo "url = \"$base/$n\"" >> "$work/curl.cfg"
-    echo "output = \"$work/curl-out/h$h-$n\"" >> "$work/curl.cfg"
+    echo "output = \"CURL_OUT/h$h-$n\"" >> "$work/curl.cfg"
   done
 done
 n_urls=$(grep -c '^url' "$work/curl.cfg")
@@ -64,15 +72,16 @@ measure() {  # name, command...
 
 echo "URLs: $n_urls (incl. $hosts index pages); machine: $(nproc) cores, $(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2 | xargs)" | tee "$work/results.txt"
 for run in 1 2 3; do
-  rm -rf "$work/data" "$work/curl-out" "$work/wget2-out"; mkdir -p "$work/curl-out"
-  echo "-- run $run" | tee -a "$work/results.txt"
-  measure policyindex "$build/policyindex" --quiet --data "$work/data" crawl "${seeds[@]}" \
+  out="$work/r$run"; mkdir -p "$out/curl-out"
+  sed "s|CURL_OUT|$out/curl-out|" "$work/curl.cfg" > "$out/curl.cfg"
+  echo "-- run $run (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$work/results.txt"
+  measure policyindex "$build/policyindex" --quiet --data "$out/data" crawl "${seeds[@]}" \
     --delay-ms 0 --per-host 16 --concurrency 16 --depth 1 --format json
-  measure curl-parallel curl -s -Z --parallel-max 16 -K "$work/curl.cfg"
-  measure wget2 wget2 -q -r -l 1 --max-threads=16 --no-robots -P "$work/wget2-out" \
+  measure curl-parallel curl -s -Z --parallel-max 16 -K "$out/curl.cfg"
+  measure wget2 wget2 -q -r -l 1 --max-threads=16 --no-robots -P "$out/wget2-out" \
     $(for ((h = 0; h < hosts; h++)); do echo "http://127.0.0.$((10 + h)):$port/"; done)
 done
-python3 - "$work/data/catalog.sqlite" <<'PY' | tee -a "$work/results.txt"
+python3 - "$out/data/catalog.sqlite" <<'PY' | tee -a "$work/results.txt"
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 print("policyindex stored: %d documents, %d versions, %d fetch-log rows" % (
@@ -80,7 +89,7 @@ print("policyindex stored: %d documents, %d versions, %d fetch-log rows" % (
     c.execute("select count(*) from versions").fetchone()[0],
     c.execute("select count(*) from fetch_log").fetchone()[0]))
 PY
-echo "wget2 files: $(find "$work/wget2-out" -type f | wc -l); curl files: $(find "$work/curl-out" -type f | wc -l)" | tee -a "$work/results.txt"
+echo "wget2 files: $(find "$out/wget2-out" -type f | wc -l); curl files: $(find "$out/curl-out" -type f | wc -l)" | tee -a "$work/results.txt"
 big=$(ls -S "$work/www/h0" | sed -n 50p)
 wrk -t2 -c64 -d5s "http://127.0.0.10:$port/$big" | grep -E 'Requests/sec|Transfer/sec' | sed "s|^|nginx wrk ($big): |" | tee -a "$work/results.txt"
 echo "results: $work/results.txt"

@@ -28,9 +28,14 @@ if [ ! -x "$build/policyindex" ]; then
 fi
 pi="$build/policyindex --quiet --data $work/data"
 
+# As in bench/crawl/run.sh, nothing is deleted before or between the timed crawls (file
+# creation right after mass deletion is slow on this ext4): the last benchmark's directory
+# is moved aside and deleted at the end, and each crawl writes into a fresh directory.
+trash="$work.trash.$$"
+[ -d "$work" ] && mv "$work" "$trash"
 ACCESS_LOG=1 "$repo/bench/crawl/make_site.sh" "$work" "$hosts" "$per_host" "$port"
 nginx -c "$work/nginx.conf" -p "$work/" & nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true' EXIT
+trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true; rm -rf "$trash"' EXIT
 sleep 1
 
 seeds=()
@@ -64,11 +69,11 @@ out="$work/results.txt"
 
 crawls=()
 for ((r = 1; r <= runs; r++)); do
-  rm -rf "$work/data"
-  t=$(seconds $pi crawl "${seeds[@]}" "${flags[@]}" --format json)
+  t=$(seconds "$build/policyindex" --quiet --data "$work/crawl-$r" crawl "${seeds[@]}" "${flags[@]}" --format json)
   crawls+=("$t")
-  echo "crawl run $r: $t s" | tee -a "$out"
+  echo "crawl run $r: $t s (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$out"
 done
+mv "$work/crawl-$runs" "$work/data"  # the refreshes start from the last crawl
 crawl_requests=$(sql "SELECT count(*) FROM fetch_log")
 crawl_bytes=$(sql "SELECT coalesce(sum(bytes), 0) FROM fetch_log")
 t_extract=$(seconds $pi extract)
@@ -86,7 +91,7 @@ refreshes=()
 for ((r = 1; r <= runs; r++)); do
   t=$(seconds $pi refresh "${flags[@]}" --format json)
   refreshes+=("$t")
-  echo "no-change refresh run $r: $t s  ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"])' "$work/last.out"))" | tee -a "$out"
+  echo "no-change refresh run $r: $t s, load average $(cut -d' ' -f1-3 /proc/loadavg)  ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"])' "$work/last.out"))" | tee -a "$out"
 done
 after=$(footprint)
 
