@@ -11,6 +11,87 @@ namespace {
 // extracted again by the next `extract` or `refresh`.
 constexpr const char* kExtractorVersion = "extract-1";
 
+// The tags of every section of a document, as the extraction worker sends them back.
+void put_u64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+void put_str(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s);
+}
+
+class TagReader {
+ public:
+  explicit TagReader(std::string_view s) : s_(s) {}
+  bool u64(uint64_t& v) {
+    if (s_.size() - pos_ < 8) return false;
+    v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s_[pos_ + i])) << (8 * i);
+    pos_ += 8;
+    return true;
+  }
+  bool i64(int64_t& v) {
+    uint64_t u;
+    if (!u64(u)) return false;
+    v = static_cast<int64_t>(u);
+    return true;
+  }
+  bool str(std::string& out) {
+    uint64_t n;
+    if (!u64(n) || n > s_.size() - pos_) return false;
+    out.assign(s_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+  bool done() const { return pos_ == s_.size(); }
+
+ private:
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+std::string serialize_tags(const std::vector<SectionTags>& tags) {
+  std::string out;
+  put_u64(out, tags.size());
+  for (const SectionTags& t : tags) {
+    put_u64(out, t.hits.size());
+    for (const corpus::StoredHit& h : t.hits) {
+      put_str(out, h.provision);
+      put_str(out, h.stance);
+      put_str(out, h.evidence);
+      put_u64(out, static_cast<uint64_t>(h.start));
+      put_u64(out, static_cast<uint64_t>(h.end));
+      put_str(out, h.rule);
+    }
+    put_u64(out, t.cites.size());
+    for (const std::string& c : t.cites) put_str(out, c);
+  }
+  return out;
+}
+
+// False when BYTES is not what serialize_tags wrote for SECTIONS sections.
+bool deserialize_tags(std::string_view bytes, size_t sections, std::vector<SectionTags>& out) {
+  TagReader r(bytes);
+  uint64_t n;
+  if (!r.u64(n) || n != sections) return false;
+  out.assign(sections, {});
+  for (SectionTags& t : out) {
+    uint64_t hits, cites;
+    if (!r.u64(hits) || hits > bytes.size()) return false;
+    t.hits.resize(hits);
+    for (corpus::StoredHit& h : t.hits) {
+      if (!r.str(h.provision) || !r.str(h.stance) || !r.str(h.evidence) || !r.i64(h.start) ||
+          !r.i64(h.end) || !r.str(h.rule))
+        return false;
+    }
+    if (!r.u64(cites) || cites > bytes.size()) return false;
+    t.cites.resize(cites);
+    for (std::string& c : t.cites)
+      if (!r.str(c)) return false;
+  }
+  return r.done();
+}
+
 }  // namespace
 
 SectionTagger::SectionTagger(std::shared_ptr<const provisions::Taxonomy> taxonomy)
@@ -69,15 +150,44 @@ Result<ExtractJobResult> run_extract_job(corpus::Store& store, const SectionTagg
   batch.limits.cpu_seconds = options.timeout_s;
   batch.limits.memory_bytes = options.memory_mb << 20;
 
+  // Tagging runs in the workers, beside extraction: this process only stores.
+  batch.annotate = [&tagger](const extract::Document& doc) {
+    std::vector<SectionTags> tags;
+    tags.reserve(doc.sections.size());
+    for (const extract::Section& s : doc.sections) tags.push_back(tagger.tag(s));
+    return serialize_tags(tags);
+  };
+
+  // Results are committed in groups (one transaction, one WAL sync per group): every
+  // kGroupDocs documents or kGroupSeconds, whichever comes first. A killed run loses at
+  // most the open group; those versions have no extraction row and the next run takes them.
+  constexpr size_t kGroupDocs = 64;
+  constexpr auto kGroupTime = std::chrono::milliseconds(500);
+  bool in_group = false;
+  size_t group_docs = 0;
+  auto group_start = std::chrono::steady_clock::now();
+  Status store_error = ok_status();
+  auto commit_group = [&] {
+    if (!in_group) return;
+    in_group = false;
+    group_docs = 0;
+    if (Status st = catalog.commit(); !st) {
+      catalog.rollback();
+      if (store_error) store_error = st;
+    }
+  };
+  batch.tick = [&] {
+    if (in_group && std::chrono::steady_clock::now() - group_start >= kGroupTime) commit_group();
+  };
+
   ExtractJobResult result;
   result.versions = versions.size();
-  Status store_error = ok_status();
   size_t finished = 0;
   const auto t0 = std::chrono::steady_clock::now();
   extract::extract_batch(
       versions.size(),
       [&](size_t i) -> Result<std::string> { return store.blobs().read(versions[i].sha256); },
-      [&](size_t i, Result<extract::Document> doc) {
+      [&](size_t i, Result<extract::Document> doc, std::string note) {
         const corpus::VersionRow& v = versions[i];
         corpus::ExtractionRecord rec;
         rec.version_id = v.id;
@@ -89,26 +199,32 @@ Result<ExtractJobResult> run_extract_job(corpus::Store& store, const SectionTagg
           rec.ocr_pages = doc->ocr_pages;
           rec.title = doc->title;
           rec.struck = doc->struck;
+          std::vector<SectionTags> tags;
+          if (!deserialize_tags(note, doc->sections.size(), tags)) {
+            // Not expected; tag here rather than lose the tags.
+            tags.clear();
+            for (const extract::Section& s : doc->sections) tags.push_back(tagger.tag(s));
+          }
           bool any_hit = false;
           int ord = 0;
-          for (const extract::Section& s : doc->sections) {
+          for (extract::Section& s : doc->sections) {
             corpus::StoredSection ss;
             ss.ord = ord++;
-            ss.key = s.key;
-            ss.number = s.number;
-            ss.heading = s.heading;
+            ss.key = std::move(s.key);
+            ss.number = std::move(s.number);
+            ss.heading = std::move(s.heading);
             ss.level = s.level;
             if (s.page > 0) {
               ss.page = s.page;
               ss.page_end = s.page_end;
             }
-            ss.text = s.text;
+            ss.text = std::move(s.text);
             ss.start = static_cast<int64_t>(s.start);
             ss.end = static_cast<int64_t>(s.end);
-            SectionTags tags = tagger.tag(s);
-            any_hit = any_hit || !tags.hits.empty();
-            ss.hits = std::move(tags.hits);
-            ss.cites = std::move(tags.cites);
+            SectionTags& t = tags[static_cast<size_t>(ord - 1)];
+            any_hit = any_hit || !t.hits.empty();
+            ss.hits = std::move(t.hits);
+            ss.cites = std::move(t.cites);
             rec.sections.push_back(std::move(ss));
           }
           if (!any_hit && doc_types[v.document_id] == "webpage") {
@@ -126,7 +242,18 @@ Result<ExtractJobResult> run_extract_job(corpus::Store& store, const SectionTagg
           ++result.failed;
           result.failures.push_back({v.id, v.document_id, rec.error});
         }
+        if (!in_group) {
+          if (Status st = catalog.begin(); !st) {
+            if (store_error) store_error = st;
+          } else {
+            in_group = true;
+            group_start = std::chrono::steady_clock::now();
+          }
+        }
+        // Inside the group's transaction store_extraction uses a savepoint: a failed store
+        // leaves the rest of the group intact.
         if (Status st = catalog.store_extraction(rec); !st && store_error) store_error = st;
+        if (in_group && ++group_docs >= kGroupDocs) commit_group();
         ++finished;
         if (options.progress) {
           std::fprintf(stderr, "\r\033[Kextract: %zu/%zu  (%zu failed)", finished, versions.size(),
@@ -135,6 +262,7 @@ Result<ExtractJobResult> run_extract_job(corpus::Store& store, const SectionTagg
         }
       },
       batch);
+  commit_group();
   if (options.progress && !versions.empty()) std::fprintf(stderr, "\n");
   if (!store_error) return tl::make_unexpected(store_error.error());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -560,9 +560,17 @@ Result<std::vector<VersionRow>> Catalog::versions_to_extract(std::string_view ta
 }
 
 Status Catalog::store_extraction(ExtractionRecord& rec) {
-  if (auto st = begin(); !st) return st;
-  auto fail = [this](const Error& e) -> Status {
-    rollback();
+  // Inside a caller's transaction (a group of extractions committed together) this is a
+  // savepoint: a failure undoes this extraction only.
+  const bool nested = !sqlite3_get_autocommit(impl_->db.get());
+  if (auto st = exec(nested ? "SAVEPOINT store_extraction" : "BEGIN IMMEDIATE"); !st) return st;
+  auto fail = [this, nested](const Error& e) -> Status {
+    if (nested) {
+      (void)exec("ROLLBACK TO store_extraction");
+      (void)exec("RELEASE store_extraction");
+    } else {
+      rollback();
+    }
     return tl::make_unexpected(e);
   };
   // Replace: drop the old sections (hits and citations cascade).
@@ -613,7 +621,7 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
       if (auto st = cite->run(); !st) return fail(st.error());
     }
   }
-  if (auto st = commit(); !st) return fail(st.error());
+  if (auto st = exec(nested ? "RELEASE store_extraction" : "COMMIT"); !st) return fail(st.error());
   return {};
 }
 

@@ -340,7 +340,7 @@ class Catalog {
   [[nodiscard]] Result<std::vector<VersionRow>> versions_to_extract(
       std::string_view tagger_version);
   // Replaces the extraction of a version (its sections, hits and citations) in one
-  // transaction.
+  // transaction; inside a caller's transaction (begin()), in a savepoint of it.
   [[nodiscard]] Status store_extraction(ExtractionRecord& rec);
   [[nodiscard]] Result<std::vector<StoredSection>> sections_of(int64_t version_id);
 

@@ -9,10 +9,15 @@
 namespace policyindex::extract {
 
 Result<Document> extract(std::string_view bytes, const Options& options) {
-  if (!options.test_fault.empty()) {
-    if (options.test_fault == "crash") std::raise(SIGSEGV);
-    if (options.test_fault == "hang") for (volatile bool spin = true; spin;) {}
-    if (options.test_fault == "balloon") {
+  // "KIND" faults every document, "KIND:MARK" only documents containing MARK.
+  std::string_view fault = options.test_fault;
+  if (size_t colon = fault.find(':'); colon != std::string_view::npos) {
+    fault = bytes.find(fault.substr(colon + 1)) != std::string_view::npos ? fault.substr(0, colon) : std::string_view();
+  }
+  if (!fault.empty()) {
+    if (fault == "crash") std::raise(SIGSEGV);
+    if (fault == "hang") for (volatile bool spin = true; spin;) {}
+    if (fault == "balloon") {
       std::vector<std::vector<char>> hog;
       for (;;) hog.emplace_back(64u << 20, 'x');  // touches every page
     }

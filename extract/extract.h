@@ -50,7 +50,8 @@ struct Options {
   size_t max_bytes = 200u << 20;
   int max_pages = 5000;       // pages past this are skipped, with a warning
   // Test seam for the worker isolation: "crash", "hang" or "balloon" make extract() fail
-  // that way instead of extracting. Empty in production.
+  // that way instead of extracting; "crash:MARK" (etc.) only for documents containing MARK.
+  // Empty in production.
   std::string test_fault;
 };
 
@@ -68,7 +69,7 @@ struct Limits {
   int wall_seconds = 600;                 // killed after this long, whatever it is doing
 };
 
-// Extracts one document in a forked child process under LIMITS, so that a crash, a hang or
+// Extracts one document in a forked worker process under LIMITS, so that a crash, a hang or
 // a memory balloon in a parser becomes an error for this document (naming the signal or the
 // limit) and nothing else. Call from a single-threaded process.
 [[nodiscard]] Result<Document> extract_isolated(std::string_view bytes, const Options& options = {},
@@ -77,16 +78,30 @@ struct Limits {
 struct BatchOptions {
   Options options;
   Limits limits;
-  int workers = 0;  // children at once; 0 = the number of cores
+  int workers = 0;  // worker processes at once; 0 = the number of cores
+  // Runs in the worker process after a successful extraction; what it returns reaches the
+  // three-argument DONE with the document (e.g. the document's sections tagged), so that
+  // such work is spread over the workers too. Must not throw.
+  std::function<std::string(const Document&)> annotate;
+  // Called in this process between waits, at least every 100 ms while documents are out
+  // (e.g. to commit a batch of results).
+  std::function<void()> tick;
 };
 
-// Extracts COUNT documents, each in its own child process, up to `workers` at once. LOAD(i)
-// returns the bytes of job i (called in this process, just before the job starts); DONE(i,
-// result) is called in this process as each job finishes, in completion order. Call from a
-// single-threaded process.
+// Extracts COUNT documents in worker processes, up to `workers` at once. A worker is a
+// child forked once that handles many documents in turn (a document's CPU limit and wall
+// deadline are its own); a worker that crashes, crosses a limit or misses the deadline is
+// killed and replaced, and only its current document fails, naming the signal or the limit.
+// LOAD(i) returns the bytes of job i (called in this process, just before the job starts);
+// DONE(i, result) is called in this process as each job finishes, in completion order,
+// while the workers go on with the next documents. Call from a single-threaded process.
 void extract_batch(size_t count, const std::function<Result<std::string>(size_t)>& load,
                    const std::function<void(size_t, Result<Document>)>& done,
                    const BatchOptions& batch = {});
+// The same, DONE also getting what BatchOptions::annotate returned ("" after a failure).
+void extract_batch(size_t count, const std::function<Result<std::string>(size_t)>& load,
+                   const std::function<void(size_t, Result<Document>, std::string)>& done,
+                   const BatchOptions& batch);
 
 // The wire format between a worker and its parent (exposed for tests and fuzzing).
 std::string serialize(const Result<Document>& result);

@@ -12,6 +12,8 @@
 #include <poppler-image.h>
 #include <poppler-page-renderer.h>
 #include <poppler-page.h>
+#include <dlfcn.h>
+#include <iconv.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -19,9 +21,88 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "extract/internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PI_NO_ICONV_POOL 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PI_NO_ICONV_POOL 1
+#endif
+#endif
+
+#ifndef PI_NO_ICONV_POOL
+// poppler-cpp's text_list() converts every word with ustring::from_utf8(), which opens and
+// closes an iconv converter UTF-8 -> UTF-16LE each time: glibc looks the conversion up by
+// name, allocates its steps and frees them again, a tenth of all the time `extract` takes.
+// These two definitions take the place of glibc's for the whole process (the executable's
+// symbols come first) and keep closed converters of the two stateless UTF-8 <-> UTF-16LE
+// conversions for the next iconv_open of the same pair, reset to their initial state.
+// Every other conversion goes straight to glibc.
+namespace {
+using IconvOpenFn = iconv_t (*)(const char*, const char*);
+using IconvCloseFn = int (*)(iconv_t);
+
+struct IconvPool {
+  std::mutex mu;
+  IconvOpenFn real_open = reinterpret_cast<IconvOpenFn>(dlsym(RTLD_NEXT, "iconv_open"));
+  IconvCloseFn real_close = reinterpret_cast<IconvCloseFn>(dlsym(RTLD_NEXT, "iconv_close"));
+  std::vector<std::pair<iconv_t, int>> ours;  // every pooled converter handed out, and its pair
+  std::vector<iconv_t> idle[2];
+};
+
+IconvPool& iconv_pool() {
+  static IconvPool* pool = new IconvPool;  // never destroyed: used until the very end
+  return *pool;
+}
+
+int pooled_pair(const char* to, const char* from) {
+  if (std::strcmp(to, "UTF-16LE") == 0 && std::strcmp(from, "UTF-8") == 0) return 0;
+  if (std::strcmp(to, "UTF-8") == 0 && std::strcmp(from, "UTF-16LE") == 0) return 1;
+  return -1;
+}
+}  // namespace
+
+extern "C" iconv_t iconv_open(const char* tocode, const char* fromcode) __THROW {
+  IconvPool& pool = iconv_pool();
+  int pair = tocode && fromcode ? pooled_pair(tocode, fromcode) : -1;
+  if (pair >= 0) {
+    std::lock_guard lock(pool.mu);
+    if (!pool.idle[pair].empty()) {
+      iconv_t cd = pool.idle[pair].back();
+      pool.idle[pair].pop_back();
+      return cd;
+    }
+  }
+  iconv_t cd = pool.real_open(tocode, fromcode);
+  if (pair >= 0 && cd != reinterpret_cast<iconv_t>(-1)) {
+    std::lock_guard lock(pool.mu);
+    pool.ours.emplace_back(cd, pair);
+  }
+  return cd;
+}
+
+extern "C" int iconv_close(iconv_t cd) __THROW {
+  IconvPool& pool = iconv_pool();
+  {
+    std::lock_guard lock(pool.mu);
+    for (const auto& [c, pair] : pool.ours) {
+      if (c != cd) continue;
+      if (pool.idle[pair].size() < 8) {
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial state
+        pool.idle[pair].push_back(cd);
+        return 0;
+      }
+      pool.ours.erase(std::find(pool.ours.begin(), pool.ours.end(), std::make_pair(c, pair)));
+      break;
+    }
+  }
+  return pool.real_close(cd);
+}
+#endif
 
 namespace policyindex::extract::detail {
 namespace {
@@ -35,9 +116,49 @@ void poppler_error_sink(const std::string& msg, void*) {
   }
 }
 
+// UTF-16 to UTF-8 here rather than ustring::to_utf8(), which opens an iconv converter per
+// call (a third of the cost of a word at one call per word). Lone surrogates become U+FFFD.
+void append_utf16(std::string& out, const poppler::ustring& u) {
+  for (size_t i = 0; i < u.size(); ++i) {
+    char32_t cp = u[i];
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < u.size() && u[i + 1] >= 0xDC00 && u[i + 1] <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<char32_t>(u[i + 1]) - 0xDC00);
+      ++i;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD;
+    }
+    if (cp < 0x80) out += static_cast<char>(cp);
+    else append_utf8(out, cp);
+  }
+}
+
 std::string utf8_of(const poppler::ustring& u) {
-  poppler::byte_array b = u.to_utf8();
-  return std::string(b.begin(), b.end());
+  std::string out;
+  out.reserve(u.size());
+  append_utf16(out, u);
+  return out;
+}
+
+// poppler-cpp builds poppler's GlobalParams (font tables, unicode maps: several ms) when its
+// first object is created and destroys them with its last: one document that lives as long
+// as the process keeps them across the documents a worker extracts. Likewise one iconv
+// converter kept open keeps glibc from unloading and reloading its UTF-16 module (when the
+// converter pool above is not built in).
+constexpr std::string_view kAnchorPdf =
+    "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >> endobj\n"
+    "trailer << /Root 1 0 R >>\n%%EOF\n";
+
+void keep_poppler_warm() {
+  static const bool done = [] {
+    poppler::byte_array data(kAnchorPdf.begin(), kAnchorPdf.end());
+    // Never freed: the point is that it outlives every other poppler object.
+    [[maybe_unused]] static poppler::document* anchor = poppler::document::load_from_data(&data);
+    [[maybe_unused]] static iconv_t keep = iconv_open("UTF-16LE", "UTF-8");
+    return true;
+  }();
+  (void)done;
 }
 
 // --- do the page descriptions draw any lines or rectangles at all? -----------------------
@@ -370,6 +491,7 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
   poppler::set_debug_error_function(&poppler_error_sink, nullptr);
   struct Reset { ~Reset() { g_poppler_errors = nullptr; } } reset;
 
+  keep_poppler_warm();
   poppler::byte_array data(bytes.begin(), bytes.end());
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
   if (!doc) {
@@ -436,10 +558,10 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
     if (render_for_strikes && page->orientation() == poppler::page::portrait) {
       img = to_gray(renderer.render_page(page.get(), kStrikeDpi, kStrikeDpi));
     }
+    std::vector<WordPiece> pieces;
     for (const poppler::text_box& w : words) {
       poppler::rectf bb = w.bbox();
-      std::string text = utf8_of(w.text());
-      std::vector<WordPiece> pieces;
+      pieces.clear();
       if (img.width > 0) {
         // Per character: a strike through part of a word ("oOrdinance") is common in redlines.
         // A strike line spans each glyph's whole advance, side bearings included, below the
@@ -505,7 +627,7 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
           append_utf8(pieces.back().text, cp);
         }
       } else {
-        pieces.push_back({text, false});
+        pieces.push_back({utf8_of(w.text()), false});
       }
       lb.word(pieces, bb.left(), bb.top(), bb.right(), bb.bottom(), w.has_space_after(), i + 1, page_h);
     }

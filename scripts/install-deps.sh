@@ -11,12 +11,16 @@ packages=(
   libsqlite3-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libspdlog-dev libtomlplusplus-dev libutf8proc-dev libexpected-dev libssl-dev libdtl-dev
   libuchardet-dev libtesseract-dev tesseract-ocr-eng libzip-dev libxml2-dev libcairo2-dev
+  # tcmalloc for the policyindex binary (app/CMakeLists.txt: PI_MALLOC)
+  libgoogle-perftools-dev
   # fonts the sample generator (corpus/sample) draws its PDFs with
   fonts-dejavu-core libfontconfig-dev
   # tools the tests drive: nginx for crawler fixtures, Xapian's own tools, poppler-utils
   nginx-light xapian-tools poppler-utils sqlite3 ca-certificates
   # load generator of bench/web
   wrk
+  # bench/extract: the tesseract command line and img2pdf for the OCR pages
+  tesseract-ocr img2pdf
   # browser tests of the web page (node and npm are added below when missing)
   chromium
 )

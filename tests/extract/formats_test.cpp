@@ -1,5 +1,9 @@
 // HTML, DOCX and PDF extraction on fixtures written or generated for these tests.
 
+#include <iconv.h>
+
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "extract/extract.h"
@@ -281,3 +285,32 @@ TEST(PdfTest, ImageOnlyPageIsRecognised) {
 
 }  // namespace
 }  // namespace policyindex::extract
+
+// extract/pdf.cpp keeps closed UTF-8 <-> UTF-16LE iconv converters for reuse (poppler-cpp
+// opens one per word): a reused converter must convert exactly as a fresh one, including
+// after a conversion that stopped on invalid input, and other conversions are untouched.
+namespace {
+std::string iconv_all(const char* to, const char* from, std::string in) {
+  iconv_t cd = iconv_open(to, from);
+  EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));
+  std::string out(in.size() * 4 + 8, '\0');
+  char* ip = in.data();
+  char* op = out.data();
+  size_t il = in.size(), ol = out.size();
+  size_t r = iconv(cd, &ip, &il, &op, &ol);
+  EXPECT_EQ(iconv_close(cd), 0);
+  if (r == static_cast<size_t>(-1)) return "error";
+  out.resize(out.size() - ol);
+  return out;
+}
+}  // namespace
+
+TEST(IconvPoolTest, ReusedConvertersConvertLikeFreshOnes) {
+  const std::string utf16 = std::string("T\0o\0w\0n\0 \0\xe9\0\x1d\x20", 14);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(iconv_all("UTF-16LE", "UTF-8", "Town \xc3\xa9\xe2\x80\x9d"), utf16) << round;
+    EXPECT_EQ(iconv_all("UTF-16LE", "UTF-8", "bad \xff byte"), "error") << round;
+    EXPECT_EQ(iconv_all("UTF-8", "UTF-16LE", utf16), "Town \xc3\xa9\xe2\x80\x9d") << round;
+    EXPECT_EQ(iconv_all("UTF-8", "WINDOWS-1252", "caf\xe9"), "caf\xc3\xa9") << round;
+  }
+}

@@ -1,8 +1,12 @@
 // Worker isolation and hostile inputs: each one a recorded error or a correct result
 // within the limits, never a crash of the caller.
 
+#include <unistd.h>
+
 #include <chrono>
 #include <map>
+#include <set>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -88,6 +92,63 @@ TEST(IsolationTest, BatchRunsEveryJobAndReportsEach) {
   EXPECT_NE(results.at(6).error().message.find("corrupt"), std::string::npos) << results.at(6).error().message;
   ASSERT_FALSE(results.at(7));
   EXPECT_EQ(results.at(7).error().message, "blob missing");
+}
+
+TEST(IsolationTest, WorkersServeManyDocumentsAndAreReplacedAfterAFailure) {
+  // Ten documents on two workers; the third crashes its worker, the sixth hangs and the
+  // eighth balloons. Every other document comes back extracted, workers are reused (a
+  // fork per document would give ten process ids), and a failure costs only its document.
+  std::vector<std::string> docs;
+  for (int i = 0; i < 10; ++i) docs.push_back("1. PART " + std::to_string(i) + "\n\nBody " + std::to_string(i) + ".\n");
+  docs[2] += "CRASHME\n";
+  docs[5] += "HANGME\n";
+  docs[7] += "BALLOONME\n";
+  BatchOptions b;
+  b.workers = 2;
+  b.limits.wall_seconds = 2;
+  b.limits.cpu_seconds = 2;
+  b.limits.memory_bytes = size_t{400} << 20;
+  std::map<size_t, Result<Document>> results;
+  std::map<size_t, std::string> notes;
+  for (const char* fault : {"crash:CRASHME", "hang:HANGME", "balloon:BALLOONME"}) {
+    results.clear();
+    notes.clear();
+    b.options.test_fault = fault;
+    b.annotate = [](const Document& d) { return std::to_string(getpid()) + " " + d.sections.at(0).heading; };
+    extract_batch(
+        docs.size(), [&](size_t i) -> Result<std::string> { return docs[i]; },
+        [&](size_t i, Result<Document> r, std::string note) {
+          results.emplace(i, std::move(r));
+          notes.emplace(i, std::move(note));
+        },
+        b);
+    ASSERT_EQ(results.size(), docs.size()) << fault;
+    std::set<std::string> pids;
+    size_t bad = std::string_view(fault).starts_with("crash") ? 2 : std::string_view(fault).starts_with("hang") ? 5 : 7;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      if (i == bad) {
+        ASSERT_FALSE(results.at(i)) << fault;
+        EXPECT_EQ(notes.at(i), "");
+        continue;
+      }
+      ASSERT_TRUE(results.at(i).has_value()) << fault << " " << i << ": " << results.at(i).error().message;
+      EXPECT_EQ(results.at(i)->sections.at(0).heading, "PART " + std::to_string(i));
+      std::string note = notes.at(i);
+      ASSERT_NE(note.find(' '), std::string::npos) << note;
+      EXPECT_EQ(note.substr(note.find(' ') + 1), "PART " + std::to_string(i));
+      EXPECT_NE(note.substr(0, note.find(' ')), std::to_string(getpid())) << "annotate ran in the parent";
+      pids.insert(note.substr(0, note.find(' ')));
+    }
+    EXPECT_LE(pids.size(), 4u) << fault << ": workers are not reused";
+    const Error& e = results.at(bad).error();
+    if (bad == 2) {
+      EXPECT_NE(e.message.find("crashed"), std::string::npos) << e.message;
+    } else if (bad == 5) {
+      EXPECT_EQ(e.code, ErrorCode::kTimeout) << e.message;
+    } else {
+      EXPECT_EQ(e.code, ErrorCode::kTooLarge) << e.message;
+    }
+  }
 }
 
 TEST(HostileTest, TruncatedPdf) {
