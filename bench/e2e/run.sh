@@ -33,9 +33,9 @@ fi
 PDFS=$(ls "$CORPUS"/files/*.pdf | wc -l); HTML=$(ls "$CORPUS"/pages/*.html | wc -l)
 echo "== corpus: $PDFS PDFs ($(du -sh "$CORPUS/files" | cut -f1)), $HTML HTML pages ($(du -sh "$CORPUS/pages" | cut -f1))"
 echo "== machine: $(nproc) cores,$(grep 'model name' /proc/cpuinfo | head -1 | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
-T="/usr/bin/time -f %e:%U:%S"
-timed() {  # prints "wall user sys" of the command
-  local out; out=$( { $T "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 ); echo "${out//:/ }"
+timed() {  # prints "wall user sys" of the command (its own output is discarded)
+  /usr/bin/time -o "$WORK/time.out" -f "%e %U %S" "$@" >/dev/null 2>&1 || echo "FAILED: $*" >&2
+  tail -1 "$WORK/time.out"
 }
 ours() {
   rm -rf "$WORK/data"
@@ -45,7 +45,9 @@ ours() {
 }
 recoll() {
   rm -rf "$WORK/recoll"; mkdir -p "$WORK/recoll"
-  printf 'topdirs = %s\ndbdir = %s/xapiandb\nloglevel = 1\n' "$CORPUS" "$WORK/recoll" > "$WORK/recoll/recoll.conf"
+  # idxniceprio: recollindex lowers its own priority to 19 by default; the others run at 0.
+  printf 'topdirs = %s\ndbdir = %s/xapiandb\nloglevel = 1\nidxniceprio = 0\n' "$CORPUS" "$WORK/recoll" \
+    > "$WORK/recoll/recoll.conf"
   recollindex -c "$WORK/recoll"
 }
 omega() { rm -rf "$WORK/omega"; omindex --db "$WORK/omega" --url / "$CORPUS"; }
