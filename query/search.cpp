@@ -513,7 +513,11 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       qp.add_rangeprocessor((new Xapian::RangeProcessor(ix::kSlotDate, "date:"))->release());
       qp.add_rangeprocessor((new Xapian::NumberRangeProcessor(ix::kSlotPopulation, "population:"))->release());
 
-      Xapian::Query query = Xapian::Query::MatchAll;
+      // Not Xapian::Query::MatchAll: that is one static object whose reference count is not
+      // atomic, and searches on several threads copying it corrupt it (a use-after-free
+      // under load). The empty term is the same query, built per search.
+      const Xapian::Query match_all{std::string()};
+      Xapian::Query query = match_all;
       bool ranked = false;
       std::string corrected;
       if (!text.empty()) {
@@ -527,7 +531,7 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
             return make_error(ErrorCode::kInvalidArgument,
                               "bad query '" + req.query + "': no searchable words in it");
           }
-          query = Xapian::Query::MatchAll;
+          query = match_all;
         }
         for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
           const std::string term = *t;

@@ -5,6 +5,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -144,6 +145,40 @@ TEST(SearchTest, EmptyQueryWithFiltersListsEverythingTheyMatch) {
   r.towns = {"quillfield", "Town of Ashmere"};
   r.stances = {"protective"};
   EXPECT_EQ(small().search(r)["total"], 5);
+}
+
+// The server searches on several threads, each with its own Api. Nothing they share may be
+// touched without synchronisation: a filter-only search once copied Xapian's static
+// Query::MatchAll, whose reference count is not atomic, and crashed under load (ASan: a
+// heap-use-after-free). Run under the sanitizer build, this test catches such sharing.
+TEST(SearchTest, ConcurrentSearchersShareNothingUnsafely) {
+  Corpus& c = small();
+  constexpr int kThreads = 4;
+  std::vector<std::unique_ptr<query::Api>> apis;
+  for (int i = 0; i < kThreads; ++i) {
+    auto a = query::open_api(c.dir / "data");
+    ASSERT_TRUE(a.has_value()) << a.error().message;
+    apis.push_back(std::move(*a));
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1500; ++i) {
+        query::SearchRequest r;
+        if (i % 3 == 0) r.query = "officer";  // ranked
+        else r.counties = {"Brackett"};         // filter only: everything it matches
+        r.limit = 5;
+        auto out = apis[static_cast<size_t>(t)]->search(r);
+        if (!out) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  query::SearchRequest r;
+  r.counties = {"Brackett"};
+  EXPECT_EQ(c.search(r)["total"], 8) << "and the answers are still right";
 }
 
 TEST(SearchTest, PagesThroughTheSameOrder) {
