@@ -112,6 +112,10 @@ struct OcrWord {
   std::string text;
   double x0, y0, x1, y1;  // pixels
 };
+// A redline capitalisation read by OCR as one word ("pPolice"): a lower-case letter followed
+// by the same letter in upper case, with a dark line through the middle of the first letter's
+// share of the word box. The first letter is then struck text (extract/pdf.cpp).
+bool struck_case_change(const GrayImage& img, const OcrWord& w);
 // Recognises the words of one page image with Tesseract (English); lines are in order.
 [[nodiscard]] Result<std::vector<std::vector<OcrWord>>> ocr_lines(const GrayImage& img, int dpi);
 

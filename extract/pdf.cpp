@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -491,7 +492,20 @@ constexpr double kStrikeBandLo = 0.46;
 constexpr double kStrikeBandHi = 0.68;
 constexpr double kOcrDpi = 200;
 
+
 }  // namespace
+
+// A redline that capitalises a word strikes its first letter and inserts the capital right
+// after it; OCR reads both as one word ("pPolice", "eCity"), and the strike line crosses only
+// the first glyph, too little of the word for the word-level test.
+bool struck_case_change(const GrayImage& img, const OcrWord& w) {
+  const std::string& t = w.text;
+  if (t.size() < 3) return false;
+  const unsigned char a = static_cast<unsigned char>(t[0]), b = static_cast<unsigned char>(t[1]);
+  if (!std::islower(a) || !std::isupper(b) || std::toupper(a) != b) return false;
+  const double first = (w.x1 - w.x0) / static_cast<double>(t.size());
+  return crossed_by_line(img, w.x0, w.y0, w.x0 + first, w.y1, 0.85, 0.3, 0.8);
+}
 
 Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
   std::string errors;
@@ -552,6 +566,13 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
       for (const auto& line : *ocr) {
         for (const OcrWord& w : line) {
           bool struck = crossed_by_line(img, w.x0, w.y0, w.x1, w.y1, 0.9, 0.3, 0.8);
+          if (!struck && struck_case_change(img, w)) {
+            // "pPolice": the struck lower-case letter, then the capital that replaced it.
+            lb.word({WordPiece{w.text.substr(0, 1), true}, WordPiece{w.text.substr(1), false}}, w.x0 * k,
+                    w.y0 * k, w.x1 * k, w.y1 * k, true, i + 1, page_h);
+            any = true;
+            continue;
+          }
           lb.word({WordPiece{w.text, struck}}, w.x0 * k, w.y0 * k, w.x1 * k, w.y1 * k, true, i + 1, page_h);
           any = true;
         }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "extract/extract.h"
+#include "extract/internal.h"
 #include "tests/extract/makers.h"
 #include "tests/testing/testing.h"
 
@@ -265,6 +266,31 @@ TEST(PdfTest, BoldHeadingLettersAreNotTakenForStrikes) {
   EXPECT_NE(r->text.find("Ordinance applies."), std::string::npos) << r->text;
   EXPECT_EQ(r->text.find("oOrdinance"), std::string::npos) << r->text;
   EXPECT_EQ(all, "[report and transfer][Transfers][o]");
+}
+
+// A scanned redline that capitalises a word: the struck lower-case letter and the capital
+// after it read as one OCR word ("pPolice"). The rule: that letter pattern (which ordinary
+// text does not have) and a dark line through the middle of the first letter's share of the
+// word box. Tested on a drawn page image, the line present and absent.
+TEST(PdfTest, StruckCaseChangeInAnOcrWord) {
+  detail::GrayImage img;
+  img.width = 200;
+  img.height = 40;
+  img.pixels.assign(static_cast<size_t>(img.width) * img.height, 255);
+  detail::OcrWord w{"pPolice", 10, 5, 150, 35, };
+  EXPECT_FALSE(detail::struck_case_change(img, w)) << "no line: kept as read";
+  for (int x = 9; x < 31; ++x) img.pixels[static_cast<size_t>(20) * img.width + x] = 0;  // mid-height
+  EXPECT_TRUE(detail::struck_case_change(img, w));
+  for (const char* other : {"Police", "pQolice", "Pp", "ePolice"}) {
+    detail::OcrWord o = w;
+    o.text = other;
+    EXPECT_FALSE(detail::struck_case_change(img, o)) << other;
+  }
+  // A line through the whole word is the word-level test's; this one needs only the first
+  // letter's share, and a line elsewhere in the word does not count.
+  img.pixels.assign(img.pixels.size(), 255);
+  for (int x = 80; x < 150; ++x) img.pixels[static_cast<size_t>(20) * img.width + x] = 0;
+  EXPECT_FALSE(detail::struck_case_change(img, w));
 }
 
 TEST(PdfTest, ImageOnlyPageIsRecognised) {
