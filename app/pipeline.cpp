@@ -9,46 +9,12 @@ namespace {
 
 // Bump when extraction or segmentation changes what it produces: stored versions are then
 // extracted again by the next `extract` or `refresh`.
-constexpr const char* kExtractorVersion = "extract-1";
+constexpr const char* kExtractorVersion = "extract-2";  // 2: DOCX numbering, run-in ends, OCR case redlines
 
 // The tags of every section of a document, as the extraction worker sends them back.
-void put_u64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-void put_str(std::string& out, std::string_view s) {
-  put_u64(out, s.size());
-  out.append(s);
-}
-
-class TagReader {
- public:
-  explicit TagReader(std::string_view s) : s_(s) {}
-  bool u64(uint64_t& v) {
-    if (s_.size() - pos_ < 8) return false;
-    v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s_[pos_ + i])) << (8 * i);
-    pos_ += 8;
-    return true;
-  }
-  bool i64(int64_t& v) {
-    uint64_t u;
-    if (!u64(u)) return false;
-    v = static_cast<int64_t>(u);
-    return true;
-  }
-  bool str(std::string& out) {
-    uint64_t n;
-    if (!u64(n) || n > s_.size() - pos_) return false;
-    out.assign(s_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
-  bool done() const { return pos_ == s_.size(); }
-
- private:
-  std::string_view s_;
-  size_t pos_ = 0;
-};
+using extract::wire::put_str;
+using extract::wire::put_u64;
+using TagReader = extract::wire::Reader;
 
 std::string serialize_tags(const std::vector<SectionTags>& tags) {
   std::string out;

@@ -107,4 +107,26 @@ void extract_batch(size_t count, const std::function<Result<std::string>(size_t)
 std::string serialize(const Result<Document>& result);
 [[nodiscard]] Result<Document> deserialize(std::string_view bytes);
 
+// A small byte format for what crosses the worker pipe: unsigned 64-bit integers in little
+// endian, strings prefixed by their length. Documents and errors travel in it, and callers
+// may use it for what BatchOptions::annotate returns.
+namespace wire {
+void put_u64(std::string& out, uint64_t v);
+void put_str(std::string& out, std::string_view s);
+
+// Reads what put_u64/put_str wrote; each call false when the bytes run out or lie.
+class Reader {
+ public:
+  explicit Reader(std::string_view s) : s_(s) {}
+  bool u64(uint64_t& v);
+  bool i64(int64_t& v);
+  bool str(std::string& out);
+  bool done() const { return pos_ == s_.size(); }
+
+ private:
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+}  // namespace wire
+
 }  // namespace policyindex::extract

@@ -30,43 +30,9 @@
 namespace policyindex::extract {
 namespace {
 
-void put_u64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
-}
-void put_str(std::string& out, std::string_view s) {
-  put_u64(out, s.size());
-  out.append(s);
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view s) : s_(s) {}
-  bool u64(uint64_t& v) {
-    if (s_.size() - pos_ < 8) return false;
-    v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s_[pos_ + i])) << (8 * i);
-    pos_ += 8;
-    return true;
-  }
-  bool str(std::string& out) {
-    uint64_t n;
-    if (!u64(n) || n > s_.size() - pos_) return false;
-    out.assign(s_.substr(pos_, n));
-    pos_ += n;
-    return true;
-  }
-  bool i64(int64_t& v) {
-    uint64_t u;
-    if (!u64(u)) return false;
-    v = static_cast<int64_t>(u);
-    return true;
-  }
-  bool done() const { return pos_ == s_.size(); }
-
- private:
-  std::string_view s_;
-  size_t pos_ = 0;
-};
+using wire::put_str;
+using wire::put_u64;
+using Reader = wire::Reader;
 
 std::string signal_name(int sig) {
   switch (sig) {
@@ -515,5 +481,41 @@ Result<Document> extract_isolated(std::string_view bytes, const Options& options
       [&](size_t, Result<Document> r) { out = std::move(r); }, b);
   return out;
 }
+
+namespace wire {
+
+void put_u64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+void put_str(std::string& out, std::string_view s) {
+  put_u64(out, s.size());
+  out.append(s);
+}
+
+bool Reader::u64(uint64_t& v) {
+  if (s_.size() - pos_ < 8) return false;
+  v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s_[pos_ + i])) << (8 * i);
+  pos_ += 8;
+  return true;
+}
+
+bool Reader::i64(int64_t& v) {
+  uint64_t u;
+  if (!u64(u)) return false;
+  v = static_cast<int64_t>(u);
+  return true;
+}
+
+bool Reader::str(std::string& out) {
+  uint64_t n;
+  if (!u64(n) || n > s_.size() - pos_) return false;
+  out.assign(s_.substr(pos_, n));
+  pos_ += n;
+  return true;
+}
+
+}  // namespace wire
 
 }  // namespace policyindex::extract
