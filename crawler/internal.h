@@ -55,6 +55,8 @@ class Robots {
   // Longest match of Allow/Disallow over the path and query; Allow wins a tie. "/robots.txt"
   // is always allowed.
   bool allowed(std::string_view path_and_query) const;
+  // True when no rule applies (a 404 robots.txt, or no group for us): every path allowed.
+  bool allows_all() const { return rules_.empty(); }
   std::optional<int> crawl_delay_ms() const { return crawl_delay_ms_; }
   const std::vector<std::string>& sitemaps() const { return sitemaps_; }
 

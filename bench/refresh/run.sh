@@ -8,7 +8,11 @@
 #   4. check from the catalog's fetch log and nginx's access log that every request of the
 #      refreshes was conditional and answered 304 (robots.txt aside), and that no blob,
 #      version, extraction, change row or index revision was written;
-#   5. print T_refresh / T_crawl (target <= 0.10), requests and bytes.
+#   5. print T_refresh / T_crawl (target <= 0.10), requests and bytes;
+#   6. the peer: `curl -Z --parallel-max 16` sending the same 5,050 conditional requests
+#      (each URL's stored ETag / Last-Modified, all answered 304, output discarded),
+#      timed side by side with each refresh: what libcurl alone needs for the requests
+#      every no-change refresh must make.
 #
 # Usage: bench/refresh/run.sh [BUILD_DIR]   (default: build-release, built here if missing)
 # Env: HOSTS (50), DOCS_PER_HOST (100), RUNS (3), PORT (18182), BENCH_DIR (/tmp/pi-bench-refresh)
@@ -84,14 +88,31 @@ echo "extract: $t_extract s; index: $t_index s" | tee -a "$out"
 t_first=$(seconds $pi refresh "${flags[@]}" --format json)
 echo "first refresh after the crawl (baseline): $t_first s" | tee -a "$out"
 
+# The peer's config: every known document with its validators, as the refresh sends them.
+python3 - "$work/data/catalog.sqlite" > "$work/curl304.cfg" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+blocks = []
+for url, etag, lm in c.execute("SELECT url, etag, last_modified FROM documents WHERE origin = 'crawl'"):
+    b = 'url = "%s"\noutput = "/dev/null"\nsilent\n' % url
+    if etag: b += 'header = "If-None-Match: %s"\n' % etag.replace('"', '\\"')
+    if lm: b += 'header = "If-Modified-Since: %s"\n' % lm
+    blocks.append(b)
+print("next\n".join(blocks), end="")
+PY
+
 before=$(footprint)
 last_run=$(sql "SELECT max(id) FROM crawl_runs")
 log_lines=$(wc -l < "$work/logs/access.log")
 refreshes=()
+curls=()
 for ((r = 1; r <= runs; r++)); do
   t=$(seconds $pi refresh "${flags[@]}" --format json)
   refreshes+=("$t")
   echo "no-change refresh run $r: $t s, load average $(cut -d' ' -f1-3 /proc/loadavg)  ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"])' "$work/last.out"))" | tee -a "$out"
+  t=$(seconds curl -s -Z --parallel-max 16 -K "$work/curl304.cfg")
+  curls+=("$t")
+  echo "  curl --parallel, the same $(grep -c '^url' "$work/curl304.cfg") conditional requests: $t s" | tee -a "$out"
 done
 after=$(footprint)
 
@@ -108,10 +129,13 @@ runs_sql="run_id > $last_run"
     "$(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql AND conditional = 1") conditional," \
     "unconditional: $(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql AND conditional = 0 AND url NOT LIKE '%/robots.txt'") (robots.txt excluded)," \
     "body bytes received: $(sql "SELECT coalesce(sum(bytes), 0) FROM fetch_log WHERE $runs_sql")"
-  echo "nginx status codes during the refreshes: $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | awk '{print $9}' | sort | uniq -c | xargs)"
-  echo "nginx bytes sent during the refreshes (bodies): $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | awk '{s += $10} END {print s + 0}')"
+  echo "nginx status codes during the refreshes (curl's excluded): $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | grep -v '"curl/' | awk '{print $9}' | sort | uniq -c | xargs)"
+  echo "nginx bytes sent during the refreshes (bodies): $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | grep -v '"curl/' | awk '{s += $10} END {print s + 0}')"
   printf 'T_crawl (median) %.2f s, T_refresh (median) %.2f s, ratio %.3f (target <= 0.10)\n' \
     "$t_crawl" "$t_refresh" "$(echo "$t_refresh / $t_crawl" | bc -l)"
+  printf 'curl --parallel, the same conditional requests (median): %.2f s = %.3f of T_crawl; T_refresh / T_curl %.2f\n' \
+    "$(median "${curls[@]}")" "$(echo "$(median "${curls[@]}") / $t_crawl" | bc -l)" \
+    "$(echo "$t_refresh / $(median "${curls[@]}")" | bc -l)"
   printf 'ratio against crawl + extract + index: %.3f\n' \
     "$(echo "$t_refresh / ($t_crawl + $t_extract + $t_index)" | bc -l)"
 } | tee -a "$out"
