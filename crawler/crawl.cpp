@@ -46,9 +46,8 @@ constexpr size_t kErrorBodyCap = 1u << 20;    // bodies of error responses are r
 constexpr size_t kGroupCommitResults = 256;  // stored bodies per batch
 constexpr size_t kGroupCommitMax = 4096;     // results per batch
 constexpr size_t kSpareLow = 32, kSpareHigh = 96;  // blob writers made ahead
-constexpr size_t kWriteQueueCap = 16u << 20;  // body bytes queued for the writer thread
-constexpr size_t kSpareBuffers = 64;         // recycled chunk buffers ...
-constexpr size_t kChunkReserve = 256u << 10;  // ... of curl's largest read
+constexpr size_t kWriteQueueCap = 16u << 20;  // buffer memory queued for the writer thread
+constexpr size_t kSpareBuffers = 64;         // recycled chunk buffers (at most 256 KB each)
 constexpr int kTickMs = 200;
 constexpr int kMaxRedirects = 10;
 constexpr size_t kMaxLinksPerPage = 5000;
@@ -1106,7 +1105,6 @@ class Crawler {
         spare_buffers_.pop_back();
       }
     }
-    if (buf.capacity() < bytes.size()) buf.reserve(std::max<size_t>(bytes.size(), kChunkReserve));
     buf.assign(bytes.data(), bytes.size());
     push_write(WriteOp{job, std::move(buf), WriteOp::kData});
   }
@@ -1125,7 +1123,7 @@ class Crawler {
     bool wake;
     {
       std::lock_guard<std::mutex> lk(wmu_);
-      wq_bytes_ += op.data.size();
+      wq_bytes_ += op.data.capacity();  // memory held, not just bytes
       wq_.push_back(std::move(op));
       write_seq_ = ++wq_pushed_;
       wake = writer_idle_;
@@ -1150,7 +1148,7 @@ class Crawler {
       lk.unlock();
       size_t bytes = 0;
       for (auto& op : work) {
-        bytes += op.data.size();
+        bytes += op.data.capacity();
         BlobJob& job = *op.job;
         if (op.kind == WriteOp::kData) {
           if (!job.aborted && job.error.empty()) {
