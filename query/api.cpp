@@ -93,9 +93,7 @@ class ApiImpl : public Api {
       if (!id) return err(id);
       return ix::facet_term(*id);
     };
-    auto out = searcher_->search(request, r);
-    if (!out) return err(out);
-    return out->dump();
+    return searcher_->search(request, r);
   }
 
   Result<std::string> scorecard(std::string_view town_name) override {
