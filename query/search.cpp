@@ -18,6 +18,7 @@
 
 #include "index/index.h"
 #include "query/internal.h"
+#include "query/snippet.h"
 
 namespace policyindex::query::detail {
 namespace {
@@ -507,8 +508,9 @@ std::string hit_snippet(const Xapian::MSet& mset, const std::string& text, const
 }
 
 std::string write_json(const SearchRequest& req, Xapian::doccount total, const std::string& suggestion,
-                       const Xapian::MSet& mset, bool ranked, const Xapian::Stem& stemmer,
-                       const FacetCounts& counts) {
+                       const Xapian::MSet& mset, const Xapian::Query& query, bool ranked,
+                       const Xapian::Stem& stemmer, const FacetCounts& counts) {
+  Snipper snipper(mset, query, stemmer);
   std::string out;
   out.reserve(2048 + 1024 * mset.size());
   out += "{\"query\":";
@@ -547,7 +549,7 @@ std::string write_json(const SearchRequest& req, Xapian::doccount total, const s
     }
     out.push_back(',');
     put_key(out, "snippet");
-    put_string(out, hit_snippet(mset, rec.text, stemmer));
+    put_string(out, snipper(rec.text));
     out += ",\"provisions\":[";
     for (size_t i = 0; i < rec.provisions.size(); ++i) {
       if (i) out.push_back(',');
@@ -849,7 +851,7 @@ Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& 
       }
       std::string out = impl_->reference_output
                             ? reference_json(req, total, suggestion, mset, ranked, impl_->stemmer, counts)
-                            : write_json(req, total, suggestion, mset, ranked, impl_->stemmer, counts);
+                            : write_json(req, total, suggestion, mset, query, ranked, impl_->stemmer, counts);
       impl_->last_with_tables = !table_spies.empty();
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {

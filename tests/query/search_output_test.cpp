@@ -3,11 +3,15 @@
 // words, phrases, operators, filters, paging, no-match suggestions, and a hostile document
 // whose text holds quotes, backslashes, control characters, markup and invalid UTF-8. And
 // the compact section record the index stores, including the JSON records of older indexes.
+#include <xapian.h>
+
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "index/index.h"
 #include "query/internal.h"
 #include "query/query.h"
+#include "query/snippet.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
 
@@ -209,6 +213,89 @@ TEST(SectionRecordTest, RefusesGarbageAndReplacesInvalidUtf8) {
   bad.text = "bad \xff byte";
   ASSERT_TRUE(index::decode_section_record(index::encode_section_record(bad), r));
   EXPECT_EQ(r.text, "bad \xef\xbf\xbd byte");  // U+FFFD, as the JSON records had it
+}
+
+}  // namespace
+}  // namespace policyindex
+
+namespace policyindex {
+namespace {
+
+// Random ASCII text made to trip the word splitter and the window: acronyms, infixes,
+// suffixes, digits with separators, sentence ends, markup characters, long words, runs of
+// spaces, and the query's own words (so there is something to highlight).
+std::string random_text(std::mt19937& rng, const std::vector<std::string>& words) {
+  static const std::vector<std::string> odd = {
+      "U.S.C.", "I.C.E", "AT&T", "O'Brien", "1,000.50", "3;4", "C++", "C#", "x+++++", "a_b", "287(g)",
+      "<script>", "&amp;", "\"quoted\"", "end.", "why?!", "...", "--", "\t", "\n", "  ", "Officer",
+      "DETAINER", "e.g.", "No.5", std::string(70, 'q'), "'tis", "rock&roll", "#tag", "a.b.c",
+      "($5)", "[x]", "50%", "@home", "~t", "`tick`", "{b}", "-dash-", "/s/", "((((((deep", "end))))))", "<>",
+  };
+  std::string text;
+  const int n = static_cast<int>(rng() % 140);
+  for (int i = 0; i < n; ++i) {
+    if (!text.empty()) text += (rng() % 9 == 0) ? ". " : (rng() % 13 == 0) ? ", " : " ";
+    text += rng() % 4 == 0 ? odd[rng() % odd.size()] : words[rng() % words.size()];
+  }
+  if (rng() % 3 == 0) text += ".";
+  return text;
+}
+
+TEST(SnippetTest, SameAsXapiansMSetSnippetOverRandomTexts) {
+  TempDir dir;
+  auto store = corpus::Store::open(dir / "data");
+  ASSERT_OK(store);
+  testing::build_random_corpus(*store, 30, 6, 5);
+  ASSERT_OK(index::update_index(*store, {}));
+  Xapian::Database db((dir / "data" / "xapian").string());
+  const auto& vocab = testing::random_vocabulary();
+  std::vector<std::string> words = vocab;
+  for (const char* w : {"officers", "detained", "police", "agency", "federal", "s", "a", "the"}) words.push_back(w);
+  Xapian::Stem stemmer("english");
+  Xapian::QueryParser qp;
+  qp.set_stemmer(stemmer);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+  qp.set_default_op(Xapian::Query::OP_AND);
+  qp.set_database(db);
+  qp.add_boolean_prefix("provision", std::string(index::kPrefixProvision));
+  const unsigned flags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT;
+  std::vector<Xapian::Query> queries;
+  for (size_t i = 0; i + 2 < vocab.size() && i < 30; i += 3) {
+    queries.push_back(qp.parse_query(vocab[i], flags));
+    queries.push_back(qp.parse_query(vocab[i] + " " + vocab[i + 1], flags));
+    queries.push_back(qp.parse_query(vocab[i] + " OR " + vocab[i + 1] + " OR " + vocab[i + 2], flags));
+    queries.push_back(qp.parse_query("\"" + vocab[i] + " " + vocab[i + 1] + "\" " + vocab[i + 2], flags));
+    queries.push_back(qp.parse_query(vocab[i] + " NOT " + vocab[i + 1], flags));
+  }
+  // Filter-only: the empty term beside a boolean filter term.
+  queries.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(std::string()),
+                       Xapian::Query(std::string(index::kPrefixProvision) + index::facet_term(testing::random_provisions()[0])));
+  std::mt19937 rng(99);
+  size_t compared = 0, fast = 0, highlighted = 0;
+  for (const auto& q : queries) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    Xapian::MSet mset = enquire.get_mset(0, 10);
+    if (mset.empty()) continue;
+    query::detail::Snipper snipper(mset, q, stemmer);
+    if (snipper.fast()) ++fast;
+    for (int t = 0; t < 100; ++t) {
+      const std::string text = random_text(rng, words);
+      const std::string expected = snipper.reference(text);
+      ASSERT_EQ(snipper(text), expected) << q.get_description() << "\ntext: " << text;
+      if (expected.find("<b>") != std::string::npos) ++highlighted;
+      ++compared;
+    }
+    // Stored texts too.
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      index::SectionRecord rec;
+      ASSERT_TRUE(index::decode_section_record(it.get_document().get_data(), rec));
+      ASSERT_EQ(snipper(rec.text), snipper.reference(rec.text)) << q.get_description();
+    }
+  }
+  EXPECT_GE(compared, 1000u);
+  EXPECT_GE(fast, queries.size() / 2) << "most queries take the fast path";
+  EXPECT_GE(highlighted, compared / 4) << "and most snippets highlight something";
 }
 
 }  // namespace

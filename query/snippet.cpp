@@ -1,0 +1,454 @@
+// Search snippets for ASCII text without MSet::snippet's per-character Unicode work: the
+// same algorithm as Xapian 1.4 (see snippet.h), written here for bytes, checked against
+// MSet::snippet itself by tests/query/search_output_test.cpp.
+#include "query/snippet.h"
+
+#include <array>
+#include <deque>
+#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace policyindex::query::detail {
+namespace {
+
+constexpr size_t kLength = 300;  // bytes of text in a snippet
+constexpr size_t kMaxWordLength = 64;
+constexpr double kDecay = 2.0;
+constexpr std::string_view kHiStart = "<b>", kHiEnd = "</b>", kOmit = "…";
+
+// What the word splitter needs to know of an ASCII character, asked of Xapian's own
+// Unicode tables once, so that the classification is Xapian's by construction.
+struct Ascii {
+  std::array<bool, 128> word{}, space{}, digit{}, upper{};
+  // Punctuation kept at the start of a snippet (before its first word: "(", "$", quotes)
+  // and at its end (after its last word: ")", "%", quotes).
+  std::array<bool, 128> leading{}, trailing{};
+  std::array<char, 128> lower{};
+  Ascii() {
+    using U = Xapian::Unicode::category;
+    for (unsigned c = 0; c < 128; ++c) {
+      const U cat = Xapian::Unicode::get_category(c);
+      const bool currency = Xapian::Unicode::is_currency(c);
+      leading[c] = currency || cat == U::OPEN_PUNCTUATION || cat == U::INITIAL_QUOTE_PUNCTUATION ||
+                   std::string_view("\"#%&'+-/<@\\`~").find(static_cast<char>(c)) != std::string_view::npos;
+      trailing[c] = currency || cat == U::CLOSE_PUNCTUATION || cat == U::FINAL_QUOTE_PUNCTUATION ||
+                    std::string_view("\"%'+-/>@\\`~").find(static_cast<char>(c)) != std::string_view::npos;
+      word[c] = Xapian::Unicode::is_wordchar(c);
+      space[c] = Xapian::Unicode::is_whitespace(c);
+      digit[c] = Xapian::Unicode::get_category(c) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
+      upper[c] = c >= 'A' && c <= 'Z';
+      lower[c] = static_cast<char>(Xapian::Unicode::tolower(c));
+    }
+  }
+};
+const Ascii& ascii() {
+  static const Ascii table;
+  return table;
+}
+
+bool all_ascii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// A word in the window: its relevance (shared by every occurrence of its term, halved at
+// each one still in the window), where it ends, and how many words its highlight spans.
+struct Sniplet {
+  double* relevance;
+  size_t term_end;
+  size_t highlight;
+};
+
+// The sliding window (SnipPipe in Xapian): keeps the best-scoring window seen so far.
+class Window {
+ public:
+  void pump(double* r, size_t t, size_t h) {
+    if (h > 1) {
+      if (pipe_.size() >= h - 1) {
+        // A phrase's last word is entering: its relevance is pegged onto its first word.
+        auto& start = pipe_[pipe_.size() - (h - 1)];
+        if (start.relevance) {
+          *start.relevance *= kDecay;
+          sum_ -= *start.relevance;
+        }
+        sum_ += *r;
+        start.relevance = r;
+        start.highlight = h;
+        *r /= kDecay;
+      }
+      r = nullptr;
+      h = 0;
+    }
+    pipe_.push_back({r, t, h});
+    if (r) {
+      sum_ += *r;
+      *r /= kDecay;
+    }
+    while (t - begin_ > kLength + 1) {  // + 1 for the space between words
+      const Sniplet& word = pipe_.front();
+      if (word.relevance) {
+        *word.relevance *= kDecay;
+        sum_ -= *word.relevance;
+      }
+      begin_ = word.term_end;
+      if (best_end_ >= begin_) best_pipe_.push_back(word);
+      pipe_.pop_front();
+      if (pipe_.empty()) break;
+    }
+    if (sum_ >= best_sum_) {
+      if (begin_ >= best_end_) {
+        best_pipe_.clear();
+      } else {
+        while (!best_pipe_.empty() && best_pipe_.front().term_end <= begin_) best_pipe_.pop_front();
+      }
+      best_sum_ = sum_;
+      best_begin_ = begin_;
+      best_end_ = t;
+    }
+  }
+
+  void done() {
+    if (begin_ >= best_end_) {
+      pipe_.clear();
+    } else {
+      while (!pipe_.empty() && pipe_.back().term_end > best_end_) pipe_.pop_back();
+    }
+  }
+
+  static void append_escaped(std::string_view input, size_t from, size_t to, std::string& output) {
+    for (size_t i = from; i < to; ++i) {
+      const char ch = input[i];
+      switch (ch) {
+        case '&': output += "&amp;"; break;
+        case '<': output += "&lt;"; break;
+        case '>': output += "&gt;"; break;
+        default: output += ch;
+      }
+    }
+  }
+
+  bool drain(std::string_view input, std::string& output) {
+    const Ascii& a = ascii();
+    auto at = [&](size_t i) { return static_cast<unsigned char>(input[i]); };
+    if (best_pipe_.empty() && !pipe_.empty()) std::swap(best_pipe_, pipe_);
+    if (best_pipe_.empty()) {
+      if (input.size() == best_end_) return false;
+      // The end of a sentence: its punctuation; else closing punctuation (at most four
+      // characters), then "…" unless the text ends there.
+      bool sentence_end = false;
+      size_t i = best_end_;
+      for (; i < input.size(); ++i) {
+        const unsigned char ch = at(i);
+        if (sentence_end && a.space[ch]) break;
+        sentence_end = ch == '.' || ch == '?' || ch == '!';
+        if (a.word[ch]) break;
+      }
+      if (sentence_end) {
+        append_escaped(input, best_end_, i, output);
+        return false;
+      }
+      i = best_end_;
+      int trailing = 0;
+      while (i < input.size() && a.trailing[at(i)]) {
+        if (++trailing > 4) {
+          trailing = 0;
+          break;
+        }
+        ++i;
+      }
+      if (trailing) {
+        append_escaped(input, best_end_, i, output);
+        if (i == input.size()) return false;
+      }
+      output += kOmit;
+      return false;
+    }
+    const Sniplet& word = best_pipe_.front();
+    if (output.empty()) {
+      enum { kNo, kPunc, kYes } boundary = best_begin_ == 0 ? kYes : kNo;
+      for (size_t i = best_begin_; i < word.term_end; ++i) {
+        const unsigned char ch = at(i);
+        switch (boundary) {
+          case kNo:
+            if (ch == '.' || ch == '?' || ch == '!') boundary = kPunc;
+            break;
+          case kPunc:
+            if (a.space[ch]) {
+              boundary = kYes;
+            } else if (ch != '.' && ch != '?' && ch != '!') {
+              boundary = kNo;
+            }
+            break;
+          case kYes:
+            break;
+        }
+        if (a.word[ch]) {
+          // The snippet starts at its first word, with up to four characters of opening
+          // punctuation before it.
+          if (i - best_begin_ > 4) best_begin_ = i;
+          break;
+        }
+        if (!a.leading[ch]) best_begin_ = i + 1;
+      }
+      if (boundary != kYes) output += kOmit;
+    }
+    if (word.highlight) {
+      // Characters between words stay outside the highlight.
+      for (size_t i = best_begin_; i < input.size(); ++i) {
+        if (a.word[at(i)]) {
+          append_escaped(input, best_begin_, i, output);
+          best_begin_ = i;
+          break;
+        }
+      }
+    }
+    if (!phrase_len_) {
+      phrase_len_ = word.highlight;
+      if (phrase_len_) output += kHiStart;
+    }
+    append_escaped(input, best_begin_, word.term_end, output);
+    best_begin_ = word.term_end;
+    if (phrase_len_ && --phrase_len_ == 0) output += kHiEnd;
+    best_pipe_.pop_front();
+    return true;
+  }
+
+ private:
+  std::deque<Sniplet> pipe_, best_pipe_;
+  size_t begin_ = 0, best_begin_ = 0, best_end_ = 0;
+  double sum_ = 0, best_sum_ = 0;
+  size_t phrase_len_ = 0;
+};
+
+// Calls ACTION(term, end) for each word of ASCII TEXT as Xapian's TermGenerator splits it
+// (lower case; acronyms "U.S.C." as one word; infixes ' and & inside words, , . ; between
+// digits; up to three trailing + or #), END being the byte after the word.
+template <class Action>
+void split_words(std::string_view text, std::string& term, Action action) {
+  const Ascii& a = ascii();
+  const size_t n = text.size();
+  auto at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  size_t i = 0;
+  while (true) {
+    while (i < n && !a.word[at(i)]) ++i;
+    if (i == n) return;
+    term.clear();
+    if (a.upper[at(i)]) {
+      size_t p = i;
+      do {
+        term += a.lower[at(p++)];
+      } while (p != n && text[p] == '.' && ++p != n && a.upper[at(p)]);
+      if (term.size() > 1 && (p == n || !a.word[at(p)])) {
+        i = p;
+        action(term, i);
+        continue;
+      }
+      term.clear();
+    }
+    bool ended = false;
+    while (true) {
+      unsigned char prev;
+      do {
+        term += a.lower[at(i)];
+        prev = at(i);
+        if (++i == n) {
+          ended = true;
+          break;
+        }
+      } while (a.word[at(i)]);
+      if (ended) break;
+      const size_t next = i + 1;
+      if (next == n || !a.word[at(next)]) break;
+      const unsigned char infix = at(i);
+      const bool ok = (a.digit[prev] && a.digit[at(next)]) ? (infix == ',' || infix == '.' || infix == ';')
+                                                            : (infix == '\'' || infix == '&');
+      if (!ok) break;
+      term += static_cast<char>(infix);
+      i = next;
+    }
+    if (!ended) {
+      const size_t len = term.size();
+      unsigned count = 0;
+      while (text[i] == '+' || text[i] == '#') {
+        if (++count > 3) {
+          term.resize(len);
+          break;
+        }
+        term += text[i];
+        if (++i == n) {
+          ended = true;
+          break;
+        }
+      }
+      if (!ended && a.word[at(i)]) term.resize(len);
+    }
+    action(term, i);
+  }
+}
+
+}  // namespace
+
+struct Snipper::Impl {
+  const Xapian::MSet& mset;
+  const Xapian::Stem& stemmer;
+  bool fast = true;
+  double max_tw = 0;
+  std::vector<std::vector<std::string>> phrases;  // tight phrases of terms, in query order
+  size_t longest_phrase = 0;
+  std::unordered_map<std::string, double> loose;  // query terms with a termweight -> its weight
+  std::unordered_map<std::string, std::string> stems;  // word -> "Z" + stem (this search)
+
+  Impl(const Xapian::MSet& m, const Xapian::Stem& s) : mset(m), stemmer(s) {}
+
+  // Xapian's check_query: terms, tight phrases of terms, wildcards (not here: MSet::snippet).
+  void check(const Xapian::Query& q, std::vector<std::string>& terms, bool& match_all) {
+    const size_t n = q.get_num_subqueries();
+    const auto op = q.get_type();
+    if (op == Xapian::Query::LEAF_TERM) {
+      terms.push_back(*q.get_terms_begin());
+      return;
+    }
+    if (op == Xapian::Query::LEAF_MATCH_ALL) match_all = true;
+    if (op == Xapian::Query::OP_WILDCARD || op > Xapian::Query::LEAF_MATCH_NOTHING ||
+        (op > Xapian::Query::OP_MAX && op < Xapian::Query::LEAF_TERM)) {
+      fast = false;  // wildcards and operators this Xapian did not have when this was written
+    }
+    if (op == Xapian::Query::OP_PHRASE) {
+      // The window is not in the public API; the description says it ("a PHRASE 2 b").
+      const std::string d = q.get_description();
+      const size_t at = d.find(" PHRASE ");
+      bool tight = at != std::string::npos && std::atol(d.c_str() + at + 8) == static_cast<long>(n);
+      for (size_t i = 0; tight && i < n; ++i) tight = q.get_subquery(i).get_type() == Xapian::Query::LEAF_TERM;
+      if (tight) {
+        std::vector<std::string> phrase;
+        for (size_t i = 0; i < n; ++i) phrase.push_back(*q.get_subquery(i).get_terms_begin());
+        longest_phrase = std::max(longest_phrase, n);
+        phrases.push_back(std::move(phrase));
+        return;
+      }
+    }
+    for (size_t i = 0; i < n; ++i) check(q.get_subquery(i), terms, match_all);
+  }
+
+  void prepare(const Xapian::Query& query) {
+    std::vector<std::string> terms;
+    bool match_all = false;
+    check(query, terms, match_all);
+    if (longest_phrase == 1) fast = false;
+    // The smallest and largest termweight of the query's terms (Weight::Internal's
+    // get_max_termweight over the search's statistics).
+    std::map<std::string, double> weights;
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+      try {
+        weights.emplace(*t, mset.get_termweight(*t));
+      } catch (const Xapian::InvalidArgumentError&) {
+      }
+    }
+    double min_tw = 0;
+    bool first = true;
+    for (const auto& [term, w] : weights) {
+      if (first) {
+        if (w == 0.0) continue;
+        min_tw = max_tw = w;
+        first = false;
+      } else if (w > max_tw) {
+        max_tw = w;
+      } else if (w < min_tw && w != 0.0) {
+        min_tw = w;
+      }
+    }
+    max_tw = max_tw == 0.0 ? 1.0 : max_tw * 1.015625;
+    for (const auto& t : terms) {
+      auto w = weights.find(t);
+      if (w != weights.end()) loose.emplace(t, w->second);
+      // A match-all's weight is not in the public statistics: with terms a word could
+      // match (lower case or stemmed), leave the snippet to Xapian.
+      if (match_all && !t.empty() && (t[0] == 'Z' || !(t[0] >= 'A' && t[0] <= 'Z'))) fast = false;
+    }
+  }
+
+  const std::string& stem_term(const std::string& word) {
+    auto it = stems.find(word);
+    if (it == stems.end()) it = stems.emplace(word, "Z" + stemmer(word)).first;
+    return it->second;
+  }
+
+  std::string snippet(const std::string& text) {
+    Window window;
+    // Per hit, as in Xapian: the relevances start afresh (0 = not computed yet).
+    std::unordered_map<std::string_view, double> relevance;
+    relevance.reserve(loose.size());
+    for (const auto& [term, w] : loose) relevance.emplace(term, 0.0);
+    std::vector<double> phrase_relevance;
+    for (const auto& p : phrases) phrase_relevance.push_back(max_tw * static_cast<double>(p.size()));
+    std::vector<std::string> recent(longest_phrase > 0 ? longest_phrase - 1 : 0);
+    size_t recent_next = 0;
+    auto lookup = [&](const std::string& term) -> double* {
+      auto it = relevance.find(term);
+      if (it == relevance.end()) return nullptr;
+      if (it->second == 0.0) it->second = loose.find(term)->second + max_tw;
+      return &it->second;
+    };
+    std::string term;
+    split_words(text, term, [&](const std::string& word, size_t end) {
+      if (word.size() > kMaxWordLength) return;
+      double* r = nullptr;
+      size_t highlight = 0;
+      for (size_t i = 0; i < phrases.size(); ++i) {
+        const auto& p = phrases[i];
+        if (word != p.back()) continue;
+        bool match = true;
+        for (size_t k = p.size() - 1; k-- > 0;) {
+          if (p[k] != recent[(k + recent_next) % (longest_phrase - 1)]) {
+            match = false;
+            break;
+          }
+        }
+        if (match) {
+          r = &phrase_relevance[i];
+          highlight = p.size();
+          break;
+        }
+      }
+      if (!r) {
+        r = lookup(word);
+        if (!r && !relevance.empty()) r = lookup(stem_term(word));
+        if (r) highlight = 1;
+      }
+      if (longest_phrase) {
+        recent[recent_next] = word;
+        recent_next = (recent_next + 1) % (longest_phrase - 1);
+      }
+      window.pump(r, end, highlight);
+    });
+    window.done();
+    std::string out;
+    while (window.drain(text, out)) {
+    }
+    return out;
+  }
+};
+
+Snipper::Snipper(const Xapian::MSet& mset, const Xapian::Query& query, const Xapian::Stem& stemmer)
+    : impl_(std::make_unique<Impl>(mset, stemmer)) {
+  impl_->prepare(query);
+}
+Snipper::~Snipper() = default;
+
+bool Snipper::fast() const { return impl_->fast; }
+
+std::string Snipper::reference(const std::string& text) const {
+  return impl_->mset.snippet(text, kLength, impl_->stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                             std::string(kHiStart), std::string(kHiEnd), std::string(kOmit));
+}
+
+std::string Snipper::operator()(const std::string& text) {
+  if (!impl_->fast || !all_ascii(text)) return reference(text);
+  return impl_->snippet(text);
+}
+
+}  // namespace policyindex::query::detail
