@@ -1,9 +1,10 @@
-// Search snippets for ASCII text without MSet::snippet's per-character Unicode work: the
-// same algorithm as Xapian 1.4 (see snippet.h), written here for bytes, checked against
+// Search snippets without MSet::snippet's per-character Unicode lookups: the same algorithm
+// as Xapian 1.4.22 (see snippet.h), with ASCII classified from tables, checked against
 // MSet::snippet itself by tests/query/search_output_test.cpp.
 #include "query/snippet.h"
 
 #include <array>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <string_view>
@@ -48,11 +49,114 @@ const Ascii& ascii() {
   return table;
 }
 
-bool all_ascii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+// Code point classes: ASCII from the table, others from Xapian's Unicode functions.
+bool is_word(unsigned cp) { return cp < 128 ? ascii().word[cp] : Xapian::Unicode::is_wordchar(cp); }
+bool is_space(unsigned cp) { return cp < 128 ? ascii().space[cp] : Xapian::Unicode::is_whitespace(cp); }
+bool is_digit(unsigned cp) {
+  return cp < 128 ? ascii().digit[cp]
+                  : Xapian::Unicode::get_category(cp) == Xapian::Unicode::DECIMAL_DIGIT_NUMBER;
+}
+unsigned to_lower(unsigned cp) {
+  return cp < 128 ? static_cast<unsigned char>(ascii().lower[cp]) : Xapian::Unicode::tolower(cp);
+}
+bool is_leading(unsigned cp) {
+  if (cp < 128) return ascii().leading[cp];
+  const auto cat = Xapian::Unicode::get_category(cp);
+  return Xapian::Unicode::is_currency(cp) || cat == Xapian::Unicode::OPEN_PUNCTUATION ||
+         cat == Xapian::Unicode::INITIAL_QUOTE_PUNCTUATION || cp == 0xA1 || cp == 0xA7 || cp == 0xBF;
+}
+bool is_trailing(unsigned cp) {
+  if (cp < 128) return ascii().trailing[cp];
+  const auto cat = Xapian::Unicode::get_category(cp);
+  return Xapian::Unicode::is_currency(cp) || cat == Xapian::Unicode::CLOSE_PUNCTUATION ||
+         cat == Xapian::Unicode::FINAL_QUOTE_PUNCTUATION;
+}
+void append_cp(std::string& out, unsigned cp) {
+  if (cp < 128) {
+    out += static_cast<char>(cp);
+  } else {
+    Xapian::Unicode::append_utf8(out, cp);
+  }
+}
+
+// Word-inner characters (the TermGenerator's infixes): between letters, and between digits.
+constexpr unsigned kIgnore = ~0u;  // a zero-width character: skipped, the word goes on
+unsigned infix(unsigned cp) {
+  if (cp == '\'' || cp == '&' || cp == 0xB7 || cp == 0x5F4 || cp == 0x2027) return cp;
+  if (cp == 0x2019 || cp == 0x201B) return '\'';
+  if (cp >= 0x200B && (cp <= 0x200D || cp == 0x2060 || cp == 0xFEFF)) return kIgnore;
+  return 0;
+}
+unsigned infix_digit(unsigned cp) {
+  switch (cp) {
+    case ',': case '.': case ';': case 0x037E: case 0x0589: case 0x060D: case 0x07F8:
+    case 0x2044: case 0xFE10: case 0xFE13: case 0xFE14:
+      return cp;
+    default:
+      break;
+  }
+  if (cp >= 0x200B && (cp <= 0x200D || cp == 0x2060 || cp == 0xFEFF)) return kIgnore;
+  return 0;
+}
+
+// Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): what decode() reads as
+// Xapian's Utf8Iterator does. Other text goes to MSet::snippet.
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
   }
   return true;
+}
+
+// The code point at byte I of valid UTF-8 text; LEN gets its byte count.
+unsigned decode(std::string_view s, size_t i, size_t& len) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  auto cont = [&](size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
+  if (c < 0x80) {
+    len = 1;
+    return c;
+  }
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    return ((c & 0x1Fu) << 6) | cont(1);
+  }
+  if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    return ((c & 0x0Fu) << 12) | (cont(1) << 6) | cont(2);
+  }
+  len = 4;
+  return ((c & 0x07u) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
 }
 
 // A word in the window: its relevance (shared by every occurrence of its term, halved at
@@ -132,8 +236,7 @@ class Window {
   }
 
   bool drain(std::string_view input, std::string& output) {
-    const Ascii& a = ascii();
-    auto at = [&](size_t i) { return static_cast<unsigned char>(input[i]); };
+    size_t len = 0;
     if (best_pipe_.empty() && !pipe_.empty()) std::swap(best_pipe_, pipe_);
     if (best_pipe_.empty()) {
       if (input.size() == best_end_) return false;
@@ -141,11 +244,11 @@ class Window {
       // characters), then "…" unless the text ends there.
       bool sentence_end = false;
       size_t i = best_end_;
-      for (; i < input.size(); ++i) {
-        const unsigned char ch = at(i);
-        if (sentence_end && a.space[ch]) break;
+      for (; i < input.size(); i += len) {
+        const unsigned ch = decode(input, i, len);
+        if (sentence_end && is_space(ch)) break;
         sentence_end = ch == '.' || ch == '?' || ch == '!';
-        if (a.word[ch]) break;
+        if (is_word(ch)) break;
       }
       if (sentence_end) {
         append_escaped(input, best_end_, i, output);
@@ -153,12 +256,12 @@ class Window {
       }
       i = best_end_;
       int trailing = 0;
-      while (i < input.size() && a.trailing[at(i)]) {
+      while (i < input.size() && is_trailing(decode(input, i, len))) {
         if (++trailing > 4) {
           trailing = 0;
           break;
         }
-        ++i;
+        i += len;
       }
       if (trailing) {
         append_escaped(input, best_end_, i, output);
@@ -170,14 +273,14 @@ class Window {
     const Sniplet& word = best_pipe_.front();
     if (output.empty()) {
       enum { kNo, kPunc, kYes } boundary = best_begin_ == 0 ? kYes : kNo;
-      for (size_t i = best_begin_; i < word.term_end; ++i) {
-        const unsigned char ch = at(i);
+      for (size_t i = best_begin_; i < word.term_end; i += len) {
+        const unsigned ch = decode(input, i, len);
         switch (boundary) {
           case kNo:
             if (ch == '.' || ch == '?' || ch == '!') boundary = kPunc;
             break;
           case kPunc:
-            if (a.space[ch]) {
+            if (is_space(ch)) {
               boundary = kYes;
             } else if (ch != '.' && ch != '?' && ch != '!') {
               boundary = kNo;
@@ -186,20 +289,20 @@ class Window {
           case kYes:
             break;
         }
-        if (a.word[ch]) {
-          // The snippet starts at its first word, with up to four characters of opening
+        if (is_word(ch)) {
+          // The snippet starts at its first word, with up to four bytes of opening
           // punctuation before it.
           if (i - best_begin_ > 4) best_begin_ = i;
           break;
         }
-        if (!a.leading[ch]) best_begin_ = i + 1;
+        if (!is_leading(ch)) best_begin_ = i + len;
       }
       if (boundary != kYes) output += kOmit;
     }
     if (word.highlight) {
       // Characters between words stay outside the highlight.
-      for (size_t i = best_begin_; i < input.size(); ++i) {
-        if (a.word[at(i)]) {
+      for (size_t i = best_begin_; i < input.size(); i += len) {
+        if (is_word(decode(input, i, len))) {
           append_escaped(input, best_begin_, i, output);
           best_begin_ = i;
           break;
@@ -224,58 +327,73 @@ class Window {
   size_t phrase_len_ = 0;
 };
 
-// Calls ACTION(term, end) for each word of ASCII TEXT as Xapian's TermGenerator splits it
-// (lower case; acronyms "U.S.C." as one word; infixes ' and & inside words, , . ; between
-// digits; up to three trailing + or #), END being the byte after the word.
+// Calls ACTION(term, end) for each word of TEXT (valid UTF-8) as Xapian's TermGenerator
+// splits it without CJK n-grams (lower case; acronyms "U.S.C." as one word; infixes such as
+// ' and & inside words, , . ; between digits; up to three trailing + or #), END being the
+// byte after the word.
 template <class Action>
 void split_words(std::string_view text, std::string& term, Action action) {
   const Ascii& a = ascii();
   const size_t n = text.size();
-  auto at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  size_t i = 0;
+  size_t i = 0, len = 0;
+  auto upper_at = [&](size_t p) { return static_cast<unsigned char>(text[p]) < 128 && a.upper[static_cast<unsigned char>(text[p])]; };
   while (true) {
-    while (i < n && !a.word[at(i)]) ++i;
-    if (i == n) return;
+    unsigned raw = 0;
+    while (true) {
+      if (i == n) return;
+      raw = decode(text, i, len);
+      if (is_word(raw)) break;
+      i += len;
+    }
     term.clear();
-    if (a.upper[at(i)]) {
+    if (upper_at(i)) {
       size_t p = i;
       do {
-        term += a.lower[at(p++)];
-      } while (p != n && text[p] == '.' && ++p != n && a.upper[at(p)]);
-      if (term.size() > 1 && (p == n || !a.word[at(p)])) {
+        term += a.lower[static_cast<unsigned char>(text[p++])];
+      } while (p != n && text[p] == '.' && ++p != n && upper_at(p));
+      size_t plen = 0;
+      if (term.size() > 1 && (p == n || !is_word(decode(text, p, plen)))) {
         i = p;
         action(term, i);
         continue;
       }
       term.clear();
     }
+    unsigned ch = to_lower(raw);  // the current character (lower case), LEN bytes at I
     bool ended = false;
     while (true) {
-      unsigned char prev;
+      unsigned prev;
       do {
-        term += a.lower[at(i)];
-        prev = at(i);
-        if (++i == n) {
+        append_cp(term, ch);
+        prev = ch;
+        i += len;
+        if (i == n) {
           ended = true;
           break;
         }
-      } while (a.word[at(i)]);
+        raw = decode(text, i, len);
+        ch = is_word(raw) ? to_lower(raw) : 0;
+      } while (ch);
       if (ended) break;
-      const size_t next = i + 1;
-      if (next == n || !a.word[at(next)]) break;
-      const unsigned char infix = at(i);
-      const bool ok = (a.digit[prev] && a.digit[at(next)]) ? (infix == ',' || infix == '.' || infix == ';')
-                                                            : (infix == '\'' || infix == '&');
-      if (!ok) break;
-      term += static_cast<char>(infix);
+      // RAW (LEN bytes at I) ends the run of word characters: an infix if a word character follows.
+      const size_t next = i + len;
+      if (next == n) break;
+      size_t next_len = 0;
+      const unsigned next_raw = decode(text, next, next_len);
+      if (!is_word(next_raw)) break;
+      const unsigned in = (is_digit(prev) && is_digit(next_raw)) ? infix_digit(raw) : infix(raw);
+      if (!in) break;
+      if (in != kIgnore) append_cp(term, in);
+      ch = to_lower(next_raw);
       i = next;
+      len = next_len;
     }
     if (!ended) {
-      const size_t len = term.size();
+      const size_t keep = term.size();
       unsigned count = 0;
       while (text[i] == '+' || text[i] == '#') {
         if (++count > 3) {
-          term.resize(len);
+          term.resize(keep);
           break;
         }
         term += text[i];
@@ -284,7 +402,7 @@ void split_words(std::string_view text, std::string& term, Action action) {
           break;
         }
       }
-      if (!ended && a.word[at(i)]) term.resize(len);
+      if (!ended && is_word(decode(text, i, len))) term.resize(keep);
     }
     action(term, i);
   }
@@ -335,6 +453,8 @@ struct Snipper::Impl {
   }
 
   void prepare(const Xapian::Query& query) {
+    // CJK n-grams (Xapian's XAPIAN_CJK_NGRAM) split text another way: MSet::snippet.
+    if (const char* cjk = std::getenv("XAPIAN_CJK_NGRAM"); cjk != nullptr && *cjk != '\0') fast = false;
     std::vector<std::string> terms;
     bool match_all = false;
     check(query, terms, match_all);
@@ -345,7 +465,7 @@ struct Snipper::Impl {
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
       try {
         weights.emplace(*t, mset.get_termweight(*t));
-      } catch (const Xapian::InvalidArgumentError&) {
+      } catch (const Xapian::Error&) {  // not in the statistics: as Xapian, no weight
       }
     }
     double min_tw = 0;
@@ -447,7 +567,7 @@ std::string Snipper::reference(const std::string& text) const {
 }
 
 std::string Snipper::operator()(const std::string& text) {
-  if (!impl_->fast || !all_ascii(text)) return reference(text);
+  if (!impl_->fast || !valid_utf8(text)) return reference(text);
   return impl_->snippet(text);
 }
 

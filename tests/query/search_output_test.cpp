@@ -230,6 +230,9 @@ std::string random_text(std::mt19937& rng, const std::vector<std::string>& words
       "<script>", "&amp;", "\"quoted\"", "end.", "why?!", "...", "--", "\t", "\n", "  ", "Officer",
       "DETAINER", "e.g.", "No.5", std::string(70, 'q'), "'tis", "rock&roll", "#tag", "a.b.c",
       "($5)", "[x]", "50%", "@home", "~t", "`tick`", "{b}", "-dash-", "/s/", "((((((deep", "end))))))", "<>",
+      "caf\u00e9", "na\u00efve", "\u00a7 12", "\u201cquoted\u201d", "town\u2019s", "don\u2019t", "\uff11\uff12",
+      "\u03a9mega", "\u0130stanbul", "Stra\u00dfe", "x\u200by", "\u20ac5", "\u00bfqu\u00e9?", "\u00abguill\u00bb",
+      "\ufb01ne", "\u216b", "\u65e5\u672c\u8a9e", "\U0001F600", "1\u066b5", "\u00a0nbsp", "a\u00b7b",
   };
   std::string text;
   const int n = static_cast<int>(rng() % 140);
@@ -266,6 +269,10 @@ TEST(SnippetTest, SameAsXapiansMSetSnippetOverRandomTexts) {
     queries.push_back(qp.parse_query(vocab[i] + " OR " + vocab[i + 1] + " OR " + vocab[i + 2], flags));
     queries.push_back(qp.parse_query("\"" + vocab[i] + " " + vocab[i + 1] + "\" " + vocab[i + 2], flags));
     queries.push_back(qp.parse_query(vocab[i] + " NOT " + vocab[i + 1], flags));
+  }
+  // Words with other letters (not in the index: termweight 0, still highlighted).
+  for (const char* w : {"caf\u00e9", "Stra\u00dfe", "town\u2019s", "\u03a9mega", "na\u00efve"}) {
+    queries.push_back(qp.parse_query(std::string(w) + " OR " + vocab[0], flags));
   }
   // Filter-only: the empty term beside a boolean filter term.
   queries.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(std::string()),
