@@ -102,6 +102,15 @@ constexpr std::array<unsigned, kFacets> kFacetSlots = {ix::kSlotFacetTown,      
 constexpr std::array<const char*, kFacets> kFacetNames = {"town", "county", "provision", "stance", "doc_type", "cites"};
 
 using FacetCounts = std::array<std::unordered_map<std::string, Xapian::doccount>, kFacets>;
+// Each facet's (value, count) pairs in the answer's order.
+using SortedFacets = std::array<std::vector<std::pair<std::string_view, Xapian::doccount>>, kFacets>;
+
+// Largest count first, ties by value (so that answers do not depend on hash order).
+void sort_counts(std::vector<std::pair<std::string_view, Xapian::doccount>>& v) {
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+}
 
 // Adds N documents holding the slot value JOINED (multi-values joined with
 // kMultiValueSeparator) to OUT: each value of the joined string counts N.
@@ -145,7 +154,34 @@ Json facet_json(const std::unordered_map<std::string, Xapian::doccount>& counts)
 struct FacetTable {
   std::vector<std::array<uint16_t, kFacets>> docs;          // by docid; [facet] = value id
   std::array<std::vector<std::string>, kFacets> values;     // [facet][id]; id 0 = no value
+  // The single values a joined slot value holds (add_joined's split, done once):
+  // atoms[facet][atom] and value_atoms[facet][id] = the atoms of value id.
+  std::array<std::vector<std::string>, kFacets> atoms;
+  std::array<std::vector<std::vector<uint32_t>>, kFacets> value_atoms;
 };
+
+// Splits every joined value of TABLE into its atoms (as add_joined counts them).
+void split_atoms(FacetTable& table) {
+  for (size_t f = 0; f < kFacets; ++f) {
+    std::unordered_map<std::string, uint32_t> ids;
+    auto& atoms = table.atoms[f];
+    auto& value_atoms = table.value_atoms[f];
+    value_atoms.resize(table.values[f].size());
+    for (size_t v = 1; v < table.values[f].size(); ++v) {
+      std::unordered_map<std::string, Xapian::doccount> parts;
+      add_joined(table.values[f][v], 1, parts);
+      for (const auto& [part, n] : parts) {
+        auto found = ids.find(part);
+        if (found == ids.end()) {
+          found = ids.emplace(part, static_cast<uint32_t>(atoms.size())).first;
+          atoms.push_back(part);
+        }
+        // A part repeated inside one joined value counts once per repeat, as add_joined.
+        for (Xapian::doccount k = 0; k < n; ++k) value_atoms[v].push_back(found->second);
+      }
+    }
+  }
+}
 
 // Reads the six facet value streams of SHARD (one sub-database). Null when a facet has more
 // distinct slot values than fit a uint16 (the caller counts with value spies then).
@@ -171,6 +207,7 @@ std::shared_ptr<const FacetTable> build_facet_table(const Xapian::Database& shar
     }
   }
   table->docs.shrink_to_fit();
+  split_atoms(*table);
   return table;
 }
 
@@ -243,6 +280,24 @@ class FacetSpy : public Xapian::MatchSpy {
     if (id >= table_->docs.size()) return;  // cannot happen at the table's revision
     const auto& row = table_->docs[id];
     for (size_t f = 0; f < kFacets; ++f) ++counts_[f][row[f]];
+  }
+
+  // The counts per single value, largest first (ties by value): what facet_json makes of
+  // add_to's maps, without a string built per value and search.
+  void sorted(SortedFacets& out) const {
+    for (size_t f = 0; f < kFacets; ++f) {
+      const auto& c = counts_[f];
+      std::vector<Xapian::doccount> atom_counts(table_->atoms[f].size(), 0);
+      for (size_t v = 1; v < c.size(); ++v) {
+        if (c[v] == 0) continue;
+        for (uint32_t a : table_->value_atoms[f][v]) atom_counts[a] += c[v];
+      }
+      out[f].clear();
+      for (size_t a = 0; a < atom_counts.size(); ++a) {
+        if (atom_counts[a] != 0) out[f].emplace_back(table_->atoms[f][a], atom_counts[a]);
+      }
+      sort_counts(out[f]);
+    }
   }
 
   void add_to(FacetCounts& out) const {
@@ -493,23 +548,13 @@ void put_key(std::string& out, std::string_view key) {
   out.append("\":", 2);
 }
 
-// Facet counts, largest first (ties by value, so that answers do not depend on hash order).
-std::vector<std::pair<std::string_view, Xapian::doccount>> sorted_counts(
-    const std::unordered_map<std::string, Xapian::doccount>& counts) {
-  std::vector<std::pair<std::string_view, Xapian::doccount>> v(counts.begin(), counts.end());
-  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  return v;
-}
-
 std::string hit_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer) {
   return mset.snippet(text, 300, stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<b>", "</b>", "…");
 }
 
 std::string write_json(const SearchRequest& req, Xapian::doccount total, const std::string& suggestion,
                        const Xapian::MSet& mset, const Xapian::Query& query, bool ranked,
-                       const Xapian::Stem& stemmer, const FacetCounts& counts) {
+                       const Xapian::Stem& stemmer, const SortedFacets& facets) {
   Snipper snipper(mset, query, stemmer);
   std::string out;
   out.reserve(2048 + 1024 * mset.size());
@@ -576,7 +621,7 @@ std::string write_json(const SearchRequest& req, Xapian::doccount total, const s
     put_key(out, kFacetNames[f]);
     out.push_back('{');
     bool first = true;
-    for (const auto& [value, n] : sorted_counts(counts[f])) {
+    for (const auto& [value, n] : facets[f]) {
       if (!first) out.push_back(',');
       first = false;
       put_string(out, value);
@@ -839,19 +884,28 @@ Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& 
         corrected = qp->get_corrected_query_string();
       }
       const std::string suggestion = (!corrected.empty() && corrected != text) ? corrected : std::string();
-      FacetCounts counts;
-      if (!table_spies.empty()) {
-        for (const auto& spy : table_spies) spy->add_to(counts);
+      FacetCounts counts;  // by value (several shards, value spies, the reference)
+      SortedFacets facets;
+      if (table_spies.size() == 1 && !impl_->reference_output) {
+        table_spies.front()->sorted(facets);
       } else {
-        for (size_t f = 0; f < kFacets; ++f) {
-          for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
-            add_joined(*it, it.get_termfreq(), counts[f]);
+        if (!table_spies.empty()) {
+          for (const auto& spy : table_spies) spy->add_to(counts);
+        } else {
+          for (size_t f = 0; f < kFacets; ++f) {
+            for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
+              add_joined(*it, it.get_termfreq(), counts[f]);
+            }
           }
+        }
+        for (size_t f = 0; f < kFacets; ++f) {
+          facets[f].assign(counts[f].begin(), counts[f].end());
+          sort_counts(facets[f]);
         }
       }
       std::string out = impl_->reference_output
                             ? reference_json(req, total, suggestion, mset, ranked, impl_->stemmer, counts)
-                            : write_json(req, total, suggestion, mset, query, ranked, impl_->stemmer, counts);
+                            : write_json(req, total, suggestion, mset, query, ranked, impl_->stemmer, facets);
       impl_->last_with_tables = !table_spies.empty();
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {

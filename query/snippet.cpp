@@ -5,7 +5,6 @@
 
 #include <array>
 #include <cstdlib>
-#include <deque>
 #include <map>
 #include <string_view>
 #include <unordered_map>
@@ -167,9 +166,47 @@ struct Sniplet {
   size_t highlight;
 };
 
+// A queue over a vector (Xapian uses deques): the window's words, kept between hits.
+class Fifo {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
+  Sniplet& operator[](size_t i) { return items_[head_ + i]; }
+  Sniplet& front() { return items_[head_]; }
+  Sniplet& back() { return items_.back(); }
+  void push_back(const Sniplet& s) { items_.push_back(s); }
+  void pop_front() {
+    if (++head_ == items_.size()) clear();
+  }
+  void pop_back() {
+    items_.pop_back();
+    if (head_ == items_.size()) clear();
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+  void swap(Fifo& other) noexcept {
+    items_.swap(other.items_);
+    std::swap(head_, other.head_);
+  }
+
+ private:
+  std::vector<Sniplet> items_;
+  size_t head_ = 0;
+};
+
 // The sliding window (SnipPipe in Xapian): keeps the best-scoring window seen so far.
 class Window {
  public:
+  void reset() {
+    pipe_.clear();
+    best_pipe_.clear();
+    begin_ = best_begin_ = best_end_ = 0;
+    sum_ = best_sum_ = 0;
+    phrase_len_ = 0;
+  }
+
   void pump(double* r, size_t t, size_t h) {
     if (h > 1) {
       if (pipe_.size() >= h - 1) {
@@ -237,7 +274,7 @@ class Window {
 
   bool drain(std::string_view input, std::string& output) {
     size_t len = 0;
-    if (best_pipe_.empty() && !pipe_.empty()) std::swap(best_pipe_, pipe_);
+    if (best_pipe_.empty() && !pipe_.empty()) best_pipe_.swap(pipe_);
     if (best_pipe_.empty()) {
       if (input.size() == best_end_) return false;
       // The end of a sentence: its punctuation; else closing punctuation (at most four
@@ -321,7 +358,7 @@ class Window {
   }
 
  private:
-  std::deque<Sniplet> pipe_, best_pipe_;
+  Fifo pipe_, best_pipe_;
   size_t begin_ = 0, best_begin_ = 0, best_end_ = 0;
   double sum_ = 0, best_sum_ = 0;
   size_t phrase_len_ = 0;
@@ -417,8 +454,17 @@ struct Snipper::Impl {
   double max_tw = 0;
   std::vector<std::vector<std::string>> phrases;  // tight phrases of terms, in query order
   size_t longest_phrase = 0;
-  std::unordered_map<std::string, double> loose;  // query terms with a termweight -> its weight
-  std::unordered_map<std::string, std::string> stems;  // word -> "Z" + stem (this search)
+  // The query's terms that have a termweight (others never match: Xapian drops them).
+  std::vector<double> loose_weight;
+  std::unordered_map<std::string, int> loose_index;
+  // Word -> the loose term it matches as itself, else stemmed ("Z" + stem), else -1: what
+  // Xapian looks up word by word, resolved once per word per search.
+  std::unordered_map<std::string, int> resolved;
+  // Per hit (reused): each loose term's relevance, 0 until its first occurrence.
+  std::vector<double> relevance;
+  std::vector<double> phrase_relevance;
+  std::vector<std::string> recent;
+  Window window;
 
   Impl(const Xapian::MSet& m, const Xapian::Stem& s) : mset(m), stemmer(s) {}
 
@@ -484,35 +530,39 @@ struct Snipper::Impl {
     max_tw = max_tw == 0.0 ? 1.0 : max_tw * 1.015625;
     for (const auto& t : terms) {
       auto w = weights.find(t);
-      if (w != weights.end()) loose.emplace(t, w->second);
+      if (w != weights.end() && loose_index.emplace(t, static_cast<int>(loose_weight.size())).second) {
+        loose_weight.push_back(w->second);
+      }
       // A match-all's weight is not in the public statistics: with terms a word could
       // match (lower case or stemmed), leave the snippet to Xapian.
       if (match_all && !t.empty() && (t[0] == 'Z' || !(t[0] >= 'A' && t[0] <= 'Z'))) fast = false;
     }
   }
 
-  const std::string& stem_term(const std::string& word) {
-    auto it = stems.find(word);
-    if (it == stems.end()) it = stems.emplace(word, "Z" + stemmer(word)).first;
-    return it->second;
+  int resolve(const std::string& word) {
+    auto it = resolved.find(word);
+    if (it != resolved.end()) return it->second;
+    int index = -1;
+    if (auto l = loose_index.find(word); l != loose_index.end()) {
+      index = l->second;
+    } else {
+      // (Appended, not "Z" + ...: GCC 12 warns falsely on the latter, PR 105329.)
+      std::string stem(1, 'Z');
+      stem.append(stemmer(word));
+      if (auto ls = loose_index.find(stem); ls != loose_index.end()) index = ls->second;
+    }
+    resolved.emplace(word, index);
+    return index;
   }
 
   std::string snippet(const std::string& text) {
-    Window window;
+    window.reset();
     // Per hit, as in Xapian: the relevances start afresh (0 = not computed yet).
-    std::unordered_map<std::string_view, double> relevance;
-    relevance.reserve(loose.size());
-    for (const auto& [term, w] : loose) relevance.emplace(term, 0.0);
-    std::vector<double> phrase_relevance;
+    relevance.assign(loose_weight.size(), 0.0);
+    phrase_relevance.clear();
     for (const auto& p : phrases) phrase_relevance.push_back(max_tw * static_cast<double>(p.size()));
-    std::vector<std::string> recent(longest_phrase > 0 ? longest_phrase - 1 : 0);
+    recent.assign(longest_phrase > 0 ? longest_phrase - 1 : 0, std::string());
     size_t recent_next = 0;
-    auto lookup = [&](const std::string& term) -> double* {
-      auto it = relevance.find(term);
-      if (it == relevance.end()) return nullptr;
-      if (it->second == 0.0) it->second = loose.find(term)->second + max_tw;
-      return &it->second;
-    };
     std::string term;
     split_words(text, term, [&](const std::string& word, size_t end) {
       if (word.size() > kMaxWordLength) return;
@@ -534,10 +584,13 @@ struct Snipper::Impl {
           break;
         }
       }
-      if (!r) {
-        r = lookup(word);
-        if (!r && !relevance.empty()) r = lookup(stem_term(word));
-        if (r) highlight = 1;
+      if (!r && !loose_weight.empty()) {
+        if (const int index = resolve(word); index >= 0) {
+          double& rel = relevance[static_cast<size_t>(index)];
+          if (rel == 0.0) rel = loose_weight[static_cast<size_t>(index)] + max_tw;
+          r = &rel;
+          highlight = 1;
+        }
       }
       if (longest_phrase) {
         recent[recent_next] = word;
