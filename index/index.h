@@ -76,11 +76,10 @@ std::vector<LegalToken> find_legal_tokens(std::string_view text);
 
 // ---------------------------------------------------------------------------------------
 // What a section's Xapian document stores as its data: the fields a search hit shows.
-// Stored compactly (a format byte, then length-prefixed fields, zstd-compressed when that is
-// smaller), read without a JSON parser and without Xapian's zlib (which leaves data it cannot
-// shrink as it is). Indexes written before hold the same fields as a JSON object, which
-// decode_section_record still reads, so they need no rebuild. Strings are valid UTF-8
-// (invalid bytes replaced with U+FFFD when encoding).
+// Stored in a compact binary form (a leading kSectionRecordFormat byte, then
+// length-prefixed fields), read without a JSON parser; indexes written before it hold the
+// same fields as a JSON object, which decode_section_record still reads, so they need no
+// rebuild. Strings are valid UTF-8 (invalid bytes replaced with U+FFFD when encoding).
 struct SectionRecord {
   std::string section_id, document_id, town, county, doc_type, title, url, number, heading;
   std::optional<int64_t> page;
@@ -88,9 +87,7 @@ struct SectionRecord {
   std::vector<std::pair<std::string, std::string>> provisions;  // (provision, stance)
   std::vector<std::string> cites;
 };
-// Format bytes: 1 had none (a JSON object, '{'); 2 plain fields; 3 zstd-compressed fields.
-inline constexpr char kSectionRecordPlain = '\x02';
-inline constexpr char kSectionRecordZstd = '\x03';
+inline constexpr char kSectionRecordFormat = '\x02';  // 1: no marker, a JSON object ('{')
 std::string encode_section_record(const SectionRecord& record);
 // False when DATA is neither form (the hit is then skipped).
 bool decode_section_record(std::string_view data, SectionRecord& out);

@@ -1,10 +1,6 @@
 // The section record stored as each Xapian document's data (index.h): a format byte, then
-// the fields as varint-length-prefixed bytes (zstd-compressed when that is smaller), so a
-// search reads its 20 hits without a JSON parser or zlib. Indexes written before hold a
-// JSON object, still read here.
-#include <zstd.h>
-
-#include <memory>
+// the fields as varint-length-prefixed bytes, so a search reads its 20 hits without a JSON
+// parser. Indexes written before hold a JSON object, still read here.
 #include <nlohmann/json.hpp>
 
 #include "index/index.h"
@@ -77,25 +73,6 @@ void put_uint(std::string& out, uint64_t n) {
   out.push_back(static_cast<char>(n));
 }
 
-// zstd contexts, one per thread (a context is not thread-safe; the server searches on
-// several threads at once).
-struct ZstdFree {
-  void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
-  void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
-};
-ZSTD_CCtx* compressor() {
-  thread_local std::unique_ptr<ZSTD_CCtx, ZstdFree> ctx(ZSTD_createCCtx());
-  return ctx.get();
-}
-ZSTD_DCtx* decompressor() {
-  thread_local std::unique_ptr<ZSTD_DCtx, ZstdFree> ctx(ZSTD_createDCtx());
-  return ctx.get();
-}
-// Level 1: the fastest to write; reading costs the same at every level.
-constexpr int kZstdLevel = 1;
-
-bool decode_fields(std::string_view body, SectionRecord& out);
-
 struct Reader {
   std::string_view in;
   bool ok = true;
@@ -158,33 +135,24 @@ bool decode_json_record(std::string_view data, SectionRecord& out) {
 }  // namespace
 
 std::string encode_section_record(const SectionRecord& r) {
-  std::string fields;
-  fields.reserve(64 + r.text.size() + r.title.size() + r.url.size() + r.heading.size());
+  std::string out;
+  out.reserve(64 + r.text.size() + r.title.size() + r.url.size() + r.heading.size());
+  out.push_back(kSectionRecordFormat);
   for (const std::string* s : {&r.section_id, &r.document_id, &r.town, &r.county, &r.doc_type, &r.title,
                                &r.url, &r.number, &r.heading}) {
-    put_string(fields, *s);
+    put_string(out, *s);
   }
   // Page: 0 for none, else zigzag(page) + 1.
-  put_uint(fields, r.page ? ((static_cast<uint64_t>(*r.page) << 1) ^ static_cast<uint64_t>(*r.page >> 63)) + 1 : 0);
-  put_string(fields, r.text);
-  put_uint(fields, r.provisions.size());
+  put_uint(out, r.page ? ((static_cast<uint64_t>(*r.page) << 1) ^ static_cast<uint64_t>(*r.page >> 63)) + 1 : 0);
+  put_string(out, r.text);
+  put_uint(out, r.provisions.size());
   for (const auto& [p, s] : r.provisions) {
-    put_string(fields, p);
-    put_string(fields, s);
+    put_string(out, p);
+    put_string(out, s);
   }
-  put_uint(fields, r.cites.size());
-  for (const auto& c : r.cites) put_string(fields, c);
-
-  std::string out(1 + ZSTD_compressBound(fields.size()), '\0');
-  out[0] = kSectionRecordZstd;
-  const size_t n = ZSTD_compressCCtx(compressor(), out.data() + 1, out.size() - 1, fields.data(), fields.size(),
-                                     kZstdLevel);
-  if (!ZSTD_isError(n) && n < fields.size()) {
-    out.resize(1 + n);
-    return out;
-  }
-  fields.insert(fields.begin(), kSectionRecordPlain);
-  return fields;
+  put_uint(out, r.cites.size());
+  for (const auto& c : r.cites) put_string(out, c);
+  return out;
 }
 
 bool decode_section_record(std::string_view data, SectionRecord& out) {
@@ -198,22 +166,8 @@ bool decode_section_record(std::string_view data, SectionRecord& out) {
   out.cites.clear();
   if (data.empty()) return false;
   if (data.front() == '{') return decode_json_record(data, out);
-  if (data.front() == kSectionRecordPlain) return decode_fields(data.substr(1), out);
-  if (data.front() != kSectionRecordZstd) return false;
-  const std::string_view frame = data.substr(1);
-  const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (64u << 20)) return false;
-  thread_local std::string fields;
-  fields.resize(static_cast<size_t>(size));
-  const size_t n = ZSTD_decompressDCtx(decompressor(), fields.data(), fields.size(), frame.data(), frame.size());
-  if (ZSTD_isError(n) || n != fields.size()) return false;
-  return decode_fields(fields, out);
-}
-
-namespace {
-
-bool decode_fields(std::string_view body, SectionRecord& out) {
-  Reader in{body};
+  if (data.front() != kSectionRecordFormat) return false;
+  Reader in{data.substr(1)};
   for (std::string* s : {&out.section_id, &out.document_id, &out.town, &out.county, &out.doc_type, &out.title,
                          &out.url, &out.number, &out.heading}) {
     in.str(*s);
@@ -236,7 +190,5 @@ bool decode_fields(std::string_view body, SectionRecord& out) {
   for (auto& c : out.cites) in.str(c);
   return in.ok && in.in.empty();
 }
-
-}  // namespace
 
 }  // namespace policyindex::index

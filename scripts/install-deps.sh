@@ -11,8 +11,6 @@ packages=(
   libsqlite3-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libspdlog-dev libtomlplusplus-dev libutf8proc-dev libexpected-dev libssl-dev libdtl-dev
   libuchardet-dev libtesseract-dev tesseract-ocr-eng libzip-dev libxml2-dev libcairo2-dev
-  # zstd: the section records the index stores (index/record.cpp)
-  libzstd-dev
   # tcmalloc for the policyindex binary (app/CMakeLists.txt: PI_MALLOC)
   libgoogle-perftools-dev
   # fonts the sample generator (corpus/sample) draws its PDFs with
