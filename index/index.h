@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +73,24 @@ struct LegalToken {
 };
 // Finds legal tokens in TEXT (any case), left to right, non-overlapping.
 std::vector<LegalToken> find_legal_tokens(std::string_view text);
+
+// ---------------------------------------------------------------------------------------
+// What a section's Xapian document stores as its data: the fields a search hit shows.
+// Stored in a compact binary form (a leading kSectionRecordFormat byte, then
+// length-prefixed fields), read without a JSON parser; indexes written before it hold the
+// same fields as a JSON object, which decode_section_record still reads, so they need no
+// rebuild. Strings are valid UTF-8 (invalid bytes replaced with U+FFFD when encoding).
+struct SectionRecord {
+  std::string section_id, document_id, town, county, doc_type, title, url, number, heading;
+  std::optional<int64_t> page;
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> provisions;  // (provision, stance)
+  std::vector<std::string> cites;
+};
+inline constexpr char kSectionRecordFormat = '\x02';  // 1: no marker, a JSON object ('{')
+std::string encode_section_record(const SectionRecord& record);
+// False when DATA is neither form (the hit is then skipped).
+bool decode_section_record(std::string_view data, SectionRecord& out);
 
 // ---------------------------------------------------------------------------------------
 // The incremental writer

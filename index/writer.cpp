@@ -284,12 +284,12 @@ class Writer {
       if (year.size() == 4) xdoc.add_boolean_term(std::string(kPrefixYear) + year);
       std::set<std::string> provisions, stances, cites;
       std::set<std::pair<std::string, std::string>> pairs;
-      json prov = json::array();
+      std::vector<std::pair<std::string, std::string>> prov;
       for (const auto& h : s.hits) {
         provisions.insert(h.provision);
         stances.insert(h.stance);
         if (pairs.emplace(h.provision, h.stance).second) {
-          prov.push_back({h.provision, h.stance});
+          prov.emplace_back(h.provision, h.stance);
         }
         xdoc.add_boolean_term(std::string(kPrefixProvision) + facet_term(h.provision));
         xdoc.add_boolean_term(std::string(kPrefixStance) + facet_term(h.stance));
@@ -316,20 +316,9 @@ class Writer {
       if (!stances.empty()) xdoc.add_value(kSlotFacetStance, join_sorted(stances));
       if (!cites.empty()) xdoc.add_value(kSlotFacetCite, join_sorted(cites));
 
-      json data = {{"section_id", skey},
-                   {"document_id", std::to_string(doc.id)},
-                   {"town", town_name},
-                   {"county", county},
-                   {"doc_type", doc.doc_type},
-                   {"title", title},
-                   {"url", doc.url},
-                   {"number", s.number},
-                   {"heading", s.heading},
-                   {"page", s.page ? json(*s.page) : json(nullptr)},
-                   {"text", s.text},
-                   {"provisions", prov},
-                   {"cites", s.cites}};
-      xdoc.set_data(data.dump(-1, ' ', false, json::error_handler_t::replace));
+      SectionRecord data{skey, std::to_string(doc.id), town_name, county, doc.doc_type, title, doc.url,
+                         s.number, s.heading, s.page, s.text, std::move(prov), s.cites};
+      xdoc.set_data(encode_section_record(data));
       db_.replace_document(id_term(skey), xdoc);
       ++stats_.sections_added;
     }

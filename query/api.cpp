@@ -93,9 +93,7 @@ class ApiImpl : public Api {
       if (!id) return err(id);
       return ix::facet_term(*id);
     };
-    auto out = searcher_->search(request, r);
-    if (!out) return err(out);
-    return out->dump();
+    return searcher_->search(request, r);
   }
 
   Result<std::string> scorecard(std::string_view town_name) override {
@@ -483,16 +481,22 @@ class ApiImpl : public Api {
     return make_error(ErrorCode::kInvalidArgument, "unknown provision '" + std::string(p) + "'; known: " + known);
   }
 
+  // The counties are read once per Api (they are reference data; an Api lives until the
+  // index changes or for --refresh-seconds): a search naming a county costs no catalog query.
   Result<std::string> resolve_county(std::string_view name) {
-    auto towns = store_.catalog().municipalities();
-    if (!towns) return err(towns);
-    std::string key = ix::facet_term(name);
-    std::set<std::string> counties;
-    for (const auto& [id, m] : *towns) {
-      std::string c = ix::facet_term(m.county);
-      counties.insert(m.county);
-      if (c == key || c == key + "_county") return c;
+    if (!counties_) {
+      auto towns = store_.catalog().municipalities();
+      if (!towns) return err(towns);
+      std::map<std::string, std::string> by_term;  // facet term -> county as written
+      for (const auto& [id, m] : *towns) by_term.emplace(ix::facet_term(m.county), m.county);
+      counties_ = std::move(by_term);
     }
+    const std::string key = ix::facet_term(name);
+    for (const auto& [term, county] : *counties_) {
+      if (term == key || term == key + "_county") return term;
+    }
+    std::set<std::string> counties;
+    for (const auto& [term, county] : *counties_) counties.insert(county);
     std::string list;
     for (const auto& c : counties) list += (list.empty() ? "" : ", ") + c;
     return make_error(ErrorCode::kInvalidArgument, "unknown county '" + std::string(name) + "'; known: " + list);
@@ -817,6 +821,7 @@ class ApiImpl : public Api {
   std::shared_ptr<const pv::Taxonomy> taxonomy_;
   std::vector<std::string> index_paths_;
   std::unique_ptr<detail::Searcher> searcher_;
+  std::optional<std::map<std::string, std::string>> counties_;
   std::map<int64_t, corpus::Municipality> towns_;
 };
 

@@ -29,11 +29,15 @@ class Searcher {
   // xapian-tcpsrv. Errors name the path that failed to open.
   [[nodiscard]] static Result<std::unique_ptr<Searcher>> open(const std::vector<std::string>& paths);
   ~Searcher();
-  [[nodiscard]] Result<Json> search(const SearchRequest& request, const Resolvers& resolvers);
+  // The answer's JSON text (docs/API.md).
+  [[nodiscard]] Result<std::string> search(const SearchRequest& request, const Resolvers& resolvers);
   // Exact facet counts come from per-revision in-memory facet tables (built once per index
   // revision and shared by every Searcher of the process) when every shard is local, and
   // from Xapian's value-count match spies otherwise. OFF forces the spies (tests, benchmarks).
   void set_facet_tables(bool on);
+  // ON: write the answer through an nlohmann DOM instead of straight into the string (the
+  // reference the fast writer is tested against; same bytes).
+  void set_reference_output(bool on);
   // Whether the last successful search counted its facets from facet tables (tests).
   bool last_counted_with_tables() const;
 

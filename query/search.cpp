@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 
 #include "index/index.h"
 #include "query/internal.h"
+#include "query/snippet.h"
 
 namespace policyindex::query::detail {
 namespace {
@@ -100,6 +102,15 @@ constexpr std::array<unsigned, kFacets> kFacetSlots = {ix::kSlotFacetTown,      
 constexpr std::array<const char*, kFacets> kFacetNames = {"town", "county", "provision", "stance", "doc_type", "cites"};
 
 using FacetCounts = std::array<std::unordered_map<std::string, Xapian::doccount>, kFacets>;
+// Each facet's (value, count) pairs in the answer's order.
+using SortedFacets = std::array<std::vector<std::pair<std::string_view, Xapian::doccount>>, kFacets>;
+
+// Largest count first, ties by value (so that answers do not depend on hash order).
+void sort_counts(std::vector<std::pair<std::string_view, Xapian::doccount>>& v) {
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+}
 
 // Adds N documents holding the slot value JOINED (multi-values joined with
 // kMultiValueSeparator) to OUT: each value of the joined string counts N.
@@ -143,7 +154,34 @@ Json facet_json(const std::unordered_map<std::string, Xapian::doccount>& counts)
 struct FacetTable {
   std::vector<std::array<uint16_t, kFacets>> docs;          // by docid; [facet] = value id
   std::array<std::vector<std::string>, kFacets> values;     // [facet][id]; id 0 = no value
+  // The single values a joined slot value holds (add_joined's split, done once):
+  // atoms[facet][atom] and value_atoms[facet][id] = the atoms of value id.
+  std::array<std::vector<std::string>, kFacets> atoms;
+  std::array<std::vector<std::vector<uint32_t>>, kFacets> value_atoms;
 };
+
+// Splits every joined value of TABLE into its atoms (as add_joined counts them).
+void split_atoms(FacetTable& table) {
+  for (size_t f = 0; f < kFacets; ++f) {
+    std::unordered_map<std::string, uint32_t> ids;
+    auto& atoms = table.atoms[f];
+    auto& value_atoms = table.value_atoms[f];
+    value_atoms.resize(table.values[f].size());
+    for (size_t v = 1; v < table.values[f].size(); ++v) {
+      std::unordered_map<std::string, Xapian::doccount> parts;
+      add_joined(table.values[f][v], 1, parts);
+      for (const auto& [part, n] : parts) {
+        auto found = ids.find(part);
+        if (found == ids.end()) {
+          found = ids.emplace(part, static_cast<uint32_t>(atoms.size())).first;
+          atoms.push_back(part);
+        }
+        // A part repeated inside one joined value counts once per repeat, as add_joined.
+        for (Xapian::doccount k = 0; k < n; ++k) value_atoms[v].push_back(found->second);
+      }
+    }
+  }
+}
 
 // Reads the six facet value streams of SHARD (one sub-database). Null when a facet has more
 // distinct slot values than fit a uint16 (the caller counts with value spies then).
@@ -169,6 +207,7 @@ std::shared_ptr<const FacetTable> build_facet_table(const Xapian::Database& shar
     }
   }
   table->docs.shrink_to_fit();
+  split_atoms(*table);
   return table;
 }
 
@@ -241,6 +280,24 @@ class FacetSpy : public Xapian::MatchSpy {
     if (id >= table_->docs.size()) return;  // cannot happen at the table's revision
     const auto& row = table_->docs[id];
     for (size_t f = 0; f < kFacets; ++f) ++counts_[f][row[f]];
+  }
+
+  // The counts per single value, largest first (ties by value): what facet_json makes of
+  // add_to's maps, without a string built per value and search.
+  void sorted(SortedFacets& out) const {
+    for (size_t f = 0; f < kFacets; ++f) {
+      const auto& c = counts_[f];
+      std::vector<Xapian::doccount> atom_counts(table_->atoms[f].size(), 0);
+      for (size_t v = 1; v < c.size(); ++v) {
+        if (c[v] == 0) continue;
+        for (uint32_t a : table_->value_atoms[f][v]) atom_counts[a] += c[v];
+      }
+      out[f].clear();
+      for (size_t a = 0; a < atom_counts.size(); ++a) {
+        if (atom_counts[a] != 0) out[f].emplace_back(table_->atoms[f][a], atom_counts[a]);
+      }
+      sort_counts(out[f]);
+    }
   }
 
   void add_to(FacetCounts& out) const {
@@ -402,6 +459,223 @@ class CachingStemmer : public Xapian::StemImplementation {
   std::unordered_map<std::string, std::string> memo_;
 };
 
+// ---------------------------------------------------------------------------------------
+// The answer's JSON, written straight into one string (no DOM): the bytes are those of
+// nlohmann's dump() of the object reference_json builds (tests compare the two).
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// A JSON string as nlohmann's dump() writes it (UTF-8 kept, control characters escaped);
+// invalid UTF-8, which dump() refuses, becomes U+FFFD as with its `replace` handler.
+void put_string(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return;
+  }
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(esc, sizeof esc);
+      }
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+template <class Int>
+void put_int(std::string& out, Int v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+// `"key":` (KEY needs no escaping).
+void put_key(std::string& out, std::string_view key) {
+  out.push_back('"');
+  out.append(key);
+  out.append("\":", 2);
+}
+
+std::string hit_snippet(const Xapian::MSet& mset, const std::string& text, const Xapian::Stem& stemmer) {
+  return mset.snippet(text, 300, stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<b>", "</b>", "…");
+}
+
+std::string write_json(const SearchRequest& req, Xapian::doccount total, const std::string& suggestion,
+                       const Xapian::MSet& mset, const Xapian::Query& query, bool ranked,
+                       const Xapian::Stem& stemmer, const SortedFacets& facets) {
+  Snipper snipper(mset, query, stemmer);
+  std::string out;
+  out.reserve(2048 + 1024 * mset.size());
+  out += "{\"query\":";
+  put_string(out, req.query);
+  out += ",\"total\":";
+  put_int(out, total);
+  out += ",\"offset\":";
+  put_int(out, req.offset);
+  out += ",\"limit\":";
+  put_int(out, req.limit);
+  out += ",\"suggestion\":";
+  put_string(out, suggestion);
+  out += ",\"hits\":[";
+  ix::SectionRecord rec;
+  bool first_hit = true;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const std::string data = it.get_document().get_data();
+    if (!ix::decode_section_record(data, rec)) continue;
+    if (!first_hit) out.push_back(',');
+    first_hit = false;
+    out.push_back('{');
+    const std::pair<std::string_view, const std::string*> fields[] = {
+        {"section_id", &rec.section_id}, {"document_id", &rec.document_id}, {"town", &rec.town},
+        {"county", &rec.county},         {"doc_type", &rec.doc_type},       {"title", &rec.title},
+        {"url", &rec.url},               {"number", &rec.number},           {"heading", &rec.heading}};
+    for (const auto& [key, value] : fields) {
+      put_key(out, key);
+      put_string(out, *value);
+      out.push_back(',');
+    }
+    put_key(out, "page");
+    if (rec.page) {
+      put_int(out, *rec.page);
+    } else {
+      out += "null";
+    }
+    out.push_back(',');
+    put_key(out, "snippet");
+    put_string(out, snipper(rec.text));
+    out += ",\"provisions\":[";
+    for (size_t i = 0; i < rec.provisions.size(); ++i) {
+      if (i) out.push_back(',');
+      out += "{\"provision\":";
+      put_string(out, rec.provisions[i].first);
+      out += ",\"stance\":";
+      put_string(out, rec.provisions[i].second);
+      out.push_back('}');
+    }
+    out += "],\"cites\":[";
+    for (size_t i = 0; i < rec.cites.size(); ++i) {
+      if (i) out.push_back(',');
+      put_string(out, rec.cites[i]);
+    }
+    out += "],\"rank\":";
+    put_int(out, it.get_rank() + 1);
+    out += ",\"score\":";
+    put_int(out, ranked ? it.get_percent() : 0);
+    out.push_back('}');
+  }
+  out += "],\"facets\":{";
+  for (size_t f = 0; f < kFacets; ++f) {
+    if (f) out.push_back(',');
+    put_key(out, kFacetNames[f]);
+    out.push_back('{');
+    bool first = true;
+    for (const auto& [value, n] : facets[f]) {
+      if (!first) out.push_back(',');
+      first = false;
+      put_string(out, value);
+      out.push_back(':');
+      put_int(out, n);
+    }
+    out.push_back('}');
+  }
+  out += "}}";
+  return out;
+}
+
+// The same answer built as an nlohmann DOM and dumped: the reference write_json is checked
+// against (Searcher::set_reference_output).
+std::string reference_json(const SearchRequest& req, Xapian::doccount total, const std::string& suggestion,
+                           const Xapian::MSet& mset, bool ranked, const Xapian::Stem& stemmer,
+                           const FacetCounts& counts) {
+  Json out;
+  out["query"] = req.query;
+  out["total"] = total;
+  out["offset"] = req.offset;
+  out["limit"] = req.limit;
+  out["suggestion"] = suggestion;
+  Json hits = Json::array();
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    ix::SectionRecord rec;
+    if (!ix::decode_section_record(it.get_document().get_data(), rec)) continue;
+    Json hit;
+    hit["section_id"] = rec.section_id;
+    hit["document_id"] = rec.document_id;
+    hit["town"] = rec.town;
+    hit["county"] = rec.county;
+    hit["doc_type"] = rec.doc_type;
+    hit["title"] = rec.title;
+    hit["url"] = rec.url;
+    hit["number"] = rec.number;
+    hit["heading"] = rec.heading;
+    hit["page"] = rec.page ? Json(*rec.page) : Json(nullptr);
+    hit["snippet"] = hit_snippet(mset, rec.text, stemmer);
+    Json provs = Json::array();
+    for (const auto& [p, st] : rec.provisions) provs.push_back({{"provision", p}, {"stance", st}});
+    hit["provisions"] = std::move(provs);
+    hit["cites"] = rec.cites;
+    hit["rank"] = it.get_rank() + 1;
+    hit["score"] = ranked ? it.get_percent() : 0;
+    hits.push_back(std::move(hit));
+  }
+  out["hits"] = std::move(hits);
+  Json facets = Json::object();
+  for (size_t f = 0; f < kFacets; ++f) facets[kFacetNames[f]] = facet_json(counts[f]);
+  out["facets"] = std::move(facets);
+  return out.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 struct Searcher::Impl {
   std::vector<std::string> paths;
   std::vector<Shard> shards;  // each shares its sub-database with db (reopened with it)
@@ -410,6 +684,7 @@ struct Searcher::Impl {
   bool remote = false;        // some shard is remote (no spelling table)
   bool facet_tables = true;   // count facets from FacetTables where every shard is local
   bool last_with_tables = false;
+  bool reference_output = false;  // build the answer as an nlohmann DOM (tests)
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -438,9 +713,10 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
 }
 
 void Searcher::set_facet_tables(bool on) { impl_->facet_tables = on; }
+void Searcher::set_reference_output(bool on) { impl_->reference_output = on; }
 bool Searcher::last_counted_with_tables() const { return impl_->last_with_tables; }
 
-Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
+Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
                               Xapian::QueryParser::FLAG_WILDCARD;
   std::string trimmed = req.query;
@@ -491,28 +767,32 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       // the last search; reopen() only checks the revision when nothing changed.
       if (attempt == 0) db.reopen();
       std::optional<Error> field_error;
-      Xapian::QueryParser qp;
-      qp.set_stemmer(impl_->stemmer);
-      qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
-      qp.set_default_op(Xapian::Query::OP_AND);
-      qp.set_database(db);
-      auto proc = [&](std::string_view prefix, ResolvingProcessor::Fn fn) {
-        return (new ResolvingProcessor(std::string(prefix), std::move(fn), &field_error))->release();
-      };
-      qp.add_boolean_prefix("town", proc(ix::kPrefixTown, resolvers.town));
-      qp.add_boolean_prefix("county", proc(ix::kPrefixCounty, resolvers.county));
-      qp.add_boolean_prefix("provision", proc(ix::kPrefixProvision, resolvers.provision));
-      qp.add_boolean_prefix("stance", proc(ix::kPrefixStance, stance_value));
-      qp.add_boolean_prefix("type", proc(ix::kPrefixType, plain_value));
-      qp.add_boolean_prefix("cites", proc(ix::kPrefixCite, plain_value));
-      qp.add_boolean_prefix("cite", proc(ix::kPrefixCite, plain_value));
-      qp.add_boolean_prefix("year", proc(ix::kPrefixYear, plain_value));
-      qp.add_prefix("legal", proc(ix::kPrefixLegal, legal_value));
-      // Ranges over value slots: date:2024-01-01..2025-06-30 (ISO dates compare as strings),
-      // population:..20000.
-      qp.add_rangeprocessor((new Xapian::RangeProcessor(ix::kSlotDate, "date:"))->release());
-      qp.add_rangeprocessor((new Xapian::NumberRangeProcessor(ix::kSlotPopulation, "population:"))->release());
-
+      // The parser (with its field processors) only for a query with words: filter-only
+      // listings do without it.
+      std::optional<Xapian::QueryParser> qp;
+      if (!text.empty()) {
+        qp.emplace();
+        qp->set_stemmer(impl_->stemmer);
+        qp->set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+        qp->set_default_op(Xapian::Query::OP_AND);
+        qp->set_database(db);
+        auto proc = [&](std::string_view prefix, ResolvingProcessor::Fn fn) {
+          return (new ResolvingProcessor(std::string(prefix), std::move(fn), &field_error))->release();
+        };
+        qp->add_boolean_prefix("town", proc(ix::kPrefixTown, resolvers.town));
+        qp->add_boolean_prefix("county", proc(ix::kPrefixCounty, resolvers.county));
+        qp->add_boolean_prefix("provision", proc(ix::kPrefixProvision, resolvers.provision));
+        qp->add_boolean_prefix("stance", proc(ix::kPrefixStance, stance_value));
+        qp->add_boolean_prefix("type", proc(ix::kPrefixType, plain_value));
+        qp->add_boolean_prefix("cites", proc(ix::kPrefixCite, plain_value));
+        qp->add_boolean_prefix("cite", proc(ix::kPrefixCite, plain_value));
+        qp->add_boolean_prefix("year", proc(ix::kPrefixYear, plain_value));
+        qp->add_prefix("legal", proc(ix::kPrefixLegal, legal_value));
+        // Ranges over value slots: date:2024-01-01..2025-06-30 (ISO dates compare as strings),
+        // population:..20000.
+        qp->add_rangeprocessor((new Xapian::RangeProcessor(ix::kSlotDate, "date:"))->release());
+        qp->add_rangeprocessor((new Xapian::NumberRangeProcessor(ix::kSlotPopulation, "population:"))->release());
+      }
       // Not Xapian::Query::MatchAll: that is one static object whose reference count is not
       // atomic, and searches on several threads copying it corrupt it (a use-after-free
       // under load). The empty term is the same query, built per search.
@@ -521,7 +801,7 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
       bool ranked = false;
       std::string corrected;
       if (!text.empty()) {
-        query = qp.parse_query(text, kFlags);
+        query = qp->parse_query(text, kFlags);
         if (field_error) {
           return make_error(ErrorCode::kInvalidArgument,
                             "bad query '" + req.query + "': " + field_error->message);
@@ -597,66 +877,35 @@ Result<Json> Searcher::search(const SearchRequest& req, const Resolvers& resolve
                                            static_cast<Xapian::doccount>(req.limit), check_at_least);
       const Xapian::doccount total = tables.size() > 1 ? counted_total : mset.get_matches_estimated();
 
-      Json out;
-      out["query"] = req.query;
-      out["total"] = total;
-      out["offset"] = req.offset;
-      out["limit"] = req.limit;
       // Spelling suggestions cost a lookup per word: only when nothing matched (and not
       // over the remote backend, which has no spelling table).
       if (total == 0 && !text.empty() && !impl_->remote) {
-        qp.parse_query(text, kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-        corrected = qp.get_corrected_query_string();
+        qp->parse_query(text, kFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+        corrected = qp->get_corrected_query_string();
       }
-      out["suggestion"] = (!corrected.empty() && corrected != text) ? corrected : "";
-      Json hits = Json::array();
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        Xapian::Document doc = it.get_document();
-        Json data = Json::parse(doc.get_data(), nullptr, false);
-        if (data.is_discarded() || !data.is_object()) continue;
-        // Fields are moved out of the parsed data, not copied (the text can be long).
-        auto take = [&](const char* k) -> Json {
-          auto f = data.find(k);
-          return f == data.end() ? Json(nullptr) : std::move(*f);
-        };
-        Json stored_text = take("text");
-        const std::string body = stored_text.is_string() ? std::move(stored_text.get_ref<std::string&>()) : std::string();
-        Json hit;
-        for (const char* k : {"section_id", "document_id", "town", "county", "doc_type", "title",
-                              "url", "number", "heading", "page"}) {
-          hit[k] = take(k);
-        }
-        hit["snippet"] = mset.snippet(body, 300, impl_->stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                      "<b>", "</b>", "…");
-        Json provs = Json::array();
-        if (Json p = take("provisions"); p.is_array()) {
-          for (auto& pair : p) {
-            if (pair.is_array() && pair.size() == 2) {
-              provs.push_back({{"provision", std::move(pair[0])}, {"stance", std::move(pair[1])}});
+      const std::string suggestion = (!corrected.empty() && corrected != text) ? corrected : std::string();
+      FacetCounts counts;  // by value (several shards, value spies, the reference)
+      SortedFacets facets;
+      if (table_spies.size() == 1 && !impl_->reference_output) {
+        table_spies.front()->sorted(facets);
+      } else {
+        if (!table_spies.empty()) {
+          for (const auto& spy : table_spies) spy->add_to(counts);
+        } else {
+          for (size_t f = 0; f < kFacets; ++f) {
+            for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
+              add_joined(*it, it.get_termfreq(), counts[f]);
             }
           }
         }
-        hit["provisions"] = std::move(provs);
-        Json cites = take("cites");
-        hit["cites"] = cites.is_array() ? std::move(cites) : Json::array();
-        hit["rank"] = it.get_rank() + 1;
-        hit["score"] = ranked ? it.get_percent() : 0;
-        hits.push_back(std::move(hit));
-      }
-      out["hits"] = std::move(hits);
-      FacetCounts counts;
-      if (!table_spies.empty()) {
-        for (const auto& spy : table_spies) spy->add_to(counts);
-      } else {
         for (size_t f = 0; f < kFacets; ++f) {
-          for (auto it = value_spies[f]->values_begin(); it != value_spies[f]->values_end(); ++it) {
-            add_joined(*it, it.get_termfreq(), counts[f]);
-          }
+          facets[f].assign(counts[f].begin(), counts[f].end());
+          sort_counts(facets[f]);
         }
       }
-      Json facets = Json::object();
-      for (size_t f = 0; f < kFacets; ++f) facets[kFacetNames[f]] = facet_json(counts[f]);
-      out["facets"] = std::move(facets);
+      std::string out = impl_->reference_output
+                            ? reference_json(req, total, suggestion, mset, ranked, impl_->stemmer, counts)
+                            : write_json(req, total, suggestion, mset, query, ranked, impl_->stemmer, facets);
       impl_->last_with_tables = !table_spies.empty();
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {

@@ -3,7 +3,10 @@
 #   bench/web/run.sh BUILD_DIR [SECTIONS...]      (default: 10000)
 # BUILD_DIR holds policyindex and web_fixture, built with -DCMAKE_BUILD_TYPE=Release.
 # Each size: write DOCS x 20 (or 50) sections over every Massachusetts municipality as catalog
-# rows, `policyindex index`, `policyindex serve --port 0`, then wrk -t2 -c32 -d15s --latency.
+# rows, `policyindex index`, `policyindex serve --port 0 --threads 2`, then wrk -t1 -c32 -d15s --latency
+# (one wrk thread: wrk shares the two cores with the server). Also prints the load average and
+# the server's CPU time per request (utime+stime from /proc over the wrk run / requests), which
+# depends much less than requests/s on what else the machine is doing.
 set -euo pipefail
 build="$(cd "${1:?usage: run.sh BUILD_DIR [SECTIONS...]}" && pwd)"
 shift
@@ -38,9 +41,15 @@ for n in "${sizes[@]}"; do
     # Warm-up: each search once in turn (fills the cache when it is on, without 32 clients
     # computing the same slow answer at once), then 5 s of wrk.
     for p in $(grep -o '"/api[^"]*"' "$here/queries.lua" | tr -d '"'); do curl -s -o /dev/null "$url$p"; done
-    wrk -t2 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null
-    echo "== wrk: $n sections, cache entries $cache"
-    wrk -t2 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache.txt"
+    wrk -t1 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null
+    echo "== wrk: $n sections, cache entries $cache, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    wrk -t1 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache.txt"
+    read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    requests=$(awk '/requests in/{print $1}' "$out/wrk-$n-cache$cache.txt")
+    awk -v t=$((u1 + s1 - u0 - s0)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+      'BEGIN { printf "server CPU per request: %.3f ms (user+sys over %d requests)\n", t * 1000 / hz / n, n }' |
+      tee -a "$out/wrk-$n-cache$cache.txt"
     kill "$pid"; wait "$pid" 2>/dev/null || true
     trap - EXIT
   done
