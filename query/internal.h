@@ -40,6 +40,16 @@ class Searcher {
   void set_reference_output(bool on);
   // Whether the last successful search counted its facets from facet tables (tests).
   bool last_counted_with_tables() const;
+  // How facets and the total are counted over one local shard. kOnePass: the ranked BM25
+  // pass over every match, with the counting spy. kTwoPass: a pass without weights
+  // (Xapian::BoolWeight) counts every match, then the ranked pass may stop at its page.
+  // kPostings (the default): plain boolean queries (terms with AND, OR, NOT, filters) are
+  // counted straight from the terms' posting lists, without the matcher; other queries as
+  // kOnePass — when the ranked pass can then stop early (a term, or an OR of terms), since
+  // elsewhere counting first costs more than it saves. kAllPostings: from the posting lists
+  // whenever the query allows (tests of the set algebra). Same answer in every mode (tests).
+  enum class CountPasses { kOnePass, kTwoPass, kPostings, kAllPostings };
+  void set_count_passes(CountPasses passes);
 
  private:
   struct Impl;

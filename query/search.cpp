@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -275,12 +276,15 @@ class FacetSpy : public Xapian::MatchSpy {
     for (size_t f = 0; f < kFacets; ++f) counts_[f].assign(table_->values[f].size(), 0);
   }
 
-  void operator()(const Xapian::Document& doc, double) override {
-    const Xapian::docid id = doc.get_docid();
+  void operator()(const Xapian::Document& doc, double) override { count(doc.get_docid()); }
+
+  void count(Xapian::docid id) {
     if (id >= table_->docs.size()) return;  // cannot happen at the table's revision
     const auto& row = table_->docs[id];
     for (size_t f = 0; f < kFacets; ++f) ++counts_[f][row[f]];
   }
+
+  Xapian::docid docid_limit() const { return static_cast<Xapian::docid>(table_->docs.size()); }
 
   // The counts per single value, largest first (ties by value): what facet_json makes of
   // add_to's maps, without a string built per value and search.
@@ -313,6 +317,203 @@ class FacetSpy : public Xapian::MatchSpy {
   std::shared_ptr<const FacetTable> table_;
   std::array<std::vector<Xapian::doccount>, kFacets> counts_;  // [facet][value id]
 };
+
+// ---------------------------------------------------------------------------------------
+// The match set without the matcher.
+//
+// Exact facets and totals need every match; Xapian's matcher spends ~100 ns on each (a
+// Document object for the match spy, virtual calls, the weight), even with BoolWeight. For
+// queries built only of terms and the boolean operators (AND, OR, AND_NOT, FILTER, ...),
+// the match set is the same set algebra over the terms' posting lists, read straight into a
+// bitmap by docid: a few ns per posting. The ranked pass then only needs its page, and
+// Xapian's max-weight pruning may stop it early. Phrases, NEAR, wildcards, ranges and
+// anything else return nullopt: those are counted by the spy in the ranked pass.
+
+using DocBits = std::vector<uint64_t>;
+
+// A restricted term looks its candidates up with skip_to when it has more postings than
+// there are candidates, else reads its whole posting list (measured: bench_search).
+constexpr size_t kSkipRatio = 1;
+
+size_t count_bits(const DocBits& bits) {
+  size_t n = 0;
+  for (uint64_t w : bits) n += static_cast<size_t>(__builtin_popcountll(w));
+  return n;
+}
+
+// A cheap upper estimate of how many documents Q matches on SHARD (to take rare parts first).
+Xapian::doccount estimate_matches(const Xapian::Database& shard, const Xapian::Query& q, int depth = 0) {
+  const Xapian::doccount all = shard.get_doccount();
+  if (depth > 64) return all;
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return 0;
+    case Xapian::Query::LEAF_TERM:
+      if (q.get_terms_begin() != q.get_terms_end()) return shard.get_termfreq(*q.get_terms_begin());
+      return all;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER: {
+      Xapian::doccount n = all;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) n = std::min(n, estimate_matches(shard, q.get_subquery(i), depth + 1));
+      return n;
+    }
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX: {
+      uint64_t n = 0;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) n += estimate_matches(shard, q.get_subquery(i), depth + 1);
+      return static_cast<Xapian::doccount>(std::min<uint64_t>(n, all));
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      if (q.get_num_subqueries() > 0) return estimate_matches(shard, q.get_subquery(0), depth + 1);
+      return all;
+    default:
+      return all;
+  }
+}
+
+// The matches of Q on SHARD as a bitmap of WORDS words. WITHIN, when given, is a set the
+// caller intersects the result with anyway: the result may leave out anything outside it
+// (a rare term restricts a common one to skip_to's on the candidates).
+std::optional<DocBits> match_bits(const Xapian::Database& shard, const Xapian::Query& q, size_t words,
+                                  const DocBits* within, int depth = 0) {
+  if (depth > 64) return std::nullopt;
+  const auto limit = static_cast<Xapian::docid>(words * 64);
+  auto read_postings = [&](const std::string& term) {
+    DocBits bits(words, 0);
+    if (within != nullptr && count_bits(*within) * kSkipRatio < shard.get_termfreq(term)) {
+      // Few candidates against a long posting list: look each candidate up.
+      auto it = shard.postlist_begin(term);
+      const auto end = shard.postlist_end(term);
+      for (size_t w = 0; w < words && it != end; ++w) {
+        for (uint64_t b = (*within)[w]; b != 0 && it != end; b &= b - 1) {
+          const auto id = static_cast<Xapian::docid>(w * 64 + static_cast<size_t>(__builtin_ctzll(b)));
+          it.skip_to(id);
+          if (it != end && *it == id) bits[w] |= uint64_t{1} << (id & 63);
+        }
+      }
+      return bits;
+    }
+    for (auto it = shard.postlist_begin(term); it != shard.postlist_end(term); ++it) {
+      const Xapian::docid id = *it;
+      if (id < limit) bits[id >> 6] |= uint64_t{1} << (id & 63);
+    }
+    return bits;
+  };
+  const auto type = q.get_type();
+  switch (type) {
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return DocBits(words, 0);
+    case Xapian::Query::LEAF_MATCH_ALL:
+      if (within != nullptr) return *within;  // every candidate is a document
+      return read_postings(std::string());
+    case Xapian::Query::LEAF_TERM: {
+      auto t = q.get_terms_begin();
+      if (t == q.get_terms_end()) return within != nullptr ? *within : read_postings(std::string());
+      return read_postings(*t);
+    }
+    case Xapian::Query::OP_SCALE_WEIGHT:
+    case Xapian::Query::OP_AND_MAYBE:  // the optional side changes weights, not the set
+      if (q.get_num_subqueries() == 0) return std::nullopt;
+      return match_bits(shard, q.get_subquery(0), words, within, depth + 1);
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER: {
+      // Rarest terms first; each next part only looks at what is left.
+      std::vector<std::pair<Xapian::doccount, Xapian::Query>> parts;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        Xapian::Query sub = q.get_subquery(i);
+        if (sub.get_type() == Xapian::Query::LEAF_MATCH_ALL ||
+            (sub.get_type() == Xapian::Query::LEAF_TERM && sub.get_terms_begin() == sub.get_terms_end())) {
+          continue;  // all documents: the other parts decide (one at least is kept below)
+        }
+        const Xapian::doccount freq = estimate_matches(shard, sub, depth + 1);
+        parts.emplace_back(freq, std::move(sub));
+      }
+      if (parts.empty()) {
+        if (q.get_num_subqueries() == 0) return std::nullopt;
+        return match_bits(shard, q.get_subquery(0), words, within, depth + 1);
+      }
+      std::stable_sort(parts.begin(), parts.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+      std::optional<DocBits> acc;
+      for (const auto& [freq, sub] : parts) {
+        auto bits = match_bits(shard, sub, words, acc ? &*acc : within, depth + 1);
+        if (!bits) return std::nullopt;
+        if (!acc) {
+          acc = std::move(bits);
+        } else {
+          for (size_t w = 0; w < words; ++w) (*acc)[w] &= (*bits)[w];
+        }
+      }
+      return acc;
+    }
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_AND_NOT: {
+      const size_t n = q.get_num_subqueries();
+      if (n == 0) return std::nullopt;
+      auto acc = match_bits(shard, q.get_subquery(0), words, within, depth + 1);
+      if (!acc) return std::nullopt;
+      for (size_t i = 1; i < n; ++i) {
+        const bool minus = type == Xapian::Query::OP_AND_NOT;
+        auto sub = match_bits(shard, q.get_subquery(i), words, minus ? &*acc : within, depth + 1);
+        if (!sub) return std::nullopt;
+        for (size_t w = 0; w < words; ++w) {
+          if (minus) {
+            (*acc)[w] &= ~(*sub)[w];
+          } else {
+            (*acc)[w] |= (*sub)[w];
+          }
+        }
+      }
+      return acc;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// Whether the ranked pass of Q can stop early once the facets are counted: Xapian's
+// max-weight pruning ends a single term's scan, and turns OR into AND_MAYBE, once the page
+// is full of documents no remaining one can beat. Over AND, phrases and NOT it saves little
+// and the pruning's bookkeeping costs more (bench_search): those count in the ranked pass.
+bool prunes_well(const Xapian::Query& q, int depth = 0) {
+  if (depth > 64) return false;
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM:
+      return true;
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return q.get_num_subqueries() > 0 && prunes_well(q.get_subquery(0), depth + 1);
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        if (q.get_subquery(i).get_type() != Xapian::Query::LEAF_TERM) return false;
+      }
+      return q.get_num_subqueries() > 0;
+    default:
+      return false;
+  }
+}
+
+// Counts the facets of every match of QUERY on SHARD into SPY, without the matcher; the
+// number of matches, or nullopt when the query is not plain set algebra over terms.
+std::optional<Xapian::doccount> count_without_matcher(const Xapian::Database& shard, const Xapian::Query& query,
+                                                      FacetSpy& spy) {
+  const size_t words = (static_cast<size_t>(spy.docid_limit()) + 63) / 64;
+  auto bits = match_bits(shard, query, words, nullptr);
+  if (!bits) return std::nullopt;
+  Xapian::doccount n = 0;
+  for (size_t w = 0; w < words; ++w) {
+    for (uint64_t b = (*bits)[w]; b != 0; b &= b - 1) {
+      spy.count(static_cast<Xapian::docid>(w * 64 + static_cast<size_t>(__builtin_ctzll(b))));
+      ++n;
+    }
+  }
+  return n;
+}
 
 // ---------------------------------------------------------------------------------------
 // Opening databases
@@ -685,6 +886,7 @@ struct Searcher::Impl {
   bool facet_tables = true;   // count facets from FacetTables where every shard is local
   bool last_with_tables = false;
   bool reference_output = false;  // build the answer as an nlohmann DOM (tests)
+  CountPasses count_passes = CountPasses::kPostings;
 };
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -715,6 +917,7 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const std::vector<std::string>&
 void Searcher::set_facet_tables(bool on) { impl_->facet_tables = on; }
 void Searcher::set_reference_output(bool on) { impl_->reference_output = on; }
 bool Searcher::last_counted_with_tables() const { return impl_->last_with_tables; }
+void Searcher::set_count_passes(CountPasses passes) { impl_->count_passes = passes; }
 
 Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |
@@ -850,22 +1053,51 @@ Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& 
       Xapian::doccount counted_total = 0;
       const Xapian::doccount all = std::max<Xapian::doccount>(db.get_doccount(), 1);
       Xapian::doccount check_at_least = all;
-      if (tables.size() == 1) {
+      if (!ranked) {
+        // Sorted by value, not by weight (scores are reported as 0): no weights to compute.
+        enquire.set_weighting_scheme(Xapian::BoolWeight());
+      }
+      // Facets and total counted before the ranked pass, shard by shard: from the posting
+      // lists (plain boolean queries), else by a boolean Enquire that only counts. Then the
+      // search itself need not look beyond its page. With one shard and kOnePass (or a query
+      // the posting lists cannot count under kPostings), the ranked pass counts with its spy.
+      const auto passes = impl_->count_passes;
+      bool counted_first = false;
+      if (!tables.empty() && (tables.size() > 1 || passes != CountPasses::kOnePass)) {
+        std::vector<std::unique_ptr<FacetSpy>> spies;
+        Xapian::doccount sum = 0;
+        for (size_t i = 0; i < tables.size(); ++i) {
+          auto spy = std::make_unique<FacetSpy>(tables[i]);
+          const Xapian::Database& shard = impl_->shards[i].db;
+          std::optional<Xapian::doccount> n;
+          if (passes == CountPasses::kAllPostings ||
+              (passes == CountPasses::kPostings && (tables.size() > 1 || (ranked && prunes_well(query))))) {
+            n = count_without_matcher(shard, query, *spy);
+          }
+          if (!n && (tables.size() > 1 || passes == CountPasses::kTwoPass)) {
+            Xapian::Enquire counter(shard);
+            counter.set_query(query);
+            counter.set_weighting_scheme(Xapian::BoolWeight());
+            counter.set_docid_order(Xapian::Enquire::DONT_CARE);
+            counter.add_matchspy(spy.get());
+            const auto shard_all = std::max<Xapian::doccount>(shard.get_doccount(), 1);
+            n = counter.get_mset(0, 0, shard_all).get_matches_estimated();
+          }
+          if (!n) break;
+          sum += *n;
+          spies.push_back(std::move(spy));
+        }
+        if (spies.size() == tables.size()) {
+          table_spies = std::move(spies);
+          counted_total = sum;
+          counted_first = true;
+          check_at_least = static_cast<Xapian::doccount>(std::min<size_t>(req.offset + req.limit, all));
+        }
+      }
+      if (!tables.empty() && !counted_first) {
         table_spies.push_back(std::make_unique<FacetSpy>(std::move(tables.front())));
         enquire.add_matchspy(table_spies.back().get());
-      } else if (!tables.empty()) {
-        for (size_t i = 0; i < tables.size(); ++i) {
-          Xapian::Enquire counter(impl_->shards[i].db);
-          counter.set_query(query);
-          counter.set_weighting_scheme(Xapian::BoolWeight());
-          counter.set_docid_order(Xapian::Enquire::DONT_CARE);
-          table_spies.push_back(std::make_unique<FacetSpy>(std::move(tables[i])));
-          counter.add_matchspy(table_spies.back().get());
-          const auto shard_all = std::max<Xapian::doccount>(impl_->shards[i].db.get_doccount(), 1);
-          counted_total += counter.get_mset(0, 0, shard_all).get_matches_estimated();
-        }
-        check_at_least = static_cast<Xapian::doccount>(std::min<size_t>(req.offset + req.limit, all));
-      } else {
+      } else if (tables.empty()) {
         for (unsigned slot : kFacetSlots) {
           value_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
           enquire.add_matchspy(value_spies.back().get());
@@ -875,7 +1107,7 @@ Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& 
       // see the whole match set and the counts (and the total) are exact, not sampled.
       Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
                                            static_cast<Xapian::doccount>(req.limit), check_at_least);
-      const Xapian::doccount total = tables.size() > 1 ? counted_total : mset.get_matches_estimated();
+      const Xapian::doccount total = counted_first ? counted_total : mset.get_matches_estimated();
 
       // Spelling suggestions cost a lookup per word: only when nothing matched (and not
       // over the remote backend, which has no spelling table).
