@@ -490,31 +490,39 @@ class Writer {
     const unsigned shards =
         options_.threads > 0 ? static_cast<unsigned>(options_.threads) + 1 : std::min(cores, 4u);
     if (shards < 2) return 0;
-    auto counts = section_counts();
+    auto counts = section_work();
     if (!counts) return 0;  // the ordinary path reports the catalog's error
-    size_t total = 0;
+    size_t sections = 0;
     for (const auto& d : pending) {
       if (d.status != "gone" && d.version_id && d.extracted) {
         auto it = counts->find(*d.version_id);
-        if (it != counts->end()) total += it->second;
+        if (it != counts->end()) sections += it->second.sections;
       }
     }
-    if (total < options_.bulk_min_sections) return 0;
-    section_counts_ = std::move(*counts);
+    if (sections < options_.bulk_min_sections) return 0;
+    section_work_ = std::move(*counts);
     return shards;
   }
 
-  Result<std::map<int64_t, size_t>> section_counts() {
+  // Version id -> the work of indexing its sections: a fixed cost per section and one per
+  // byte of the extracted text it covers (used to split the documents into shards of equal work).
+  struct Work {
+    size_t sections = 0;
+    size_t cost = 0;
+  };
+  Result<std::map<int64_t, Work>> section_work() {
     auto stmt = store_.catalog().prepare(
-        "SELECT s.version_id, count(*) FROM documents d JOIN sections s "
+        "SELECT s.version_id, count(*), sum(max(0, s.end_offset - s.start_offset)) "
+        "FROM documents d JOIN sections s "
         "ON s.version_id = d.current_version_id GROUP BY s.version_id");
     if (!stmt) return tl::make_unexpected(stmt.error());
-    std::map<int64_t, size_t> out;
+    std::map<int64_t, Work> out;
     while (true) {
       auto row = stmt->step();
       if (!row) return tl::make_unexpected(row.error());
       if (!*row) break;
-      out[stmt->int64(0)] = static_cast<size_t>(stmt->int64(1));
+      const auto n = static_cast<size_t>(stmt->int64(1));
+      out[stmt->int64(0)] = Work{n, n * 512 + static_cast<size_t>(stmt->int64(2))};
     }
     return out;
   }
@@ -540,7 +548,9 @@ class Writer {
 
   void shard_main(Shard& shard, BulkState& state) {
     try {
-      Xapian::WritableDatabase db(shard.dir.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+      // A shard is thrown away after a crash: no syncs (the merged database is synced).
+      Xapian::WritableDatabase db(shard.dir.string(),
+                                  Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
       Preparer preparer(towns_, options_.spelling);
       SpellingCounts spelling;
       while (true) {
@@ -669,7 +679,7 @@ class Writer {
         continue;
       }
       write.push_back(&d);
-      total += sections_in(d);
+      total += work_of(d);
       ++stats_.documents_indexed;
     }
     std::vector<Shard> parts(shards);
@@ -678,7 +688,7 @@ class Writer {
       for (const auto* d : write) {
         if (k + 1 < shards && acc >= total * (k + 1) / shards) ++k;
         parts[k].docs.push_back(d);
-        acc += sections_in(*d);
+        acc += work_of(*d);
       }
     }
     for (unsigned k = 0; k < shards; ++k) {
@@ -754,10 +764,10 @@ class Writer {
     return {};
   }
 
-  size_t sections_in(const PendingDoc& d) const {
+  size_t work_of(const PendingDoc& d) const {
     if (!d.version_id) return 0;
-    auto it = section_counts_.find(*d.version_id);
-    return it == section_counts_.end() ? 0 : it->second;
+    auto it = section_work_.find(*d.version_id);
+    return it == section_work_.end() ? 0 : it->second.cost;
   }
 
   Result<std::string> meta(std::string_view key) {
@@ -868,7 +878,7 @@ class Writer {
 
   Xapian::WritableDatabase db_;
   std::map<int64_t, TownInfo> towns_;
-  std::map<int64_t, size_t> section_counts_;  // version id -> sections (bulk build)
+  std::map<int64_t, Work> section_work_;  // version id -> work (bulk build)
   IndexStats stats_;
 };
 
