@@ -103,6 +103,7 @@ struct IndexStats {
   size_t documents_pending = 0;  // current version not extracted yet: left as they were
   size_t sections_added = 0;
   size_t sections_in_index = 0;  // Xapian document count after the run
+  size_t shards = 0;             // shards built in parallel and merged (0: written in place)
   double seconds = 0;
 };
 

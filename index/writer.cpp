@@ -755,6 +755,7 @@ class Writer {
     std::filesystem::remove_all(old, ec);
     stats_.sections_added = state.sections_done;
     stats_.sections_in_index = hold.get_doccount();
+    stats_.shards = parts.size();
     if (auto st = set_meta("xapian_uuid", uuid); !st) return st;
     if (auto st = mark_indexed(marks); !st) return st;
     hold.close();
