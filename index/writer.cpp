@@ -321,6 +321,19 @@ class Writer {
   Result<IndexStats> run() {
     auto t0 = std::chrono::steady_clock::now();
     const auto dir = options_.index_dir.empty() ? store_.index_dir() : options_.index_dir;
+    // The catalog's commits here need not be synced one by one (WAL, synchronous=NORMAL: a
+    // killed process loses nothing; a power cut may take back the last ones): every Xapian
+    // commit is synced before the catalog is told, and a lost catalog update only makes
+    // the next run write those documents again. Restored when the run ends.
+    struct SyncNormal {
+      corpus::Catalog& catalog;
+      bool changed;
+      explicit SyncNormal(corpus::Catalog& c)
+          : catalog(c), changed(c.exec("PRAGMA synchronous=NORMAL").has_value()) {}
+      ~SyncNormal() {
+        if (changed) (void)catalog.exec("PRAGMA synchronous=FULL");
+      }
+    } sync_normal(store_.catalog());
     try {
       bool fresh = options_.rebuild || !std::filesystem::exists(dir);
       if (options_.rebuild) {
