@@ -344,6 +344,9 @@ class Writer {
       db_ = Xapian::WritableDatabase(dir.string(), options_.rebuild
                                                        ? Xapian::DB_CREATE_OR_OVERWRITE
                                                        : Xapian::DB_CREATE_OR_OPEN);
+      // Shard and swap directories of a bulk build that was killed (holding the index's
+      // write lock, as this run now does, no other build is under way).
+      remove_stale(dir);
       // The catalog's indexed_* columns describe one particular database: a deleted,
       // replaced or foreign index directory has another UUID, and is filled from scratch.
       const std::string uuid = db_.get_uuid();
@@ -359,8 +362,11 @@ class Writer {
 
       // Filling an empty index with many sections: shards written in parallel, merged.
       if (const unsigned shards = bulk_shards(*pending); shards >= 2) {
-        if (auto st = bulk_build(dir, *pending, shards); !st) return tl::make_unexpected(st.error());
-        stats_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (auto st = bulk_build(dir, *pending, shards); !st) {
+          return tl::make_unexpected(st.error());
+        }
+        stats_.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return stats_;
       }
 
@@ -440,7 +446,8 @@ class Writer {
         if (pipeline && !job.gone) pipeline->wait(job);
         const PendingDoc& doc = *job.doc;
         if (!job.error.empty()) {
-          return fail(Error{ErrorCode::kIndex, "document " + std::to_string(doc.id) + ": " + job.error});
+          return fail(
+              Error{ErrorCode::kIndex, "document " + std::to_string(doc.id) + ": " + job.error});
         }
         if (!in_txn) {
           db_.begin_transaction();
@@ -570,7 +577,8 @@ class Writer {
         std::unique_ptr<Job> job;
         {
           std::unique_lock lock(state.mutex);
-          state.work_cv.wait(lock, [&] { return state.abort || !shard.queue.empty() || shard.closed; });
+          state.work_cv.wait(lock,
+                             [&] { return state.abort || !shard.queue.empty() || shard.closed; });
           if (state.abort) return;
           if (shard.queue.empty()) break;
           job = std::move(shard.queue.front());
@@ -676,7 +684,6 @@ class Writer {
 
   Status bulk_build(const std::filesystem::path& dir, const std::vector<PendingDoc>& pending,
                     unsigned shards) {
-    remove_stale(dir);
     // The documents to write, split into contiguous runs of about equal section counts.
     std::vector<const PendingDoc*> write, marks;
     size_t total = 0;
@@ -711,7 +718,9 @@ class Writer {
     BulkState state;
     IndexProgress progress;
     progress.documents_total = pending.size();
-    for (auto& part : parts) part.thread = std::thread([this, &part, &state] { shard_main(part, state); });
+    for (auto& part : parts) {
+      part.thread = std::thread([this, &part, &state] { shard_main(part, state); });
+    }
     auto join = [&] {
       {
         std::lock_guard lock(state.mutex);

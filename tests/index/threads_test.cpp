@@ -50,9 +50,10 @@ std::string dump_database(const std::filesystem::path& path) {
   for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
     out << "term " << *t << " " << t.get_termfreq() << " " << db.get_collection_freq(*t) << "\n";
   }
-  for (Xapian::valueno slot : {index::kSlotDate, index::kSlotFacetTown, index::kSlotFacetProvision}) {
-    out << "slot " << slot << " " << db.get_value_freq(slot) << " " << db.get_value_lower_bound(slot)
-        << " " << db.get_value_upper_bound(slot) << "\n";
+  for (Xapian::valueno slot :
+       {index::kSlotDate, index::kSlotFacetTown, index::kSlotFacetProvision}) {
+    out << "slot " << slot << " " << db.get_value_freq(slot) << " "
+        << db.get_value_lower_bound(slot) << " " << db.get_value_upper_bound(slot) << "\n";
   }
   out << spelling_of(db);
   return out.str();
@@ -192,7 +193,8 @@ TEST(IndexThreadsTest, AShardedIndexTakesIncrementalUpdatesAndStaleShardsAreRemo
 
   // Incremental from here: one new version, one gone document.
   testing::add_document(c.store, "Ashmere", "https://ashmere.example/trust.pdf", "ordinance",
-                        "Ashmere Trust Ordinance", {{"1", "Inquiries", "Officers will not ask. Kestrel.", 3, {}, {}}},
+                        "Ashmere Trust Ordinance",
+                        {{"1", "Inquiries", "Officers will not ask. Kestrel.", 3, {}, {}}},
                         "2026-01-01T00:00:00Z");
   auto q = c.store.catalog().document_by_url("https://random.example/doc3");
   ASSERT_OK(q);
