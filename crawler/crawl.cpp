@@ -4,9 +4,9 @@
 // commits into the store. Runs on one thread: the engine's loop.
 //
 // Durability and resume: responses stream into blobs. The loop only copies body bytes into
-// a small per-body staging buffer (256 KB) and hands full buffers to a bounded queue (16 MB);
-// two writer threads (each body stays on one) write them to temporary blob files, hash them
-// and seal each finished body (close it and keep its sha256). Every ~200 ms (or 256
+// a bounded queue (16 MB); two writer threads (each body stays on one) write them to
+// temporary blob files, hash them and seal each finished body (close it and keep its
+// sha256). Every ~200 ms (or 256
 // results) the loop hands a batch of results to the commit thread and goes on with its
 // transfers. The commit thread waits until the writers have sealed every body of the batch,
 // makes those blobs durable (one syncfs; what queued up meanwhile is merged into one bigger
@@ -50,8 +50,7 @@ constexpr size_t kGroupCommitMax = 4096;     // results per batch
 constexpr size_t kSpareLow = 32, kSpareHigh = 96;  // blob writers made ahead
 constexpr size_t kWriteQueueCap = 16u << 20;  // buffer memory queued for the writer thread
 constexpr size_t kWriters = 2;              // writer threads (a body stays on one)
-constexpr size_t kStageBytes = 256u << 10;  // body bytes gathered per writer operation
-constexpr size_t kSpareBuffers = 48;         // recycled chunk buffers (~kStageBytes each)
+constexpr size_t kSpareBuffers = 64;         // recycled chunk buffers (16 KB each)
 constexpr int kTickMs = 200;
 constexpr int kMaxRedirects = 10;
 constexpr size_t kMaxLinksPerPage = 5000;
@@ -120,7 +119,6 @@ struct Body {
     if (job) job->aborted = true;  // a transfer dropped in flight (interrupted crawl)
   }
   std::shared_ptr<BlobJob> job;
-  std::string staged;  // bytes not yet handed to the writer (up to kStageBytes)
   bool store = true;  // documents and pages; not sitemaps
   bool decided = false;
   bool keep = false;  // keep a copy for link discovery
@@ -731,7 +729,7 @@ class Crawler {
           }
           if (body->store) {
             if (!body->job) body->job = new_job();
-            queue_write(*body, b);
+            queue_write(body->job, b);
           }
           if (body->keep) {
             if (body->buffer.size() + b.size() <= kParseCap) {
@@ -867,7 +865,7 @@ class Crawler {
         discover_sitemap(it, body.buffer, f);
       } else {
         if (!body.job) body.job = new_job();  // an empty body
-        queue_seal(body);
+        queue_seal(body.job);
         f.job = std::move(body.job);
         f.outcome = "stored";
         f.log.outcome = "fetched";
@@ -1107,26 +1105,10 @@ class Crawler {
   // The loop (queue_write, queue_seal, abort_body) and the writer (write_loop) meet in wq_
   // under wmu_; the commit thread waits there for the seals of its batch (wait_written).
 
-  // Loop side: copies body bytes into the body's staging buffer; a full one (kStageBytes)
-  // goes to the writer. libcurl hands the write callback at most 16 KB at a time
-  // (CURL_MAX_WRITE_SIZE, whatever the receive buffer's size): queued as they came, that was
-  // ~20,000 queue operations, writer wake-ups and 16 KB write() calls for the benchmark's
-  // 315 MB; gathered, a body under 256 KB is one operation and one write(). Taking a new
-  // buffer blocks while kWriteQueueCap bytes are queued (the writers are behind the
+  // Loop side: queues a copy of body bytes (libcurl hands the write callback at most 16 KB
+  // at a time). Blocks while kWriteQueueCap bytes are queued (the writers are behind the
   // network: the disk sets the pace).
-  void queue_write(Body& body, std::string_view bytes) {
-    if (body.staged.capacity() == 0) body.staged = take_buffer();
-    body.staged.append(bytes.data(), bytes.size());
-    if (body.staged.size() >= kStageBytes) flush_staged(body);
-  }
-
-  void flush_staged(Body& body) {
-    if (body.staged.empty()) return;
-    push_write(WriteOp{body.job, std::move(body.staged), WriteOp::kData});
-    body.staged = std::string();
-  }
-
-  std::string take_buffer() {
+  void queue_write(const std::shared_ptr<BlobJob>& job, std::string_view bytes) {
     std::string buf;
     {
       std::unique_lock<std::mutex> lk(wmu_);
@@ -1140,21 +1122,15 @@ class Crawler {
         spare_buffers_.pop_back();
       }
     }
-    buf.clear();
-    buf.reserve(kStageBytes + (64u << 10));  // room for the last callback past kStageBytes
-    return buf;
+    buf.assign(bytes.data(), bytes.size());
+    push_write(WriteOp{job, std::move(buf), WriteOp::kData});
   }
 
-  // Loop side: the body is complete: what is staged, then the seal.
-  void queue_seal(Body& body) {
-    flush_staged(body);
-    push_write(WriteOp{body.job, {}, WriteOp::kSeal});
-  }
+  void queue_seal(const std::shared_ptr<BlobJob>& job) { push_write(WriteOp{job, {}, WriteOp::kSeal}); }
 
   // Loop side: drops a body (failed transfer, redirect, error status). Bytes still queued
   // are skipped; the temporary file goes with the last reference to the job.
   void abort_body(Body& body) {
-    body.staged = std::string();
     if (!body.job) return;
     body.job->aborted = true;
     body.job.reset();
