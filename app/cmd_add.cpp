@@ -21,7 +21,10 @@
 namespace policyindex::app {
 namespace {
 
-constexpr size_t kGroup = 256;  // files per durable group
+// A durable group: at most this many files or bytes (each group costs two syncfs calls,
+// which wait for every dirty page of the file system, other processes' too).
+constexpr size_t kGroupFiles = 4096;
+constexpr uint64_t kGroupBytes = uint64_t{256} << 20;
 
 // Regular files under PATHS (directories walked recursively; hidden entries skipped), in a
 // stable order. Problems are collected by path, not fatal.
@@ -106,12 +109,13 @@ void register_add(Registry& r) {
     const bool tty = !g.quiet && ::isatty(STDERR_FILENO);
     std::vector<Added> added;
     auto& cat = store->catalog();
-    for (size_t from = 0; from < files.size(); from += kGroup) {
-      const size_t to = std::min(files.size(), from + kGroup);
+    for (size_t from = 0, to = 0; from < files.size(); from = to) {
       // 1. Blobs, sealed without a sync each; then one sync for the group.
       std::vector<corpus::BlobWriter> writers;
       std::vector<Added> group;
-      for (size_t i = from; i < to; ++i) {
+      uint64_t group_bytes = 0;
+      for (size_t& i = to; i < files.size() && i - from < kGroupFiles && group_bytes < kGroupBytes;
+           ++i) {
         const auto& file = files[i];
         std::ifstream in(file, std::ios::binary);
         if (!in) {
@@ -147,6 +151,8 @@ void register_add(Registry& r) {
                     : opts->url;
         group.push_back(std::move(a));
         writers.push_back(std::move(*w));
+        group_bytes += size;
+        if (tty && i % 64 == 0) std::fprintf(stderr, "\radding: %zu/%zu files", i, files.size());
       }
       if (auto st = store->blobs().commit_sealed(writers); !st) return fail(st.error());
       // 2. The catalog rows of the group in one transaction.

@@ -18,6 +18,7 @@ void register_index(Registry& r) {
     bool rebuild = false;
     size_t batch = 5000;
     bool no_spelling = false;
+    int threads = -1;
     std::string index_dir, format = "text";
   };
   auto opts = std::make_shared<Opts>();
@@ -28,6 +29,10 @@ void register_index(Registry& r) {
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
   sub->add_option("--index", opts->index_dir, "Index directory (default: DATA/xapian)");
   sub->add_flag("--no-spelling", opts->no_spelling, "Do not record spelling data (no suggestions)");
+  sub->add_option("--threads", opts->threads,
+                  "Threads preparing documents beside the writer (default: one per core beyond "
+                  "the first; 0: none). An empty index is filled as threads+1 shards merged into one")
+      ->check(CLI::Range(0, 64));
   sub->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
@@ -37,6 +42,7 @@ void register_index(Registry& r) {
     o.rebuild = opts->rebuild;
     o.batch_sections = opts->batch;
     o.spelling = !opts->no_spelling;
+    if (opts->threads >= 0) o.threads = opts->threads;
     if (!opts->index_dir.empty()) o.index_dir = opts->index_dir;
     const bool tty = !g.quiet && isatty(STDERR_FILENO);
     if (tty) {
@@ -55,6 +61,7 @@ void register_index(Registry& r) {
                                   {"documents_pending", stats->documents_pending},
                                   {"sections_added", stats->sections_added},
                                   {"sections_in_index", stats->sections_in_index},
+                                  {"shards", stats->shards},
                                   {"seconds", stats->seconds}};
       std::cout << j.dump(2) << "\n";
     } else {

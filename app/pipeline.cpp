@@ -124,9 +124,21 @@ Result<ExtractJobResult> run_extract_job(corpus::Store& store, const SectionTagg
     return serialize_tags(tags);
   };
 
-  // Results are committed in groups (one transaction, one WAL sync per group): every
-  // kGroupDocs documents or kGroupSeconds, whichever comes first. A killed run loses at
-  // most the open group; those versions have no extraction row and the next run takes them.
+  // Results are committed in groups (one transaction per group): every kGroupDocs documents
+  // or kGroupSeconds, whichever comes first. A killed run loses at most the open group;
+  // those versions have no extraction row and the next run takes them. The groups are not
+  // synced one by one (synchronous=NORMAL in WAL mode: a commit survives a killed process,
+  // and the WAL is synced at checkpoints): this process reads the workers' results, and a
+  // sync per group (tens of milliseconds when other processes write) held up both workers
+  // each time. What a power cut could take back is extracted again by the next run.
+  struct SyncNormal {
+    corpus::Catalog& catalog;
+    bool changed;
+    explicit SyncNormal(corpus::Catalog& c) : catalog(c), changed(c.exec("PRAGMA synchronous=NORMAL").has_value()) {}
+    ~SyncNormal() {
+      if (changed) (void)catalog.exec("PRAGMA synchronous=FULL");
+    }
+  } sync_normal(catalog);
   constexpr size_t kGroupDocs = 64;
   constexpr auto kGroupTime = std::chrono::milliseconds(500);
   bool in_group = false;

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 
 #include "corpus/corpus.h"
 
@@ -647,25 +648,35 @@ Result<std::vector<StoredSection>> Catalog::sections_of(int64_t version_id) {
     return x;
   });
   if (!sections) return sections;
+  // Hits and citations of the whole version in one query each (not one per section).
+  std::unordered_map<int64_t, size_t> at;
+  for (size_t i = 0; i < sections->size(); ++i) at[(*sections)[i].id] = i;
   auto hits = prepare(
-      "SELECT provision, stance, evidence, start_offset, end_offset, rule FROM provision_hits "
-      "WHERE section_id=?1 ORDER BY start_offset, id");
-  auto cites = prepare("SELECT cite FROM section_cites WHERE section_id=?1 ORDER BY cite");
+      "SELECT h.section_id, h.provision, h.stance, h.evidence, h.start_offset, h.end_offset, h.rule "
+      "FROM provision_hits h JOIN sections s ON s.id = h.section_id WHERE s.version_id=?1 "
+      "ORDER BY h.section_id, h.start_offset, h.id");
   if (!hits) return tl::make_unexpected(hits.error());
+  hits->bind(1, version_id);
+  while (true) {
+    auto row = hits->step();
+    if (!row) return tl::make_unexpected(row.error());
+    if (!*row) break;
+    auto it = at.find(hits->int64(0));
+    if (it == at.end()) continue;
+    (*sections)[it->second].hits.push_back(StoredHit{hits->text(1), hits->text(2), hits->text(3),
+                                                     hits->int64(4), hits->int64(5), hits->text(6)});
+  }
+  auto cites = prepare(
+      "SELECT c.section_id, c.cite FROM section_cites c JOIN sections s ON s.id = c.section_id "
+      "WHERE s.version_id=?1 ORDER BY c.section_id, c.cite");
   if (!cites) return tl::make_unexpected(cites.error());
-  for (auto& s : *sections) {
-    hits->bind(1, s.id);
-    auto h = collect<StoredHit>(*hits, [](const Statement& r) {
-      return StoredHit{r.text(0), r.text(1), r.text(2), r.int64(3), r.int64(4), r.text(5)};
-    });
-    hits->reset();
-    if (!h) return tl::make_unexpected(h.error());
-    s.hits = std::move(*h);
-    cites->bind(1, s.id);
-    auto c = collect<std::string>(*cites, [](const Statement& r) { return r.text(0); });
-    cites->reset();
-    if (!c) return tl::make_unexpected(c.error());
-    s.cites = std::move(*c);
+  cites->bind(1, version_id);
+  while (true) {
+    auto row = cites->step();
+    if (!row) return tl::make_unexpected(row.error());
+    if (!*row) break;
+    auto it = at.find(cites->int64(0));
+    if (it != at.end()) (*sections)[it->second].cites.push_back(cites->text(1));
   }
   return sections;
 }

@@ -106,6 +106,13 @@ struct IndexOptions {
   bool rebuild = false;             // drop the index and index every document again
   size_t batch_sections = 5000;     // sections per Xapian transaction
   bool spelling = true;             // record spelling data for query suggestions
+  // Threads preparing Xapian documents beside the one writing them: -1 one per core
+  // beyond the first (at least 1, at most 3); 0 prepares them on the writing thread.
+  // The index is the same whatever the number.
+  int threads = -1;
+  // Filling an empty index with at least this many sections, with threads, builds shards
+  // in parallel (threads + 1 of them) and merges them (Xapian compaction) into the index.
+  size_t bulk_min_sections = 4096;
   // Called after every committed batch (on the writer's thread).
   std::function<void(const IndexProgress&)> progress;
 };
@@ -116,6 +123,7 @@ struct IndexStats {
   size_t documents_pending = 0;  // current version not extracted yet: left as they were
   size_t sections_added = 0;
   size_t sections_in_index = 0;  // Xapian document count after the run
+  size_t shards = 0;             // shards built in parallel and merged (0: written in place)
   double seconds = 0;
 };
 

@@ -105,8 +105,25 @@ class Scanner {
     ids_.insert(id);
   }
 
+  // Whether a citation can start at a token: a number, or one of the words below (the
+  // first word of every pattern scan() looks for). Most tokens are neither, and are skipped
+  // without comparing them with every pattern.
+  static bool can_start(const std::string& x) {
+    if (x.empty()) return false;
+    if (x[0] >= '0' && x[0] <= '9') return true;
+    switch (x[0]) {
+      case 'c': case 'g': case 'l': case 'm': case 's': case 't': case 'v': case '\xC2': break;
+      default: return false;
+    }
+    static const std::set<std::string, std::less<>> kFirst = {
+        "lunn", "section", "sec", kSection, "chapter", "m", "g", "mgl", "gl", "mgla", "mass",
+        "massachusetts", "general", "victims", "trafficking", "tvpa", "violence", "vawa"};
+    return kFirst.count(x) > 0;
+  }
+
   void scan(size_t i) {
     const std::string& x = w(i);
+    if (!can_start(x)) return;
     // Lunn v. Commonwealth; 477 Mass. 517.
     if (x == "lunn") ids_.insert("lunn");
     if (seq(i, {"477", "mass", "517"})) ids_.insert("lunn");

@@ -115,6 +115,18 @@ for ((r = 1; r <= runs; r++)); do
   echo "  curl --parallel, the same $(grep -c '^url' "$work/curl304.cfg") conditional requests: $t s" | tee -a "$out"
 done
 after=$(footprint)
+log_end=$(wc -l < "$work/logs/access.log")  # the refreshes' and curl's lines end here
+
+# The server's own floor: nginx answering nothing but conditional requests (304), driven by
+# wrk (one thread, 16 connections) on one document with its stored validator. 5,050 such
+# answers at this rate are the least time any client could take for a no-change refresh.
+read -r floor_url floor_etag < <(sql "SELECT url, etag FROM documents WHERE origin = 'crawl' AND etag IS NOT NULL AND url LIKE '%.pdf' LIMIT 1" | tr '|' ' ')
+floor_rps=0
+if command -v wrk >/dev/null && [ -n "${floor_url:-}" ]; then
+  wrk -t1 -c16 -d5s -H "If-None-Match: $floor_etag" "$floor_url" > "$work/wrk304.txt" 2>&1 || true
+  floor_rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk304.txt")
+  echo "nginx alone, 304 answers under wrk -t1 -c16: ${floor_rps:-?} requests/s (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$out"
+fi
 
 t_crawl=$(median "${crawls[@]}")
 t_refresh=$(median "${refreshes[@]}")
@@ -129,13 +141,19 @@ runs_sql="run_id > $last_run"
     "$(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql AND conditional = 1") conditional," \
     "unconditional: $(sql "SELECT count(*) FROM fetch_log WHERE $runs_sql AND conditional = 0 AND url NOT LIKE '%/robots.txt'") (robots.txt excluded)," \
     "body bytes received: $(sql "SELECT coalesce(sum(bytes), 0) FROM fetch_log WHERE $runs_sql")"
-  echo "nginx status codes during the refreshes (curl's excluded): $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | grep -v '"curl/' | awk '{print $9}' | sort | uniq -c | xargs)"
-  echo "nginx bytes sent during the refreshes (bodies): $(tail -n +$((log_lines + 1)) "$work/logs/access.log" | grep -v '"curl/' | awk '{s += $10} END {print s + 0}')"
+  echo "nginx status codes during the refreshes (curl's excluded): $(sed -n "$((log_lines + 1)),${log_end}p" "$work/logs/access.log" | grep -v '"curl/' | awk '{print $9}' | sort | uniq -c | xargs)"
+  echo "nginx bytes sent during the refreshes (bodies): $(sed -n "$((log_lines + 1)),${log_end}p" "$work/logs/access.log" | grep -v '"curl/' | awk '{s += $10} END {print s + 0}')"
   printf 'T_crawl (median) %.2f s, T_refresh (median) %.2f s, ratio %.3f (target <= 0.10)\n' \
     "$t_crawl" "$t_refresh" "$(echo "$t_refresh / $t_crawl" | bc -l)"
   printf 'curl --parallel, the same conditional requests (median): %.2f s = %.3f of T_crawl; T_refresh / T_curl %.2f\n' \
     "$(median "${curls[@]}")" "$(echo "$(median "${curls[@]}") / $t_crawl" | bc -l)" \
     "$(echo "$t_refresh / $(median "${curls[@]}")" | bc -l)"
+  if [ "${floor_rps:-0}" != 0 ]; then
+    printf 'server floor: %d conditional answers at %.0f/s = %.3f s = %.3f of T_crawl\n' \
+      "$(grep -c '^url' "$work/curl304.cfg")" "$floor_rps" \
+      "$(echo "$(grep -c '^url' "$work/curl304.cfg") / $floor_rps" | bc -l)" \
+      "$(echo "$(grep -c '^url' "$work/curl304.cfg") / $floor_rps / $t_crawl" | bc -l)"
+  fi
   printf 'ratio against crawl + extract + index: %.3f\n' \
     "$(echo "$t_refresh / ($t_crawl + $t_extract + $t_index)" | bc -l)"
 } | tee -a "$out"
