@@ -40,6 +40,7 @@ void register_serve(Registry& r) {
     query::ServerOptions server;
     std::vector<std::string> index_paths;
     int refresh_seconds = 60;
+    size_t record_cache_mb = 64;
   };
   auto opts = std::make_shared<Opts>();
   auto* sub = r.app.add_subcommand("serve", "Serve the web page and JSON API");
@@ -55,9 +56,13 @@ void register_serve(Registry& r) {
       ->check(CLI::Range(1, 86400));
   sub->add_option("--cache-entries", opts->server.cache_entries,
                   "Answers kept in memory until the corpus changes (0: no cache)");
+  sub->add_option("--record-cache-mb", opts->record_cache_mb,
+                  "Decoded search hits kept in memory, in MiB (0: read each hit from the index)")
+      ->check(CLI::Range(size_t{0}, size_t{1} << 20));
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
     const std::filesystem::path data = corpus::default_data_dir(g.data_dir);
+    query::set_record_cache_bytes(opts->record_cache_mb << 20);
     // The Apis are reopened when the index changes (the catalog they read live); cached
     // answers are dropped when either changes.
     std::vector<std::string> watched = opts->index_paths;

@@ -65,4 +65,8 @@ class Api {
 [[nodiscard]] Result<std::unique_ptr<Api>> open_api(const std::filesystem::path& data_dir,
                                                     const std::vector<std::string>& index_paths = {});
 
+// How many bytes of decoded search hits the process keeps in memory, per index revision and
+// shared by every Api (default 64 MiB; 0: read every hit from the index each time).
+void set_record_cache_bytes(size_t bytes);
+
 }  // namespace policyindex::query

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -20,6 +23,7 @@
 #include "index/index.h"
 #include "query/internal.h"
 #include "query/snippet.h"
+#include "query/utf8.h"
 
 namespace policyindex::query::detail {
 namespace {
@@ -152,6 +156,64 @@ Json facet_json(const std::unordered_map<std::string, Xapian::doccount>& counts)
 // values at the end. The counts are those of Xapian's ValueCountMatchSpy over the same
 // slots, which the remote backend still uses.
 
+// ---------------------------------------------------------------------------------------
+// Decoded hit records, per shard and revision (as Solr's documentCache): a hit's record
+// costs Xapian a B-tree lookup, an 8 KB block read and zlib's inflate (6 µs, a third of a
+// hit's cost), the same again for every search it appears in. Records decoded once are
+// kept in memory up to a process-wide byte budget (set_record_cache_bytes; 0 turns it
+// off). A new revision has a new table, so a cached record is never stale; a cache that
+// would pass the budget is emptied and filled again (no per-hit bookkeeping of recency).
+
+std::atomic<size_t> g_record_budget{64u << 20};
+std::atomic<size_t> g_record_bytes{0};
+
+class RecordCache {
+ public:
+  RecordCache() = default;
+  RecordCache(const RecordCache&) = delete;
+  RecordCache& operator=(const RecordCache&) = delete;
+  ~RecordCache() { g_record_bytes -= bytes_; }
+
+  std::shared_ptr<const ix::SectionRecord> find(Xapian::docid id) const {
+    std::lock_guard lock(mu_);
+    auto it = records_.find(id);
+    return it == records_.end() ? nullptr : it->second;
+  }
+
+  void insert(Xapian::docid id, std::shared_ptr<const ix::SectionRecord> record) {
+    const size_t budget = g_record_budget.load(std::memory_order_relaxed);
+    const size_t size = footprint(*record);
+    if (size > budget) return;
+    std::lock_guard lock(mu_);
+    if (g_record_bytes.load(std::memory_order_relaxed) + size > budget) {
+      g_record_bytes -= bytes_;
+      bytes_ = 0;
+      records_.clear();
+      if (g_record_bytes.load(std::memory_order_relaxed) + size > budget) return;  // other caches hold it
+    }
+    if (records_.emplace(id, std::move(record)).second) {
+      bytes_ += size;
+      g_record_bytes += size;
+    }
+  }
+
+ private:
+  static size_t footprint(const ix::SectionRecord& r) {
+    size_t n = sizeof r + 64;  // the record, its node and shared_ptr block
+    for (const auto* str : {&r.section_id, &r.document_id, &r.town, &r.county, &r.doc_type, &r.title, &r.url,
+                            &r.number, &r.heading, &r.text}) {
+      n += str->capacity();
+    }
+    for (const auto& [p, st] : r.provisions) n += sizeof p * 2 + p.capacity() + st.capacity();
+    for (const auto& c : r.cites) n += sizeof c + c.capacity();
+    return n;
+  }
+
+  mutable std::mutex mu_;
+  std::unordered_map<Xapian::docid, std::shared_ptr<const ix::SectionRecord>> records_;
+  size_t bytes_ = 0;  // guarded by mu_
+};
+
 struct FacetTable {
   std::vector<std::array<uint16_t, kFacets>> docs;          // by docid; [facet] = value id
   std::array<std::vector<std::string>, kFacets> values;     // [facet][id]; id 0 = no value
@@ -159,6 +221,7 @@ struct FacetTable {
   // atoms[facet][atom] and value_atoms[facet][id] = the atoms of value id.
   std::array<std::vector<std::string>, kFacets> atoms;
   std::array<std::vector<std::vector<uint32_t>>, kFacets> value_atoms;
+  mutable RecordCache records;  // the shard's decoded hit records at this revision
 };
 
 // Splits every joined value of TABLE into its atoms (as add_joined counts them).
@@ -664,58 +727,43 @@ class CachingStemmer : public Xapian::StemImplementation {
 // The answer's JSON, written straight into one string (no DOM): the bytes are those of
 // nlohmann's dump() of the object reference_json builds (tests compare the two).
 
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
 // A JSON string as nlohmann's dump() writes it (UTF-8 kept, control characters escaped);
 // invalid UTF-8, which dump() refuses, becomes U+FFFD as with its `replace` handler.
 void put_string(std::string& out, std::string_view s) {
-  if (!valid_utf8(s)) {
-    out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
-    return;
-  }
+  const size_t start = out.size();
   out.push_back('"');
   size_t run = 0;  // start of the bytes not yet copied
-  for (size_t i = 0; i < s.size(); ++i) {
+  const size_t n = s.size();
+  for (size_t i = 0; i < n;) {
+    if (i + 8 <= n) {
+      // Eight bytes at a time while none is non-ASCII, a control character, '"' or '\\'.
+      constexpr uint64_t k01 = 0x0101010101010101ULL, k80 = 0x8080808080808080ULL;
+      uint64_t v;
+      std::memcpy(&v, s.data() + i, 8);
+      const uint64_t quote = v ^ (k01 * '"'), backslash = v ^ (k01 * '\\');
+      if (((v | ((v - k01 * 0x20) & ~v) | ((quote - k01) & ~quote) | ((backslash - k01) & ~backslash)) & k80) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      const size_t len = utf8_sequence(s, i);
+      if (len == 0) {
+        out.resize(start);
+        out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
+        return;
+      }
+      i += len;
+      continue;
+    }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     out.append(s.data() + run, i - run);
-    run = i + 1;
+    run = ++i;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -731,7 +779,7 @@ void put_string(std::string& out, std::string_view s) {
       }
     }
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(s.data() + run, n - run);
   out.push_back('"');
 }
 
@@ -753,9 +801,38 @@ std::string hit_snippet(const Xapian::MSet& mset, const std::string& text, const
   return mset.snippet(text, 300, stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<b>", "</b>", "…");
 }
 
+// The records of a search's hits: from the shards' record caches when every shard is
+// local (TABLES, one per shard, in the combined database's order), else from Xapian.
+class HitRecords {
+ public:
+  explicit HitRecords(const std::vector<std::shared_ptr<const FacetTable>>& tables) : tables_(tables) {}
+
+  // The record of the hit at IT; null when its data is neither record format (skipped).
+  std::shared_ptr<const ix::SectionRecord> get(const Xapian::MSetIterator& it) const {
+    const bool cached = !tables_.empty() && g_record_budget.load(std::memory_order_relaxed) > 0;
+    const Xapian::docid id = *it;
+    const FacetTable* table = nullptr;
+    Xapian::docid local = id;
+    if (cached) {
+      // Xapian interleaves the shards' docids: shard (id - 1) % n holds (id - 1) / n + 1.
+      const auto n = static_cast<Xapian::docid>(tables_.size());
+      table = tables_[(id - 1) % n].get();
+      local = (id - 1) / n + 1;
+      if (auto hit = table->records.find(local)) return hit;
+    }
+    auto record = std::make_shared<ix::SectionRecord>();
+    if (!ix::decode_section_record(it.get_document().get_data(), *record)) return nullptr;
+    if (table) table->records.insert(local, record);
+    return record;
+  }
+
+ private:
+  const std::vector<std::shared_ptr<const FacetTable>>& tables_;
+};
+
 std::string write_json(const SearchRequest& req, Xapian::doccount total, const std::string& suggestion,
                        const Xapian::MSet& mset, const Xapian::Query& query, bool ranked,
-                       const Xapian::Stem& stemmer, const SortedFacets& facets) {
+                       const Xapian::Stem& stemmer, const SortedFacets& facets, const HitRecords& records) {
   Snipper snipper(mset, query, stemmer);
   std::string out;
   out.reserve(2048 + 1024 * mset.size());
@@ -770,11 +847,11 @@ std::string write_json(const SearchRequest& req, Xapian::doccount total, const s
   out += ",\"suggestion\":";
   put_string(out, suggestion);
   out += ",\"hits\":[";
-  ix::SectionRecord rec;
   bool first_hit = true;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    const std::string data = it.get_document().get_data();
-    if (!ix::decode_section_record(data, rec)) continue;
+    const auto record = records.get(it);
+    if (!record) continue;
+    const ix::SectionRecord& rec = *record;
     if (!first_hit) out.push_back(',');
     first_hit = false;
     out.push_back('{');
@@ -876,6 +953,14 @@ std::string reference_json(const SearchRequest& req, Xapian::doccount total, con
   out["facets"] = std::move(facets);
   return out.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
+
+}  // namespace policyindex::query::detail
+
+namespace policyindex::query {
+void set_record_cache_bytes(size_t bytes) { detail::g_record_budget = bytes; }
+}  // namespace policyindex::query
+
+namespace policyindex::query::detail {
 
 struct Searcher::Impl {
   std::vector<std::string> paths;
@@ -1045,6 +1130,7 @@ Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& 
           tables.push_back(std::move(t));
         }
       }
+      const auto record_tables = tables;  // (the spies below take TABLES over)
       // One shard: its spy sees every match of the search itself. Several: each shard is
       // matched once more by a plain boolean Enquire that only counts (every match, so the
       // total is exact too), and the search itself need not look beyond its page.
@@ -1137,7 +1223,8 @@ Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& 
       }
       std::string out = impl_->reference_output
                             ? reference_json(req, total, suggestion, mset, ranked, impl_->stemmer, counts)
-                            : write_json(req, total, suggestion, mset, query, ranked, impl_->stemmer, facets);
+                            : write_json(req, total, suggestion, mset, query, ranked, impl_->stemmer, facets,
+                                         HitRecords(record_tables));
       impl_->last_with_tables = !table_spies.empty();
       return out;
     } catch (const Xapian::DatabaseModifiedError&) {

@@ -3,7 +3,11 @@
 // MSet::snippet itself by tests/query/search_output_test.cpp.
 #include "query/snippet.h"
 
+#include "query/utf8.h"
+
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <cstdlib>
 #include <map>
 #include <string_view>
@@ -43,10 +47,9 @@ struct Ascii {
     }
   }
 };
-const Ascii& ascii() {
-  static const Ascii table;
-  return table;
-}
+// Built at start-up (Xapian's Unicode tables are constant data): no guard on every call.
+const Ascii kAsciiTable;
+inline const Ascii& ascii() { return kAsciiTable; }
 
 // Code point classes: ASCII from the table, others from Xapian's Unicode functions.
 bool is_word(unsigned cp) { return cp < 128 ? ascii().word[cp] : Xapian::Unicode::is_wordchar(cp); }
@@ -96,46 +99,6 @@ unsigned infix_digit(unsigned cp) {
   }
   if (cp >= 0x200B && (cp <= 0x200D || cp == 0x2060 || cp == 0xFEFF)) return kIgnore;
   return 0;
-}
-
-// Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): what decode() reads as
-// Xapian's Utf8Iterator does. Other text goes to MSet::snippet.
-bool valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
 }
 
 // The code point at byte I of valid UTF-8 text; LEN gets its byte count.
@@ -261,15 +224,15 @@ class Window {
   }
 
   static void append_escaped(std::string_view input, size_t from, size_t to, std::string& output) {
+    size_t run = from;  // start of the bytes not yet copied
     for (size_t i = from; i < to; ++i) {
       const char ch = input[i];
-      switch (ch) {
-        case '&': output += "&amp;"; break;
-        case '<': output += "&lt;"; break;
-        case '>': output += "&gt;"; break;
-        default: output += ch;
-      }
+      if (ch != '&' && ch != '<' && ch != '>') continue;
+      output.append(input.data() + run, i - run);
+      run = i + 1;
+      output += ch == '&' ? std::string_view("&amp;") : ch == '<' ? std::string_view("&lt;") : std::string_view("&gt;");
     }
+    output.append(input.data() + run, to - run);
   }
 
   bool drain(std::string_view input, std::string& output) {
@@ -445,6 +408,66 @@ void split_words(std::string_view text, std::string& term, Action action) {
   }
 }
 
+// Word -> int, for the words of one search's hits: open addressing over one arena of
+// the words' bytes (std::unordered_map<std::string, int> hashed and compared each word of
+// every hit through a node per entry; this is a third of the cost).
+class WordTable {
+ public:
+  WordTable() { slots_.resize(64); }
+
+  // The value of WORD, or null.
+  const int* find(std::string_view word, uint64_t h) const {
+    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+      const Slot& slot = slots_[i];
+      if (slot.len == kEmpty) return nullptr;
+      if (slot.hash == h && slot.len == word.size() &&
+          std::memcmp(arena_.data() + slot.offset, word.data(), word.size()) == 0) {
+        return &slot.value;
+      }
+    }
+  }
+
+  void insert(std::string_view word, uint64_t h, int value) {
+    if ((count_ + 1) * 2 > slots_.size()) grow();
+    place(Slot{h, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(word.size()), value});
+    arena_.append(word);
+    ++count_;
+  }
+
+  static uint64_t hash(std::string_view word) {
+    uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, then a final mix for the low bits
+    for (const char c : word) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = ~0u;
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t offset = 0;
+    uint32_t len = kEmpty;
+    int value = 0;
+  };
+
+  void place(const Slot& s) {
+    size_t i = s.hash & (slots_.size() - 1);
+    while (slots_[i].len != kEmpty) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = s;
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const Slot& s : old) {
+      if (s.len != kEmpty) place(s);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::string arena_;
+  size_t count_ = 0;
+};
+
 }  // namespace
 
 struct Snipper::Impl {
@@ -459,7 +482,7 @@ struct Snipper::Impl {
   std::unordered_map<std::string, int> loose_index;
   // Word -> the loose term it matches as itself, else stemmed ("Z" + stem), else -1: what
   // Xapian looks up word by word, resolved once per word per search.
-  std::unordered_map<std::string, int> resolved;
+  WordTable resolved;
   // Per hit (reused): each loose term's relevance, 0 until its first occurrence.
   std::vector<double> relevance;
   std::vector<double> phrase_relevance;
@@ -540,8 +563,8 @@ struct Snipper::Impl {
   }
 
   int resolve(const std::string& word) {
-    auto it = resolved.find(word);
-    if (it != resolved.end()) return it->second;
+    const uint64_t h = WordTable::hash(word);
+    if (const int* known = resolved.find(word, h)) return *known;
     int index = -1;
     if (auto l = loose_index.find(word); l != loose_index.end()) {
       index = l->second;
@@ -551,7 +574,7 @@ struct Snipper::Impl {
       stem.append(stemmer(word));
       if (auto ls = loose_index.find(stem); ls != loose_index.end()) index = ls->second;
     }
-    resolved.emplace(word, index);
+    resolved.insert(word, h, index);
     return index;
   }
 
@@ -620,6 +643,7 @@ std::string Snipper::reference(const std::string& text) const {
 }
 
 std::string Snipper::operator()(const std::string& text) {
+  // decode() reads strict UTF-8 as Xapian's Utf8Iterator does; other text goes to MSet::snippet.
   if (!impl_->fast || !valid_utf8(text)) return reference(text);
   return impl_->snippet(text);
 }

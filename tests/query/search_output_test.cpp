@@ -199,6 +199,68 @@ TEST(SearchOutputTest, CountingBeforeTheRankedPassGivesTheOnePassAnswer) {
   EXPECT_GE(big, 40u) << "most queries should match more than their page";
 }
 
+// Hits' records kept in memory per index revision (set_record_cache_bytes): the same bytes
+// as read from the index each time — warm, re-read, and under a budget too small to hold
+// them all (emptied and refilled) — and never stale: after a document changes and is
+// reindexed, its new text shows.
+TEST(SearchOutputTest, CachedHitRecordsGiveTheSameAnswerAndFollowTheIndex) {
+  struct Restore {
+    ~Restore() { query::set_record_cache_bytes(64u << 20); }
+  } restore;
+  TempDir dir;
+  auto store = corpus::Store::open(dir / "data");
+  ASSERT_OK(store);
+  testing::build_random_corpus(*store, 30, 6, 5);
+  ASSERT_OK(index::update_index(*store, {}));
+  const std::string path = (dir / "data" / "xapian").string();
+  const auto res = resolvers();
+  const auto& vocab = testing::random_vocabulary();
+  std::vector<query::SearchRequest> requests;
+  for (size_t i = 0; i < 12; ++i) {
+    requests.push_back(req(vocab[i % vocab.size()] + " OR " + vocab[(i + 1) % vocab.size()], i % 3, 15));
+  }
+  auto run_all = [&](size_t budget) {
+    query::set_record_cache_bytes(budget);
+    auto searcher = query::detail::Searcher::open({path});
+    EXPECT_TRUE(searcher.has_value());
+    std::vector<std::string> out;
+    for (int round = 0; round < 2; ++round) {
+      for (const auto& r : requests) {
+        auto a = (*searcher)->search(r, res);
+        EXPECT_TRUE(a.has_value()) << r.query;
+        out.push_back(a ? *a : std::string());
+      }
+    }
+    return out;
+  };
+  const auto uncached = run_all(0);
+  size_t hits = 0;
+  for (const auto& a : uncached) hits += json::parse(a)["hits"].size();
+  EXPECT_GE(hits, 100u);
+  EXPECT_EQ(run_all(64u << 20), uncached);
+  EXPECT_EQ(run_all(4000), uncached);  // a few records at a time
+
+  // A changed document: its sections' new text, not the cached one.
+  query::set_record_cache_bytes(64u << 20);
+  testing::FixtureSection s;
+  s.text = "The officer shall not ask about zephyrine status.";
+  testing::add_document(*store, "Ashmere", "https://ashmere.example/policy.txt", "police_policy", "Policy", {s});
+  ASSERT_OK(index::update_index(*store, {}));
+  auto searcher = query::detail::Searcher::open({path});
+  ASSERT_OK(searcher);
+  auto before = (*searcher)->search(req("zephyrine"), res);
+  ASSERT_OK(before);
+  EXPECT_NE(before->find("zephyrine"), std::string::npos);
+  s.text = "The officer shall not ask about quorvane status.";
+  testing::add_document(*store, "Ashmere", "https://ashmere.example/policy.txt", "police_policy", "Policy", {s},
+                        "2025-04-01T10:00:00Z");
+  ASSERT_OK(index::update_index(*store, {}));
+  auto after = (*searcher)->search(req("officer status"), res);
+  ASSERT_OK(after);
+  EXPECT_NE(after->find("quorvane"), std::string::npos) << *after;
+  EXPECT_EQ(after->find("zephyrine"), std::string::npos) << *after;
+}
+
 index::SectionRecord sample_record() {
   index::SectionRecord r;
   r.section_id = "17/s3";

@@ -183,6 +183,44 @@ TEST(ShardTest, SeveralLocalShardsEqualOneCombinedDatabase) {
   EXPECT_TRUE((*searcher)->last_counted_with_tables());
 }
 
+// The hits' records cached per shard: a hit of the combined search is found under its own
+// shard's docid (Xapian interleaves the shards' docids), warm or cold, as when read from
+// the index each time.
+TEST(ShardTest, CachedHitRecordsOfSeveralShardsAreTheirOwn) {
+  struct Restore {
+    ~Restore() { query::set_record_cache_bytes(64u << 20); }
+  } restore;
+  TempDir dir;
+  build(dir / "even", 0, 2);
+  build(dir / "odd", 1, 2);
+  const std::vector<std::string> paths = {(dir / "even" / "xapian").string(), (dir / "odd" / "xapian").string()};
+  query::detail::Resolvers res;
+  res.provision = [](std::string_view v) -> Result<std::string> { return index::facet_term(v); };
+  const auto& vocab = testing::random_vocabulary();
+  auto run_all = [&](size_t budget) {
+    query::set_record_cache_bytes(budget);
+    auto searcher = query::detail::Searcher::open(paths);
+    EXPECT_TRUE(searcher.has_value());
+    std::vector<std::string> out;
+    for (int round = 0; round < 2; ++round) {
+      for (size_t i = 0; i < 10; ++i) {
+        query::SearchRequest r;
+        r.query = vocab[i % vocab.size()] + " OR " + vocab[(i + 3) % vocab.size()];
+        r.limit = 12;
+        auto a = (*searcher)->search(r, res);
+        EXPECT_TRUE(a.has_value()) << r.query;
+        out.push_back(a ? *a : std::string());
+      }
+    }
+    return out;
+  };
+  const auto uncached = run_all(0);
+  size_t hits = 0;
+  for (const auto& a : uncached) hits += json::parse(a)["hits"].size();
+  EXPECT_GE(hits, 100u);
+  EXPECT_EQ(run_all(64u << 20), uncached);
+}
+
 TEST(ShardTest, AnUnreachableShardIsAClearError) {
   TempDir dir;
   build(dir / "all", 0, 1);
