@@ -5,6 +5,7 @@
 
 #include "query/utf8.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -367,6 +368,16 @@ void split_words(std::string_view text, std::string& term, Action action) {
         append_cp(term, ch);
         prev = ch;
         i += len;
+        // A run of ASCII word characters at once (most of the text).
+        size_t j = i;
+        while (j < n && static_cast<unsigned char>(text[j]) < 128 && a.word[static_cast<unsigned char>(text[j])]) ++j;
+        if (j > i) {
+          const size_t at = term.size();
+          term.resize(at + (j - i));
+          for (size_t k = i; k < j; ++k) term[at + (k - i)] = a.lower[static_cast<unsigned char>(text[k])];
+          prev = static_cast<unsigned char>(term.back());
+          i = j;
+        }
         if (i == n) {
           ended = true;
           break;
@@ -415,36 +426,56 @@ class WordTable {
  public:
   WordTable() { slots_.resize(64); }
 
-  // The value of WORD, or null.
-  const int* find(std::string_view word, uint64_t h) const {
-    for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+  // A word as looked up: its first 16 bytes zero-padded (most words fit: compared as two
+  // integers), its length and hash.
+  struct Key {
+    uint64_t head[2] = {0, 0};
+    uint64_t hash = 0;
+    std::string_view word;
+    explicit Key(std::string_view w) : word(w) {
+      std::memcpy(head, w.data(), std::min<size_t>(w.size(), sizeof head));
+      uint64_t h = (head[0] ^ (head[1] * 0x9e3779b97f4a7c15ULL) ^ w.size()) * 0xff51afd7ed558ccdULL;
+      for (size_t i = sizeof head; i < w.size(); ++i) h = (h ^ static_cast<unsigned char>(w[i])) * 0x100000001b3ULL;
+      hash = h ^ (h >> 31);
+    }
+  };
+
+  // The value of KEY's word, or null.
+  const int* find(const Key& key) const {
+    for (size_t i = key.hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& slot = slots_[i];
       if (slot.len == kEmpty) return nullptr;
-      if (slot.hash == h && slot.len == word.size() &&
-          std::memcmp(arena_.data() + slot.offset, word.data(), word.size()) == 0) {
+      if (slot.hash == key.hash && slot.len == key.word.size() && slot.head[0] == key.head[0] &&
+          slot.head[1] == key.head[1] &&
+          (key.word.size() <= sizeof key.head ||
+           std::memcmp(arena_.data() + slot.offset, key.word.data(), key.word.size()) == 0)) {
         return &slot.value;
       }
     }
   }
 
-  void insert(std::string_view word, uint64_t h, int value) {
+  void insert(const Key& key, int value) {
     if ((count_ + 1) * 2 > slots_.size()) grow();
-    place(Slot{h, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(word.size()), value});
-    arena_.append(word);
+    Slot slot;
+    slot.head[0] = key.head[0];
+    slot.head[1] = key.head[1];
+    slot.hash = key.hash;
+    slot.len = static_cast<uint32_t>(key.word.size());
+    slot.value = value;
+    if (key.word.size() > sizeof key.head) {
+      slot.offset = static_cast<uint32_t>(arena_.size());
+      arena_.append(key.word);
+    }
+    place(slot);
     ++count_;
-  }
-
-  static uint64_t hash(std::string_view word) {
-    uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a, then a final mix for the low bits
-    for (const char c : word) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    return h ^ (h >> 29);
   }
 
  private:
   static constexpr uint32_t kEmpty = ~0u;
   struct Slot {
+    uint64_t head[2] = {0, 0};
     uint64_t hash = 0;
-    uint32_t offset = 0;
+    uint32_t offset = 0;  // of the whole word in arena_, when longer than head
     uint32_t len = kEmpty;
     int value = 0;
   };
@@ -563,8 +594,8 @@ struct Snipper::Impl {
   }
 
   int resolve(const std::string& word) {
-    const uint64_t h = WordTable::hash(word);
-    if (const int* known = resolved.find(word, h)) return *known;
+    const WordTable::Key key(word);
+    if (const int* known = resolved.find(key)) return *known;
     int index = -1;
     if (auto l = loose_index.find(word); l != loose_index.end()) {
       index = l->second;
@@ -574,7 +605,7 @@ struct Snipper::Impl {
       stem.append(stemmer(word));
       if (auto ls = loose_index.find(stem); ls != loose_index.end()) index = ls->second;
     }
-    resolved.insert(word, h, index);
+    resolved.insert(key, index);
     return index;
   }
 

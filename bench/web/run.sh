@@ -33,11 +33,16 @@ for n in "${sizes[@]}"; do
     /usr/bin/time -f "index: %e s, %M KB" "$build/policyindex" --data "$data" --quiet index --rebuild
     touch "$data/.indexed"
   fi
-  # Twice: without the response cache (every request runs the search and counts every
-  # facet), and with it (the same eight searches asked over and over).
-  for cache in ${BENCH_CACHE:-0 4096}; do
-    log="$out/serve-$n-$cache.log"
-    "$build/policyindex" --data "$data" serve --port 0 --threads 2 --cache-entries "$cache" > "$log" 2>&1 &
+  # Three ways, ENTRIES:MB: without the response cache (every request runs the search and
+  # counts every facet) with the default record cache (decoded hits in memory) and without
+  # it (every hit read from the index), and with the response cache (the same eight searches
+  # asked over and over).
+  for config in ${BENCH_CONFIGS:-0:64 0:0 4096:64}; do
+    cache=${config%%:*}
+    records=${config##*:}
+    log="$out/serve-$n-$cache-$records.log"
+    "$build/policyindex" --data "$data" serve --port 0 --threads 2 --cache-entries "$cache" \
+      --record-cache-mb "$records" > "$log" 2>&1 &
     pid=$!
     trap 'kill $pid 2>/dev/null || true' EXIT
     for _ in $(seq 50); do grep -q 'http://' "$log" && break; sleep 0.1; done
@@ -47,14 +52,14 @@ for n in "${sizes[@]}"; do
     # computing the same slow answer at once), then 5 s of wrk.
     for p in $(grep -o '"/api[^"]*"' "$here/queries.lua" | tr -d '"'); do curl -s -o /dev/null "$url$p"; done
     wrk -t1 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null
-    echo "== wrk: $n sections, cache entries $cache, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "== wrk: $n sections, cache entries $cache, record cache $records MB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    wrk -t1 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache.txt"
+    wrk -t1 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache-records$records.txt"
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    requests=$(awk '/requests in/{print $1}' "$out/wrk-$n-cache$cache.txt")
+    requests=$(awk '/requests in/{print $1}' "$out/wrk-$n-cache$cache-records$records.txt")
     awk -v t=$((u1 + s1 - u0 - s0)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
       'BEGIN { printf "server CPU per request: %.3f ms (user+sys over %d requests)\n", t * 1000 / hz / n, n }' |
-      tee -a "$out/wrk-$n-cache$cache.txt"
+      tee -a "$out/wrk-$n-cache$cache-records$records.txt"
     kill "$pid"; wait "$pid" 2>/dev/null || true
     trap - EXIT
   done

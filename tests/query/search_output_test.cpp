@@ -383,7 +383,11 @@ TEST(SnippetTest, SameAsXapiansMSetSnippetOverRandomTexts) {
   Xapian::Database db((dir / "data" / "xapian").string());
   const auto& vocab = testing::random_vocabulary();
   std::vector<std::string> words = vocab;
-  for (const char* w : {"officers", "detained", "police", "agency", "federal", "s", "a", "the"}) words.push_back(w);
+  for (const char* w : {"officers", "detained", "police", "agency", "federal", "s", "a", "the",
+                        // Longer than the word table's 16 inline bytes (the last two alike in those).
+                        "nondiscrimination", "nondiscriminatory", "counterintelligence", "counterintelligences"}) {
+    words.push_back(w);
+  }
   Xapian::Stem stemmer("english");
   Xapian::QueryParser qp;
   qp.set_stemmer(stemmer);
@@ -400,6 +404,7 @@ TEST(SnippetTest, SameAsXapiansMSetSnippetOverRandomTexts) {
     queries.push_back(qp.parse_query("\"" + vocab[i] + " " + vocab[i + 1] + "\" " + vocab[i + 2], flags));
     queries.push_back(qp.parse_query(vocab[i] + " NOT " + vocab[i + 1], flags));
   }
+  queries.push_back(qp.parse_query("nondiscriminatory OR counterintelligence OR " + vocab[0], flags));
   // Words with other letters (not in the index: termweight 0, still highlighted).
   for (const char* w : {"caf\u00e9", "Stra\u00dfe", "town\u2019s", "\u03a9mega", "na\u00efve"}) {
     queries.push_back(qp.parse_query(std::string(w) + " OR " + vocab[0], flags));
