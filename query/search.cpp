@@ -20,10 +20,10 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "common/utf8.h"
 #include "index/index.h"
 #include "query/internal.h"
 #include "query/snippet.h"
-#include "query/utf8.h"
 
 namespace policyindex::query::detail {
 namespace {

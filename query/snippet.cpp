@@ -3,7 +3,7 @@
 // MSet::snippet itself by tests/query/search_output_test.cpp.
 #include "query/snippet.h"
 
-#include "query/utf8.h"
+#include "common/utf8.h"
 
 #include <algorithm>
 #include <array>

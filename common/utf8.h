@@ -1,5 +1,5 @@
-// Private to query/: strict UTF-8 checks for the answer writers (no overlongs, surrogates or
-// values past U+10FFFF: what Xapian's Utf8Iterator and nlohmann's dump() accept as valid).
+// Strict UTF-8 checks (no overlongs, surrogates or values past U+10FFFF: what Xapian's
+// Utf8Iterator and nlohmann's dump() accept as valid), eight ASCII bytes at a time.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string_view>
 
-namespace policyindex::query::detail {
+namespace policyindex {
 
 // The byte count of the valid multi-byte sequence at byte I of S (S[I] >= 0x80), else 0.
 inline size_t utf8_sequence(std::string_view s, size_t i) {
@@ -63,4 +63,4 @@ inline bool valid_utf8(std::string_view s) {
   return true;
 }
 
-}  // namespace policyindex::query::detail
+}  // namespace policyindex
