@@ -27,9 +27,10 @@ for n in "${sizes[@]}"; do
     /usr/bin/time -f "fixture: %e s, %M KB" "$build/web_fixture" random "$data" "$docs" "$per"
     touch "$data/.built"
   fi
-  # The index is rebuilt whenever the binary is newer than it: an index written by an older
-  # binary may hold an older record format (still read, but slower to read).
-  if [ ! -f "$data/.indexed" ] || [ "$build/policyindex" -nt "$data/.indexed" ]; then
+  # The index is rebuilt whenever the binary is newer than it (an index written by an older
+  # binary may hold an older record format: still read, but slower to read), unless
+  # BENCH_KEEP_INDEX=1.
+  if [ ! -f "$data/.indexed" ] || { [ "${BENCH_KEEP_INDEX:-0}" != 1 ] && [ "$build/policyindex" -nt "$data/.indexed" ]; }; then
     /usr/bin/time -f "index: %e s, %M KB" "$build/policyindex" --data "$data" --quiet index --rebuild
     touch "$data/.indexed"
   fi
