@@ -50,6 +50,9 @@ class Searcher {
   // whenever the query allows (tests of the set algebra). Same answer in every mode (tests).
   enum class CountPasses { kOnePass, kTwoPass, kPostings, kAllPostings };
   void set_count_passes(CountPasses passes);
+  // Bytes of decoded hit records cached for this searcher's shards at their current
+  // revision (tests).
+  size_t cached_record_bytes();
 
  private:
   struct Impl;

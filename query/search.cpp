@@ -161,36 +161,50 @@ Json facet_json(const std::unordered_map<std::string, Xapian::doccount>& counts)
 // costs Xapian a B-tree lookup, an 8 KB block read and zlib's inflate (6 µs, a third of a
 // hit's cost), the same again for every search it appears in. Records decoded once are
 // kept in memory up to a process-wide byte budget (set_record_cache_bytes; 0 turns it
-// off). A new revision has a new table, so a cached record is never stale; a cache that
-// would pass the budget is emptied and filled again (no per-hit bookkeeping of recency).
+// off). A new revision has a new table, so a cached record is never stale. When the budget
+// is full, whole caches are emptied, the least recently used first (an old revision's
+// before the current one's), and filled again: no per-hit bookkeeping of recency.
 
 std::atomic<size_t> g_record_budget{64u << 20};
 std::atomic<size_t> g_record_bytes{0};
+std::atomic<uint64_t> g_record_clock{0};
+class RecordCache;
+std::mutex g_registry_mu;
+std::vector<RecordCache*> g_registry;
 
 class RecordCache {
  public:
-  RecordCache() = default;
+  RecordCache() {
+    std::lock_guard lock(registry_mu());
+    registry().push_back(this);
+  }
   RecordCache(const RecordCache&) = delete;
   RecordCache& operator=(const RecordCache&) = delete;
-  ~RecordCache() { g_record_bytes -= bytes_; }
+  ~RecordCache() {
+    std::lock_guard lock(registry_mu());  // not while make_room() is clearing it
+    std::erase(registry(), this);
+    g_record_bytes -= bytes_;
+  }
 
   std::shared_ptr<const ix::SectionRecord> find(Xapian::docid id) const {
+    used_.store(tick(), std::memory_order_relaxed);
     std::lock_guard lock(mu_);
     auto it = records_.find(id);
     return it == records_.end() ? nullptr : it->second;
+  }
+
+  size_t bytes() const {
+    std::lock_guard lock(mu_);
+    return bytes_;
   }
 
   void insert(Xapian::docid id, std::shared_ptr<const ix::SectionRecord> record) {
     const size_t budget = g_record_budget.load(std::memory_order_relaxed);
     const size_t size = footprint(*record);
     if (size > budget) return;
+    if (g_record_bytes.load(std::memory_order_relaxed) + size > budget) make_room(size, budget);
     std::lock_guard lock(mu_);
-    if (g_record_bytes.load(std::memory_order_relaxed) + size > budget) {
-      g_record_bytes -= bytes_;
-      bytes_ = 0;
-      records_.clear();
-      if (g_record_bytes.load(std::memory_order_relaxed) + size > budget) return;  // other caches hold it
-    }
+    if (g_record_bytes.load(std::memory_order_relaxed) + size > budget) return;  // others filled it again
     if (records_.emplace(id, std::move(record)).second) {
       bytes_ += size;
       g_record_bytes += size;
@@ -198,6 +212,29 @@ class RecordCache {
   }
 
  private:
+  // Every live cache, guarded by g_registry_mu: constant-initialised, so they outlive the
+  // static FacetTables whose tables hold caches.
+  static std::mutex& registry_mu() { return g_registry_mu; }
+  static std::vector<RecordCache*>& registry() { return g_registry; }
+  static uint64_t tick() { return ++g_record_clock; }
+
+  // Empties whole caches, the least recently used first (old revisions, idle shards), until
+  // SIZE more bytes fit the budget.
+  static void make_room(size_t size, size_t budget) {
+    std::lock_guard reg(registry_mu());
+    std::vector<RecordCache*> order = registry();
+    std::sort(order.begin(), order.end(), [](const RecordCache* a, const RecordCache* b) {
+      return a->used_.load(std::memory_order_relaxed) < b->used_.load(std::memory_order_relaxed);
+    });
+    for (RecordCache* cache : order) {
+      if (g_record_bytes.load(std::memory_order_relaxed) + size <= budget) break;
+      std::lock_guard lock(cache->mu_);
+      g_record_bytes -= cache->bytes_;
+      cache->bytes_ = 0;
+      cache->records_.clear();
+    }
+  }
+
   static size_t footprint(const ix::SectionRecord& r) {
     size_t n = sizeof r + 64;  // the record, its node and shared_ptr block
     for (const auto* str : {&r.section_id, &r.document_id, &r.town, &r.county, &r.doc_type, &r.title, &r.url,
@@ -210,8 +247,9 @@ class RecordCache {
   }
 
   mutable std::mutex mu_;
-  std::unordered_map<Xapian::docid, std::shared_ptr<const ix::SectionRecord>> records_;
-  size_t bytes_ = 0;  // guarded by mu_
+  mutable std::atomic<uint64_t> used_{0};
+  std::unordered_map<Xapian::docid, std::shared_ptr<const ix::SectionRecord>> records_;  // guarded by mu_
+  size_t bytes_ = 0;                                                                    // guarded by mu_
 };
 
 struct FacetTable {
@@ -1003,6 +1041,15 @@ void Searcher::set_facet_tables(bool on) { impl_->facet_tables = on; }
 void Searcher::set_reference_output(bool on) { impl_->reference_output = on; }
 bool Searcher::last_counted_with_tables() const { return impl_->last_with_tables; }
 void Searcher::set_count_passes(CountPasses passes) { impl_->count_passes = passes; }
+size_t Searcher::cached_record_bytes() {
+  size_t n = 0;
+  for (const auto& shard : impl_->shards) {
+    if (!shard.local) continue;
+    impl_->db.reopen();
+    if (auto table = FacetTables::instance().get(shard.db)) n += table->records.bytes();
+  }
+  return n;
+}
 
 Result<std::string> Searcher::search(const SearchRequest& req, const Resolvers& resolvers) {
   constexpr unsigned kFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PURE_NOT |

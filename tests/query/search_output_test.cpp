@@ -259,6 +259,20 @@ TEST(SearchOutputTest, CachedHitRecordsGiveTheSameAnswerAndFollowTheIndex) {
   ASSERT_OK(after);
   EXPECT_NE(after->find("quorvane"), std::string::npos) << *after;
   EXPECT_EQ(after->find("zephyrine"), std::string::npos) << *after;
+
+  // A full budget held by an older revision's records: the current revision's are cached
+  // all the same (the least recently used cache is emptied first).
+  for (const auto& r : requests) ASSERT_OK((*searcher)->search(r, res));
+  const size_t full = (*searcher)->cached_record_bytes();
+  EXPECT_GT(full, 4u * 1024) << "the searches' records";
+  query::set_record_cache_bytes(full + 4096);  // this revision's records fill it
+  s.text = "The officer shall not ask about plenthar status.";
+  testing::add_document(*store, "Ashmere", "https://ashmere.example/policy.txt", "police_policy", "Policy", {s},
+                        "2025-05-01T10:00:00Z");
+  ASSERT_OK(index::update_index(*store, {}));
+  EXPECT_EQ((*searcher)->cached_record_bytes(), 0u) << "a new revision starts with no records";
+  for (const auto& r : requests) ASSERT_OK((*searcher)->search(r, res));
+  EXPECT_GT((*searcher)->cached_record_bytes(), full / 2);
 }
 
 index::SectionRecord sample_record() {
