@@ -3,7 +3,8 @@
 #   bench/provisions/run.sh [SECTIONS]
 set -eu
 cd "$(dirname "$0")/../.."
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPI_BUILD_TESTS=OFF >/dev/null
+# Configured once (an existing build directory keeps its options: bench/web needs its tests' targets).
+[ -f build-release/CMakeCache.txt ] || cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-release -j2 --target bench_tagger >/dev/null
 n=${1:-20000}
 for threads in 1 2; do
