@@ -55,7 +55,7 @@ for n in "${sizes[@]}"; do
     wrk -t1 -c32 -d5s -s "$here/queries.lua" "$url" > /dev/null
     echo "== wrk: $n sections, cache entries $cache, record cache $records MB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    wrk -t1 -c32 -d15s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache-records$records.txt"
+    wrk -t1 -c32 -d15s --timeout 10s --latency -s "$here/queries.lua" "$url" | tee "$out/wrk-$n-cache$cache-records$records.txt"
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
     requests=$(awk '/requests in/{print $1}' "$out/wrk-$n-cache$cache-records$records.txt")
     awk -v t=$((u1 + s1 - u0 - s0)) -v n="$requests" -v hz="$(getconf CLK_TCK)" \
