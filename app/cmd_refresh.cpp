@@ -148,15 +148,28 @@ Status write_atomically(const std::string& path, const std::string& text) {
   return {};
 }
 
+// Announces each phase on a terminal and records its wall time for the report.
 class Phases {
  public:
-  explicit Phases(bool show) : show_(show) {}
+  Phases(bool show, std::chrono::steady_clock::time_point t0, query::RefreshReport& report)
+      : show_(show), last_(t0), report_(report) {}
+  // Ends the current phase (the first is "start") and begins `name`.
   void start(const char* name) {
+    close();
+    current_ = name;
     if (show_) std::cerr << "refresh: " << name << "…\n";
+  }
+  void close() {
+    const auto now = std::chrono::steady_clock::now();
+    report_.phase_seconds.emplace_back(current_, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
   }
 
  private:
   bool show_;
+  std::chrono::steady_clock::time_point last_;
+  query::RefreshReport& report_;
+  std::string current_ = "start";
 };
 
 int run_refresh(const Globals& globals, const RefreshOptions& options) {
@@ -180,9 +193,8 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     return fail(lock.error());
   }
   const bool progress = !globals.quiet && ::isatty(STDERR_FILENO);
-  Phases phases(progress);
-
   query::RefreshReport report;
+  Phases phases(progress, t0, report);
   report.started_at = corpus::now_iso8601();
   report.stale_lock_pid = lock->previous_pid();
   auto& catalog = store->catalog();
@@ -228,6 +240,7 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     report.phase_errors.push_back("changes: " + set.error().message);
   }
   if (auto towns = towns_with_documents(catalog); towns) report.towns = *towns;
+  phases.close();
 
   report.finished_at = corpus::now_iso8601();
   report.elapsed_s =
