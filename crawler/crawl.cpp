@@ -225,8 +225,8 @@ class Crawler {
     engine_->after(0, [this] { pump(); });
     engine_->after(kTickMs, [this] { tick(); });
     engine_->run();
+    submit();  // the last batch goes to the commit thread before the connections are closed
     engine_.reset();  // drops transfers still in flight (interrupted)
-    submit();
     stop_committer();  // commits what is queued (waiting for the writer), then ends
     stop_writer();
     summary_.run_id = run_id_;  // set by the commit thread (start_run), joined above
