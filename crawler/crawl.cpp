@@ -14,7 +14,8 @@
 // frontier rows of newly discovered links and the "done" state of finished URLs: a catalog
 // row never references a blob that is not durably on disk. A SIGKILL loses at most the
 // uncommitted batches; the next crawl finds the unfinished run and continues with its
-// queued rows.
+// queued rows. The run's own rows (crawl_runs, the frontier) are the commit thread's first
+// transaction, written while the first requests are in flight.
 //
 // During the run the catalog belongs to the commit thread alone (the loop and the writers
 // never touch it): the conditional-GET validators and current versions of every known document are
