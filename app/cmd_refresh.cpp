@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "app/app.h"
 #include "app/crawl_cli.h"
@@ -148,15 +149,47 @@ Status write_atomically(const std::string& path, const std::string& text) {
   return {};
 }
 
+// A WAL checkpoint on its own connection and thread; join() (or the destructor) waits for it.
+// Best effort: an error only leaves the work to the next checkpoint.
+class BackgroundCheckpoint {
+ public:
+  explicit BackgroundCheckpoint(std::filesystem::path catalog_path)
+      : thread_([path = std::move(catalog_path)] {
+          if (auto cat = corpus::Catalog::open(path)) (void)cat->exec("PRAGMA wal_checkpoint(PASSIVE)");
+        }) {}
+  BackgroundCheckpoint(const BackgroundCheckpoint&) = delete;
+  BackgroundCheckpoint& operator=(const BackgroundCheckpoint&) = delete;
+  ~BackgroundCheckpoint() { join(); }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
+
+// Announces each phase on a terminal and records its wall time for the report.
 class Phases {
  public:
-  explicit Phases(bool show) : show_(show) {}
+  Phases(bool show, std::chrono::steady_clock::time_point t0, query::RefreshReport& report)
+      : show_(show), last_(t0), report_(report) {}
+  // Ends the current phase (the first is "start") and begins `name`.
   void start(const char* name) {
+    close();
+    current_ = name;
     if (show_) std::cerr << "refresh: " << name << "…\n";
+  }
+  void close() {
+    const auto now = std::chrono::steady_clock::now();
+    report_.phase_seconds.emplace_back(current_, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
   }
 
  private:
   bool show_;
+  std::chrono::steady_clock::time_point last_;
+  query::RefreshReport& report_;
+  std::string current_ = "start";
 };
 
 int run_refresh(const Globals& globals, const RefreshOptions& options) {
@@ -180,9 +213,8 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     return fail(lock.error());
   }
   const bool progress = !globals.quiet && ::isatty(STDERR_FILENO);
-  Phases phases(progress);
-
   query::RefreshReport report;
+  Phases phases(progress, t0, report);
   report.started_at = corpus::now_iso8601();
   report.stale_lock_pid = lock->previous_pid();
   auto& catalog = store->catalog();
@@ -203,6 +235,12 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
   } else {
     report.phase_errors.push_back(c.error().message);
   }
+  // The crawl's catalog writes (a fetch-log row and last_checked per URL, the frontier) sit
+  // in the WAL; copying them into the database file was the last thing the process did, on
+  // closing the catalog (~15 ms after a no-change refresh of 5,050 URLs). A second
+  // connection checkpoints them now, on the core the crawl's server side no longer uses,
+  // while extract, index and changes run; PASSIVE: it waits for no reader or writer.
+  BackgroundCheckpoint checkpoint(store->dir() / "catalog.sqlite");
   // Extract, index and changes run even when the crawl failed: they finish what an earlier,
   // interrupted run stored.
   phases.start("extract");
@@ -228,6 +266,8 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     report.phase_errors.push_back("changes: " + set.error().message);
   }
   if (auto towns = towns_with_documents(catalog); towns) report.towns = *towns;
+  checkpoint.join();
+  phases.close();
 
   report.finished_at = corpus::now_iso8601();
   report.elapsed_s =

@@ -16,7 +16,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -26,6 +26,11 @@ constexpr const char* kMigrations[] = {
     // the change log's "moved" reports.
     "ALTER TABLE change_state ADD COLUMN location TEXT;"
     "CREATE INDEX IF NOT EXISTS fetch_log_document ON fetch_log(document_id);",
+    // 2 -> 3: fetch_log(url) goes. No query uses it (fetches are looked up by document and
+    // run), and it cost every refresh a write all over it: each URL's new row lands next to
+    // its earlier ones, so a refresh of N documents dirtied min(N, index pages) pages of it
+    // — a few MB of WAL per nightly refresh once the log holds a few months.
+    "DROP INDEX IF EXISTS fetch_log_url;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 

@@ -79,7 +79,7 @@ CREATE TABLE fetch_log(
   error TEXT NOT NULL DEFAULT '',
   conditional INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX fetch_log_url ON fetch_log(url);
+CREATE INDEX fetch_log_url ON fetch_log(url);  -- dropped by migration 3 (corpus/catalog.cpp)
 
 -- The crawl frontier, so that a killed crawl resumes.
 CREATE TABLE frontier(

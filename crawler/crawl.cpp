@@ -14,7 +14,8 @@
 // frontier rows of newly discovered links and the "done" state of finished URLs: a catalog
 // row never references a blob that is not durably on disk. A SIGKILL loses at most the
 // uncommitted batches; the next crawl finds the unfinished run and continues with its
-// queued rows.
+// queued rows. The run's own rows (crawl_runs, the frontier) are the commit thread's first
+// transaction, written while the first requests are in flight.
 //
 // During the run the catalog belongs to the commit thread alone (the loop and the writers
 // never touch it): the conditional-GET validators and current versions of every known document are
@@ -163,6 +164,22 @@ struct Known {
   uint64_t size = 0;
 };
 
+// "scheme://host[:port]" of an http(s) URL in canonical form: the text up to the path.
+// Empty when the URL does not have that shape.
+std::string_view canonical_origin(std::string_view url) {
+  size_t start = 0;
+  if (url.rfind("http://", 0) == 0) {
+    start = 7;
+  } else if (url.rfind("https://", 0) == 0) {
+    start = 8;
+  } else {
+    return {};
+  }
+  const size_t slash = url.find('/', start);
+  if (slash == std::string_view::npos || slash == start) return {};
+  return url.substr(0, slash);
+}
+
 bool is_html(std::string_view content_type) {
   return content_type.find("html") != std::string_view::npos;
 }
@@ -209,10 +226,11 @@ class Crawler {
     engine_->after(0, [this] { pump(); });
     engine_->after(kTickMs, [this] { tick(); });
     engine_->run();
+    submit();  // the last batch goes to the commit thread before the connections are closed
     engine_.reset();  // drops transfers still in flight (interrupted)
-    submit();
     stop_committer();  // commits what is queued (waiting for the writer), then ends
     stop_writer();
+    summary_.run_id = run_id_;  // set by the commit thread (start_run), joined above
     collect();
     if (fatal_) return tl::make_unexpected(*fatal_);
     for (auto& [origin, h] : hosts_) {
@@ -231,6 +249,12 @@ class Crawler {
 
   // -- setup ------------------------------------------------------------------------------
 
+  // Reads what the run needs (seeds, stored sources, known documents with their validators,
+  // an unfinished run to resume) and queues the URLs: the loop can start at once. The run's
+  // first catalog transaction — sources, the crawl_runs row, the frontier rows — is the
+  // commit thread's first job (start_run), done while the first requests are in flight.
+  // Nothing of a run is committed before it (one thread, in order), so a crawl killed before
+  // that transaction leaves no trace of itself: the next one starts afresh.
   Status prepare_run() {
     // The commit thread touches rows of documents, frontier and fetch_log (and their
     // indexes) all over the catalog: with SQLite's default 2 MB page cache a refresh re-read
@@ -251,13 +275,6 @@ class Crawler {
     auto towns = cat_.municipalities();
     if (!towns) return tl::make_unexpected(towns.error());
     std::vector<Item> items;
-    // Seeds are remembered as sources in the run's first transaction below (one commit, not
-    // one per seed: 50 seeds were 50 WAL syncs, ~0.1-0.3 s before the first request).
-    struct SourceRow {
-      std::optional<int64_t> municipality_id;
-      std::string url, doc_type, kind;
-    };
-    std::vector<SourceRow> source_rows;
     for (const auto& s : seeds) {
       auto url = canonical_url(s.url);
       if (!url) return make_error(ErrorCode::kInvalidArgument, "seed: " + url.error().message);
@@ -284,7 +301,7 @@ class Crawler {
           }
         }
       }
-      source_rows.push_back({it.municipality_id, it.url, s.doc_type, s.kind.empty() ? "seed" : s.kind});
+      start_.sources.push_back({it.municipality_id, it.url, s.doc_type, s.kind.empty() ? "seed" : s.kind});
       items.push_back(std::move(it));
     }
     if (opts_.refresh) {
@@ -302,42 +319,39 @@ class Crawler {
         if (it.kind == "seed") it.doc_type = "webpage";
         items.push_back(std::move(it));
       }
-      auto docs = cat_.prepare(
-          "SELECT url, municipality_id, doc_type FROM documents WHERE origin='crawl' ORDER BY id");
-      if (!docs) return tl::make_unexpected(docs.error());
-      while (true) {
-        auto row = docs->step();
-        if (!row) return tl::make_unexpected(row.error());
-        if (!*row) break;
+    }
+
+    // Every stored document, in one pass: validators and current version (the loop needs
+    // them per request and must not touch the catalog), and, on a refresh, the crawled ones
+    // as URLs to check.
+    auto docs = cat_.prepare(
+        "SELECT d.url, d.etag, d.last_modified, v.sha256, v.content_type, v.size, d.id, v.id, "
+        "d.origin = 'crawl', d.municipality_id, d.doc_type "
+        "FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id ORDER BY d.id");
+    if (!docs) return tl::make_unexpected(docs.error());
+    while (true) {
+      auto row = docs->step();
+      if (!row) return tl::make_unexpected(row.error());
+      if (!*row) break;
+      if (opts_.refresh && docs->int64(8) != 0) {
         Item it;
         it.url = it.fetch_url = docs->text(0);
-        it.municipality_id = docs->opt_int64(1);
-        it.doc_type = docs->text(2);
+        it.municipality_id = docs->opt_int64(9);
+        it.doc_type = docs->text(10);
         it.kind = "known";
         it.depth = 1;
         items.push_back(std::move(it));
       }
-    }
-
-    // Validators and current versions of every stored document, in one query: the loop
-    // needs them per request and must not touch the catalog.
-    auto known = cat_.prepare(
-        "SELECT d.url, d.etag, d.last_modified, v.sha256, v.content_type, v.size, d.id, v.id "
-        "FROM documents d JOIN versions v ON v.id = d.current_version_id");
-    if (!known) return tl::make_unexpected(known.error());
-    while (true) {
-      auto row = known->step();
-      if (!row) return tl::make_unexpected(row.error());
-      if (!*row) break;
+      if (!docs->opt_int64(7)) continue;  // no version yet
       Known k;
-      k.etag = known->opt_text(1).value_or("");
-      k.last_modified = known->opt_text(2).value_or("");
-      k.sha256 = known->text(3);
-      k.content_type = known->opt_text(4).value_or("");
-      k.size = static_cast<uint64_t>(known->int64(5));
-      k.document_id = known->int64(6);
-      k.version_id = known->int64(7);
-      known_.emplace(known->text(0), std::move(k));
+      k.etag = docs->opt_text(1).value_or("");
+      k.last_modified = docs->opt_text(2).value_or("");
+      k.sha256 = docs->text(3);
+      k.content_type = docs->opt_text(4).value_or("");
+      k.size = static_cast<uint64_t>(docs->int64(5));
+      k.document_id = docs->int64(6);
+      k.version_id = docs->int64(7);
+      known_.emplace(docs->text(0), std::move(k));
     }
 
     // Resume the latest unfinished run when its frontier has work left.
@@ -357,39 +371,15 @@ class Crawler {
                         "nothing to crawl: give --registry DIR or --seed URL (or --refresh with "
                         "stored sources)");
     }
-    if (auto st = cat_.begin(); !st) return st;
-    auto fail = [this](const Error& e) -> Status {
-      cat_.rollback();
-      return tl::make_unexpected(e);
-    };
-    for (const auto& r : source_rows) {
-      if (auto st = cat_.upsert_source(r.municipality_id, r.url, r.doc_type, "", r.kind); !st) {
-        return fail(st.error());
-      }
-    }
-    if (!summary_.resumed) {
-      // Older unfinished runs have nothing left to do.
-      if (auto st = cat_.exec("UPDATE crawl_runs SET finished_at='" + corpus::now_iso8601() +
-                              "' WHERE finished_at IS NULL");
-          !st) {
-        return fail(st.error());
-      }
-      auto ins = cat_.prepare("INSERT INTO crawl_runs(kind, started_at) VALUES(?1, ?2)");
-      if (!ins) return fail(ins.error());
-      ins->bind(1, std::string_view(opts_.refresh ? "refresh" : "crawl"))
-          .bind(2, std::string_view(corpus::now_iso8601()));
-      if (auto st = ins->run(); !st) return fail(st.error());
-      run_id_ = cat_.last_insert_id();
-      if (auto st = cat_.exec("DELETE FROM frontier"); !st) return fail(st.error());
-    } else {
+    if (summary_.resumed) {
       auto rows = cat_.prepare(
           "SELECT url, municipality_id, depth, kind, state, attempts, doc_type, parent, anchor "
           "FROM frontier WHERE run_id=?1 ORDER BY rowid");
-      if (!rows) return fail(rows.error());
+      if (!rows) return tl::make_unexpected(rows.error());
       rows->bind(1, run_id_);
       while (true) {
         auto r = rows->step();
-        if (!r) return fail(r.error());
+        if (!r) return tl::make_unexpected(r.error());
         if (!*r) break;
         std::string url = rows->text(0);
         if (rows->text(4) != "queued") {
@@ -408,14 +398,64 @@ class Crawler {
         enqueue(std::move(it));
       }
     }
+    start_.resume = summary_.resumed;
+    start_.known_documents = opts_.refresh;
+    seen_.reserve(seen_.size() + items.size());
     for (auto& it : items) {
       it.policy = derive_policy(it);
       if (seen_.count(it.url)) continue;
-      if (auto st = insert_frontier(it); !st) return fail(st.error());
+      // The known documents' frontier rows are copied by start_run straight from the
+      // documents table (in the same order, after the seeds and sources).
+      if (it.kind != "known") start_.frontier.push_back(it);
       enqueue(std::move(it));
     }
+    return {};
+  }
+
+  // On the commit thread, before anything else: the run's first transaction. A new run
+  // finishes the older unfinished ones, gets its crawl_runs row and a fresh frontier.
+  Status start_run() {
+    if (auto st = cat_.begin(); !st) return st;
+    auto fail = [this](const Error& e) -> Status {
+      cat_.rollback();
+      return tl::make_unexpected(e);
+    };
+    for (const auto& r : start_.sources) {
+      if (auto st = cat_.upsert_source(r.municipality_id, r.url, r.doc_type, "", r.kind); !st) {
+        return fail(st.error());
+      }
+    }
+    if (!start_.resume) {
+      // Older unfinished runs have nothing left to do.
+      if (auto st = cat_.exec("UPDATE crawl_runs SET finished_at='" + corpus::now_iso8601() +
+                              "' WHERE finished_at IS NULL");
+          !st) {
+        return fail(st.error());
+      }
+      auto ins = cat_.prepare("INSERT INTO crawl_runs(kind, started_at) VALUES(?1, ?2)");
+      if (!ins) return fail(ins.error());
+      ins->bind(1, std::string_view(opts_.refresh ? "refresh" : "crawl"))
+          .bind(2, std::string_view(corpus::now_iso8601()));
+      if (auto st = ins->run(); !st) return fail(st.error());
+      run_id_ = cat_.last_insert_id();
+      if (auto st = cat_.exec("DELETE FROM frontier"); !st) return fail(st.error());
+    }
+    for (const auto& it : start_.frontier) {
+      if (auto st = insert_frontier(it); !st) return fail(st.error());
+    }
+    if (start_.known_documents) {
+      // What prepare_run queued as "known": every crawled document whose URL is not in the
+      // frontier already (a seed, a source, or a row of the run being resumed).
+      auto known = cat_.prepare(
+          "INSERT OR IGNORE INTO frontier(url, run_id, municipality_id, depth, kind, state, "
+          "doc_type, parent, anchor) SELECT url, ?1, municipality_id, 1, 'known', 'queued', "
+          "doc_type, '', '' FROM documents WHERE origin='crawl' ORDER BY id");
+      if (!known) return fail(known.error());
+      known->bind(1, run_id_);
+      if (auto st = known->run(); !st) return fail(st.error());
+    }
     if (auto st = cat_.commit(); !st) return fail(st.error());
-    summary_.run_id = run_id_;
+    start_ = StartRun{};
     return {};
   }
 
@@ -467,12 +507,22 @@ class Crawler {
   // Queues an item on its host (the caller has checked seen_ or owns the URL).
   void enqueue(Item it) {
     seen_.insert(it.url);
-    auto u = parse_url(it.fetch_url);
-    if (!u) {
-      finish(fail_item(std::move(it), "failed", u.error().message));
-      return;
+    // Every queued URL is canonical (seeds, the catalog's URLs, discovered links and
+    // redirect targets all went through canonical_url): its host is known by its origin
+    // prefix, without parsing it again (5,000 parses were a third of a refresh's set-up).
+    Host* hp = nullptr;
+    if (auto o = canonical_origin(it.fetch_url); !o.empty()) {
+      if (auto f = hosts_.find(o); f != hosts_.end()) hp = f->second.get();
     }
-    Host& h = host_of(*u);
+    if (!hp) {
+      auto u = parse_url(it.fetch_url);
+      if (!u) {
+        finish(fail_item(std::move(it), "failed", u.error().message));
+        return;
+      }
+      hp = &host_of(*u);
+    }
+    Host& h = *hp;
     if (it.kind == "seed" || it.kind == "source") {
       h.seed_host = true;
       if (!h.municipality_id) h.municipality_id = it.municipality_id;
@@ -483,7 +533,6 @@ class Crawler {
 
   Finished fail_item(Item it, std::string outcome, std::string reason) {
     Finished f;
-    f.log.run_id = run_id_;
     f.log.url = it.fetch_url;
     f.log.started_at = corpus::now_iso8601();
     f.log.outcome = outcome;
@@ -641,7 +690,6 @@ class Crawler {
           summary_.bytes += r.bytes;
           Host& host = *hp;
           corpus::FetchRecord log;
-          log.run_id = run_id_;
           log.url = host.origin + "/robots.txt";
           log.started_at = r.started_at;
           if (r.status) log.http_status = r.status;
@@ -787,7 +835,6 @@ class Crawler {
     summary_.bytes += r.bytes;
     bytes_ += r.bytes;
     corpus::FetchRecord log;
-    log.run_id = run_id_;
     log.url = it.fetch_url;
     log.started_at = r.started_at;
     if (r.status) log.http_status = r.status;
@@ -1273,7 +1320,9 @@ class Crawler {
   // queueing up), makes its blobs durable, then writes its catalog rows. After an error
   // nothing more is committed (the blobs of dropped batches are discarded with them).
   void commit_loop() {
+    Status started = start_run();
     std::unique_lock<std::mutex> lk(mu_);
+    if (!started) commit_error_ = started.error();
     while (true) {
       cv_.wait(lk, [this] {
         return closing_ || !queue_.empty() ||
@@ -1361,7 +1410,7 @@ class Crawler {
                   "elapsed_ms, outcome, error, conditional) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
     if (!s) return tl::make_unexpected(s.error());
     auto& q = **s;
-    q.bind(1, f.run_id).bind(2, std::string_view(f.url)).bind(3, f.document_id);
+    q.bind(1, run_id_).bind(2, std::string_view(f.url)).bind(3, f.document_id);
     q.bind(4, std::string_view(f.started_at.empty() ? now : f.started_at));
     q.bind(5, f.http_status).bind(6, static_cast<int64_t>(f.bytes)).bind(7, f.elapsed_ms);
     q.bind(8, std::string_view(f.outcome)).bind(9, std::string_view(f.error));
@@ -1370,7 +1419,7 @@ class Crawler {
   }
 
   // On the commit thread, inside the batch's transaction.
-  Status write_pending(const Batch& b, std::vector<UrlOutcome>& outcomes) {
+  Status write_pending(Batch& b, std::vector<UrlOutcome>& outcomes) {
     for (const auto& it : b.frontier) {
       if (auto s = insert_frontier(it); !s) return s;
     }
@@ -1500,7 +1549,7 @@ class Crawler {
       (*front)->bind(2, std::string_view(o.outcome == "failed" || o.outcome == "disallowed" ? "failed" : "done"));
       (*front)->bind(3, static_cast<int64_t>(f.item.attempts));
       if (auto s = (*front)->run(); !s) return s;
-      corpus::FetchRecord log = f.log;
+      corpus::FetchRecord& log = f.log;
       log.document_id = doc_id;
       if (o.outcome == "unchanged" && log.outcome == "fetched") log.outcome = "unchanged";
       if (auto s = log_fetch(log, now); !s) return s;
@@ -1519,11 +1568,22 @@ class Crawler {
   std::mt19937_64 rng_;
   std::string ua_, agent_token_;
   std::unique_ptr<Engine> engine_;
-  int64_t run_id_ = 0;
+  int64_t run_id_ = 0;  // the commit thread's (start_run) until it is joined
+  // The run's first transaction, prepared by prepare_run for the commit thread's start_run.
+  struct SourceRow {
+    std::optional<int64_t> municipality_id;
+    std::string url, doc_type, kind;
+  };
+  struct StartRun {
+    bool resume = false;
+    bool known_documents = false;  // a refresh: the crawled documents join the frontier
+    std::vector<SourceRow> sources;
+    std::vector<Item> frontier;
+  } start_;
   CrawlSummary summary_;
   Clock::time_point started_;
 
-  std::map<std::string, std::unique_ptr<Host>> hosts_;
+  std::map<std::string, std::unique_ptr<Host>, std::less<>> hosts_;  // by origin
   std::vector<Host*> order_;
   size_t rr_ = 0;
   std::unordered_set<std::string> seen_;

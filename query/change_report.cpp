@@ -300,6 +300,9 @@ std::string render_json(const RefreshReport& r) {
   j["started_at"] = r.started_at;
   j["finished_at"] = r.finished_at;
   j["elapsed_s"] = r.elapsed_s;
+  json phases = json::object();
+  for (const auto& [name, s] : r.phase_seconds) phases[name] = s;
+  j["phases_s"] = phases;
   j["run_id"] = r.run_id ? json(*r.run_id) : json(nullptr);
   j["counts"] = {{"towns", r.towns},
                  {"urls", r.urls},

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -247,6 +248,9 @@ struct RefreshReport {
   std::vector<std::string> phase_errors;  // "index: ..." — a whole phase failed
   std::vector<RunFailure> failures;        // per URL / per version
   ChangeSet changes;
+  // Wall seconds per phase, in order: start (lock, catalog, taxonomy), crawl, extract,
+  // index, changes. JSON only ("phases_s"), for monitoring and bench/refresh.
+  std::vector<std::pair<std::string, double>> phase_seconds;
 
   // ok (nothing failed) | partial (some URLs or versions failed; listed) | failed (a whole
   // phase failed).

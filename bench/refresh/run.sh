@@ -110,6 +110,17 @@ for ((r = 1; r <= runs; r++)); do
   t=$(seconds $pi refresh "${flags[@]}" --format json)
   refreshes+=("$t")
   echo "no-change refresh run $r: $t s, load average $(cut -d' ' -f1-3 /proc/loadavg)  ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"])' "$work/last.out"))" | tee -a "$out"
+  # Where the time went: the report's own phase timings (older binaries have none); the
+  # rest of the wall time is process start-up and exit (dynamic loading, catalog close).
+  python3 - "$work/last.out" "$t" <<'PY' | tee -a "$out"
+import json, sys
+j = json.load(open(sys.argv[1])); wall = float(sys.argv[2])
+p = j.get("phases_s")
+if p:
+    order = ["start", "crawl", "extract", "index", "changes"]
+    print("  phases (ms): " + ", ".join("%s %.0f" % (k, p[k] * 1000) for k in order if k in p) +
+          ", process start + exit %.0f" % ((wall - j["elapsed_s"]) * 1000))
+PY
   t=$(seconds curl -s -Z --parallel-max 16 -K "$work/curl304.cfg")
   curls+=("$t")
   echo "  curl --parallel, the same $(grep -c '^url' "$work/curl304.cfg") conditional requests: $t s" | tee -a "$out"

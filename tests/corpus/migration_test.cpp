@@ -57,12 +57,14 @@ TEST(CatalogMigrationTest, AVersionOneCatalogIsUpgradedWithItsRowsKept) {
     return row && *row ? st->int64(0) : -1;
   };
   EXPECT_EQ(scalar("PRAGMA user_version"), Catalog::schema_version());
-  EXPECT_GE(Catalog::schema_version(), 2);
+  EXPECT_GE(Catalog::schema_version(), 3);
   // The rows survive; the new column exists and is empty for the old state rows.
   EXPECT_EQ(scalar("SELECT count(*) FROM documents"), 1);
   EXPECT_EQ(scalar("SELECT count(*) FROM fetch_log WHERE document_id=1"), 1);
   EXPECT_EQ(scalar("SELECT count(*) FROM change_state WHERE location IS NULL"), 1);
   EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name='fetch_log_document'"), 1);
+  // Version 3 dropped the write-only index on fetch_log(url).
+  EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name='fetch_log_url'"), 0);
   }
 
   // Opening again is a no-op: same version, nothing re-run.
