@@ -170,6 +170,10 @@ class SectionTagger {
     if (tokens_.empty()) return out;
     if (!heading_filter()) return out;
     find_terms(tax_, tokens_, 0, tokens_.size(), occ_);
+    // Most sections of a town's documents and pages name no provision: when no rule has a
+    // term of every group anywhere in the section, no clause or pair of clauses can match,
+    // and the clause analysis below is skipped.
+    if (!some_rule_can_match()) return out;
     occ_begin_.assign(tokens_.size() + 1, 0);
     {
       size_t j = 0;
@@ -221,6 +225,23 @@ class SectionTagger {
   }
 
  private:
+  // Whether some rule that the heading allows has an occurrence of a term of each of its
+  // groups in the section (a necessary condition for it to match any part of it).
+  bool some_rule_can_match() const {
+    std::vector<char> seen(tax_.rules.size() * kMaxGroups, 0);
+    for (const auto& o : occ_) {
+      for (const auto& [r, g] : tax_.term_rule_groups[o.term]) seen[size_t(r) * kMaxGroups + g] = 1;
+    }
+    for (size_t r = 0; r < tax_.rules.size(); ++r) {
+      const Rule& rule = tax_.rules[r];
+      if (rule.groups.empty() || !allowed_[rule.provision]) continue;
+      bool all = true;
+      for (size_t g = 0; g < rule.groups.size() && all; ++g) all = seen[r * kMaxGroups + g] != 0;
+      if (all) return true;
+    }
+    return false;
+  }
+
   // Applies [[heading_cue]]: returns false when the heading allows no provision at all.
   bool heading_filter() {
     allowed_.assign(tax_.infos.size(), 1);
@@ -291,10 +312,11 @@ class SectionTagger {
     bool curly = false;
     std::vector<std::pair<size_t, size_t>> bytes;
     for (size_t i = 0; i < text_.size(); ++i) {
-      if (in_struck(i, si)) continue;
-      bool left = text_.compare(i, 3, "\xE2\x80\x9C") == 0;
-      bool right = text_.compare(i, 3, "\xE2\x80\x9D") == 0;
-      bool straight = text_[i] == '"';
+      const char c = text_[i];
+      if ((c != '"' && c != '\xE2') || in_struck(i, si)) continue;
+      bool left = c == '\xE2' && text_.compare(i, 3, "\xE2\x80\x9C") == 0;
+      bool right = c == '\xE2' && text_.compare(i, 3, "\xE2\x80\x9D") == 0;
+      bool straight = c == '"';
       if (left || (straight && open == std::string::npos)) {
         open = i;
         curly = left;

@@ -38,22 +38,31 @@ timed() {  # prints "wall user sys" of the command (its own output is discarded)
   /usr/bin/time -o "$WORK/time.out" -f "%e %U %S" "$@" >/dev/null 2>&1 || echo "FAILED: $*" >&2
   tail -1 "$WORK/time.out"
 }
+# Every round of every tool writes into a directory of its own that nothing has used before;
+# earlier runs' directories are deleted only after this run's timings. Deleting is not part of
+# indexing, and on this machine's ext4 without a journal, creating files within 60 s (360 s
+# while unsynced) of deleting many in the same block group makes every inode allocation skip
+# the recently deleted ones one by one (the kernel's recently_deleted(): 60% of `add`'s time,
+# 0.4 s becoming 1-2.8 s, after an `rm -rf` of the previous round's 3,300 blobs).
+RUNDIR="$WORK/runs.$$"
+OLD=$(ls -d "$WORK"/runs.* "$WORK"/data "$WORK"/recoll "$WORK"/omega 2>/dev/null || true)
+mkdir -p "$RUNDIR"
 ours() {
-  rm -rf "$WORK/data"
-  "$BIN" --quiet --data "$WORK/data" add "$CORPUS" --town Boston --type ordinance &&
-  "$BIN" --quiet --data "$WORK/data" extract --jobs 2 &&
-  "$BIN" --quiet --data "$WORK/data" index
+  "$BIN" --quiet --data "$OUT/data" add "$CORPUS" --town Boston --type ordinance &&
+  "$BIN" --quiet --data "$OUT/data" extract --jobs 2 &&
+  "$BIN" --quiet --data "$OUT/data" index
 }
 recoll() {
-  rm -rf "$WORK/recoll"; mkdir -p "$WORK/recoll"
+  mkdir -p "$OUT/recoll"
   # idxniceprio: recollindex lowers its own priority to 19 by default; the others run at 0.
-  printf 'topdirs = %s\ndbdir = %s/xapiandb\nloglevel = 1\nidxniceprio = 0\n' "$CORPUS" "$WORK/recoll" \
-    > "$WORK/recoll/recoll.conf"
-  recollindex -c "$WORK/recoll"
+  printf 'topdirs = %s\ndbdir = %s/xapiandb\nloglevel = 1\nidxniceprio = 0\n' "$CORPUS" "$OUT/recoll" \
+    > "$OUT/recoll/recoll.conf"
+  recollindex -c "$OUT/recoll"
 }
-omega() { rm -rf "$WORK/omega"; omindex --db "$WORK/omega" --url / "$CORPUS"; }
+omega() { omindex --db "$OUT/omega" --url / "$CORPUS"; }
 export -f ours recoll omega; export BIN WORK CORPUS
 for i in $(seq "$RUNS"); do
+  export OUT="$RUNDIR/$i"; mkdir -p "$OUT"
   for tool in ours recoll omega; do
     r=$(timed bash -c "$tool")
     echo "$tool $r" | awk '{printf "%-7s run %d: wall %6.2f s  CPU %6.2f s\n", $1, '"$i"', $2, $3+$4}'
@@ -65,5 +74,7 @@ for tool in ours recoll omega; do
   grep "^$tool " "$WORK/times.$$" | awk '{print $2}' | sort -n | awk -v t=$tool '{a[NR]=$1} END{printf "%-7s %.2f s\n", t, a[int((NR+1)/2)]}'
 done
 rm -f "$WORK/times.$$"
-echo "== sizes: ours $(du -sh "$WORK/data/xapian" | cut -f1) (index) + $(du -sh "$WORK/data/catalog.sqlite" | cut -f1) (catalog), recoll $(du -sh "$WORK/recoll/xapiandb" | cut -f1), omega $(du -sh "$WORK/omega" | cut -f1)"
-echo "== ours: $(sqlite3 "$WORK/data/catalog.sqlite" 'select count(*) from documents') documents, $(sqlite3 "$WORK/data/catalog.sqlite" 'select count(*) from sections') sections, $(sqlite3 "$WORK/data/catalog.sqlite" "select count(*) from extractions where status<>'ok'") extraction errors"
+echo "== sizes: ours $(du -sh "$OUT/data/xapian" | cut -f1) (index) + $(du -sh "$OUT/data/catalog.sqlite" | cut -f1) (catalog), recoll $(du -sh "$OUT/recoll/xapiandb" | cut -f1), omega $(du -sh "$OUT/omega" | cut -f1)"
+echo "== ours: $(sqlite3 "$OUT/data/catalog.sqlite" 'select count(*) from documents') documents, $(sqlite3 "$OUT/data/catalog.sqlite" 'select count(*) from sections') sections, $(sqlite3 "$OUT/data/catalog.sqlite" "select count(*) from extractions where status<>'ok'") extraction errors"
+# Earlier runs' directories, now that nothing is timed any more.
+[ -z "$OLD" ] || rm -rf $OLD
