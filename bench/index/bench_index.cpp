@@ -122,7 +122,7 @@ int generate(const fs::path& work, size_t n) {
 
 int run_index(const fs::path& work, const std::vector<std::string>& flags) {
   auto store = corpus::Store::open(work / "data");
-  if (!store) return 1;
+  if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;
   index::IndexOptions o;
   o.batch_sections = 10000;
   for (const auto& f : flags) {
