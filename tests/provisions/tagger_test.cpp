@@ -396,6 +396,22 @@ TEST_F(TaggerTest, GuideIsTaggedForTheLanguageItQuotes) {
   }
 }
 
+TEST_F(TaggerTest, GuideQuotesInCurlyQuotesToo) {
+  // The same shape with typographic quotes (U+201C / U+201D), an em dash and a curly
+  // apostrophe before the quotation: only the quoted sentence is policy language.
+  const char* guide =
+      "Is your town\xE2\x80\x99s policy strong enough?\n"
+      "Red flags: rules that let officers hold people on detainers \xE2\x80\x94 look for them.\n"
+      "Green flags: \xE2\x80\x9CNo officer of the Ashcombe Police Department shall arrest or detain any person "
+      "solely on the basis of an ICE detainer.\xE2\x80\x9D\n";
+  auto t = tag(guide);
+  ASSERT_TRUE(has(t, "detention_on_detainer", P)) << describe(t);
+  EXPECT_FALSE(has(t, "detention_on_detainer", R)) << describe(t);
+  for (const auto& h : t.hits) {
+    EXPECT_NE(std::string_view(guide).substr(h.start, h.end - h.start).find("No officer"), std::string::npos);
+  }
+}
+
 TEST_F(TaggerTest, EvidenceOffsetsPointIntoTheSectionText) {
   std::string text =
       "Sec. 4. Detainers.\nThe Town will serve everyone.  Officers of the Lowmoor Police Department shall not "

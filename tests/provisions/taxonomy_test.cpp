@@ -98,6 +98,47 @@ TEST(TaxonomyTest, MinimalFileLoads) {
   EXPECT_EQ(t.hits[0].rule, "curfew/curfew");
 }
 
+// A rule matches only where a term of each of its groups occurs; the tagger skips the clause
+// analysis of a section where no rule the heading allows has them all, which must change
+// nothing: a rule that may reach into the next sentence still matches across two, a heading
+// that allows nothing still wins.
+TEST(TaxonomyTest, ARuleNeedsATermOfEveryGroupSomewhereInTheSection) {
+  const std::string text = std::string(kMinimal) + R"(
+[[provision]]
+id = "escalation"
+label = "Escalation"
+question = ""
+description = "Requests go to a supervisor"
+
+  [[provision.rule]]
+  name = "to-supervisor"
+  terms = [["request*"], ["supervisor*"]]
+  window = 12
+  sentences = 2
+
+[[heading_cue]]
+match = ["glossary"]
+only = []
+)";
+  auto tax = Taxonomy::load_text(text, "two.toml");
+  ASSERT_OK(tax);
+  Tagger tagger(*tax);
+  auto provisions = [&](std::string_view heading, std::string_view body) {
+    std::string out;
+    for (const auto& h : tagger.tag({heading, "", body}).hits) out += h.provision + " ";
+    return out;
+  };
+  EXPECT_EQ(provisions("", "Minors of Tallowmere shall observe the curfew."), "curfew ");
+  EXPECT_EQ(provisions("", "The curfew of Tallowmere shall begin at ten."), "");        // one group only
+  EXPECT_EQ(provisions("", "Minors of Tallowmere shall go home at ten."), "");          // the other one
+  EXPECT_EQ(provisions("Glossary", "Minors of Tallowmere shall observe the curfew."), "");
+  EXPECT_EQ(provisions("", "Requests for help shall come first. A supervisor shall decide them."),
+            "escalation ");
+  EXPECT_EQ(provisions("", "Requests for help shall come first. The clerk shall decide them."), "");
+  // The curfew's terms in one section, the escalation's split over two: only the first matches.
+  EXPECT_EQ(provisions("", "Minors shall observe the curfew. Requests for help shall come first."), "curfew ");
+}
+
 struct BadCase {
   const char* what;
   std::string text;
