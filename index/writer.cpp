@@ -264,7 +264,7 @@ class Pipeline {
   void submit(Job* job) {
     {
       std::lock_guard lock(mutex_);
-      todo_.push_back(job);
+      queued_.push_back(job);
     }
     work_cv_.notify_one();
   }
@@ -280,10 +280,10 @@ class Pipeline {
       Job* job = nullptr;
       {
         std::unique_lock lock(mutex_);
-        work_cv_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+        work_cv_.wait(lock, [&] { return stop_ || !queued_.empty(); });
         if (stop_) return;
-        job = todo_.front();
-        todo_.pop_front();
+        job = queued_.front();
+        queued_.pop_front();
       }
       preparer.prepare(*job);
       {
@@ -296,7 +296,7 @@ class Pipeline {
 
   std::mutex mutex_;
   std::condition_variable work_cv_, done_cv_;
-  std::deque<Job*> todo_;
+  std::deque<Job*> queued_;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };

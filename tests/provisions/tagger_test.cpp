@@ -380,35 +380,27 @@ TEST_F(TaggerTest, StruckTextTagsNothing) {
 }
 
 TEST_F(TaggerTest, GuideIsTaggedForTheLanguageItQuotes) {
-  const char* guide =
+  const char* guides[] = {
       "Does your town's policy limit cooperation with ICE?\n"
       "Red flags: policies that let officers hold people on detainers.\n"
-      "Green flags: \"No officer of the Fernvale Police Department shall arrest or detain any person solely on the "
-      "basis of an ICE detainer.\"\n"
-      "Where this falls short: officers can still check immigration status at booking.\n";
-  auto t = tag(guide);
-  EXPECT_TRUE(has(t, "detention_on_detainer", P)) << describe(t);
-  EXPECT_FALSE(has(t, "detention_on_detainer", R)) << describe(t);
-  EXPECT_FALSE(has_any(t, "status_inquiry")) << describe(t);
-  for (const auto& h : t.hits) {
-    // Evidence lies inside the quotation.
-    EXPECT_NE(std::string_view(guide).substr(h.start, h.end - h.start).find("No officer"), std::string::npos);
-  }
-}
-
-TEST_F(TaggerTest, GuideQuotesInCurlyQuotesToo) {
-  // The same shape with typographic quotes (U+201C / U+201D), an em dash and a curly
-  // apostrophe before the quotation: only the quoted sentence is policy language.
-  const char* guide =
+      "Green flags: \"No officer of the Fernvale Police Department shall arrest or detain any person solely on "
+      "the basis of an ICE detainer.\"\n"
+      "Where this falls short: officers can still check immigration status at booking.\n",
+      // Typographic quotes (U+201C / U+201D), an em dash and a curly apostrophe.
       "Is your town\xE2\x80\x99s policy strong enough?\n"
       "Red flags: rules that let officers hold people on detainers \xE2\x80\x94 look for them.\n"
       "Green flags: \xE2\x80\x9CNo officer of the Ashcombe Police Department shall arrest or detain any person "
-      "solely on the basis of an ICE detainer.\xE2\x80\x9D\n";
-  auto t = tag(guide);
-  ASSERT_TRUE(has(t, "detention_on_detainer", P)) << describe(t);
-  EXPECT_FALSE(has(t, "detention_on_detainer", R)) << describe(t);
-  for (const auto& h : t.hits) {
-    EXPECT_NE(std::string_view(guide).substr(h.start, h.end - h.start).find("No officer"), std::string::npos);
+      "solely on the basis of an ICE detainer.\xE2\x80\x9D\n",
+  };
+  for (const char* guide : guides) {
+    auto t = tag(guide);
+    EXPECT_TRUE(has(t, "detention_on_detainer", P)) << describe(t);
+    EXPECT_FALSE(has(t, "detention_on_detainer", R)) << describe(t);
+    EXPECT_FALSE(has_any(t, "status_inquiry")) << describe(t);
+    for (const auto& h : t.hits) {
+      // Evidence lies inside the quotation.
+      EXPECT_NE(std::string_view(guide).substr(h.start, h.end - h.start).find("No officer"), std::string::npos);
+    }
   }
 }
 

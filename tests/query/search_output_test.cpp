@@ -13,6 +13,7 @@
 #include "query/query.h"
 #include "query/snippet.h"
 #include "tests/index/fixture.h"
+#include "tests/query/cache_rounds.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {
@@ -219,20 +220,7 @@ TEST(SearchOutputTest, CachedHitRecordsGiveTheSameAnswerAndFollowTheIndex) {
   for (size_t i = 0; i < 12; ++i) {
     requests.push_back(req(vocab[i % vocab.size()] + " OR " + vocab[(i + 1) % vocab.size()], i % 3, 15));
   }
-  auto run_all = [&](size_t budget) {
-    query::set_record_cache_bytes(budget);
-    auto searcher = query::detail::Searcher::open({path});
-    EXPECT_TRUE(searcher.has_value());
-    std::vector<std::string> out;
-    for (int round = 0; round < 2; ++round) {
-      for (const auto& r : requests) {
-        auto a = (*searcher)->search(r, res);
-        EXPECT_TRUE(a.has_value()) << r.query;
-        out.push_back(a ? *a : std::string());
-      }
-    }
-    return out;
-  };
+  auto run_all = [&](size_t budget) { return testing::search_two_rounds({path}, requests, res, budget); };
   const auto uncached = run_all(0);
   size_t hits = 0;
   for (const auto& a : uncached) hits += json::parse(a)["hits"].size();

@@ -14,6 +14,7 @@
 #include "query/internal.h"
 #include "query/query.h"
 #include "tests/index/fixture.h"
+#include "tests/query/cache_rounds.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {
@@ -197,23 +198,12 @@ TEST(ShardTest, CachedHitRecordsOfSeveralShardsAreTheirOwn) {
   query::detail::Resolvers res;
   res.provision = [](std::string_view v) -> Result<std::string> { return index::facet_term(v); };
   const auto& vocab = testing::random_vocabulary();
-  auto run_all = [&](size_t budget) {
-    query::set_record_cache_bytes(budget);
-    auto searcher = query::detail::Searcher::open(paths);
-    EXPECT_TRUE(searcher.has_value());
-    std::vector<std::string> out;
-    for (int round = 0; round < 2; ++round) {
-      for (size_t i = 0; i < 10; ++i) {
-        query::SearchRequest r;
-        r.query = vocab[i % vocab.size()] + " OR " + vocab[(i + 3) % vocab.size()];
-        r.limit = 12;
-        auto a = (*searcher)->search(r, res);
-        EXPECT_TRUE(a.has_value()) << r.query;
-        out.push_back(a ? *a : std::string());
-      }
-    }
-    return out;
-  };
+  std::vector<query::SearchRequest> requests(10);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    requests[i].query = vocab[i % vocab.size()] + " OR " + vocab[(i + 3) % vocab.size()];
+    requests[i].limit = 12;
+  }
+  auto run_all = [&](size_t budget) { return testing::search_two_rounds(paths, requests, res, budget); };
   const auto uncached = run_all(0);
   size_t hits = 0;
   for (const auto& a : uncached) hits += json::parse(a)["hits"].size();
