@@ -20,9 +20,13 @@
 // to add_spelling (STEM_ALL_Z, no stopper, no prefix), so it counts them, and the writer
 // adds each batch's words once with their frequencies; a test holds this to what
 // FLAG_SPELLING writes.
+#include <fcntl.h>
 #include <xapian.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -307,7 +311,8 @@ class Writer {
 
   Result<IndexStats> run() {
     auto t0 = std::chrono::steady_clock::now();
-    const auto dir = options_.index_dir.empty() ? store_.index_dir() : options_.index_dir;
+    auto dir = (options_.index_dir.empty() ? store_.index_dir() : options_.index_dir).lexically_normal();
+    if (!dir.has_filename()) dir = dir.parent_path();  // "out/idx/" is the folder "out/idx"
     // The catalog's commits here need not be synced one by one (WAL, synchronous=NORMAL: a
     // killed process loses nothing; a power cut may take back the last ones): every Xapian
     // commit is synced before the catalog is told, and a lost catalog update only makes
@@ -328,12 +333,18 @@ class Writer {
         // kill between the two then re-indexes everything, which is what was asked for.
         if (auto st = forget_indexed(); !st) return tl::make_unexpected(st.error());
       }
+      if (fresh && dir.has_parent_path()) {
+        std::error_code ec;  // Xapian makes the index's folder, not the folders above it
+        std::filesystem::create_directories(dir.parent_path(), ec);
+        if (ec) return make_error(ErrorCode::kIo, dir.parent_path().string() + ": " + ec.message());
+      }
       db_ = Xapian::WritableDatabase(dir.string(), options_.rebuild
                                                        ? Xapian::DB_CREATE_OR_OVERWRITE
                                                        : Xapian::DB_CREATE_OR_OPEN);
-      // Shard and swap directories of a bulk build that was killed (holding the index's
-      // write lock, as this run now does, no other build is under way).
-      remove_stale(dir);
+      // What a bulk build that was killed left (holding the index's write lock, as this run
+      // now does, no other build is under way).
+      std::error_code ec;
+      std::filesystem::remove_all(build_dir_of(dir), ec);
       // The catalog's indexed_* columns describe one particular database: a deleted,
       // replaced or foreign index directory has another UUID, and is filled from scratch.
       const std::string uuid = db_.get_uuid();
@@ -486,9 +497,10 @@ class Writer {
   // write a contiguous run of the documents into a shard of their own, and the shards are
   // compacted into one database (Xapian renumbers them in order: the same document ids, terms,
   // positions, values, data and spelling frequencies as one writer would give), which then
-  // takes the index directory's place. The catalog learns only at the end; a run killed
-  // before leaves the empty index and stale shard directories, which the next run removes
-  // before building again.
+  // takes the index directory's place (an atomic exchange of the two directories). The
+  // catalog learns only at the end; a run killed before leaves the empty index and the
+  // build's working directory (`.NAME.policyindex-build` beside it), which the next run
+  // removes before building again.
 
   // How many shards to build: 0 or 1 for the ordinary incremental path.
   unsigned bulk_shards(const std::vector<PendingDoc>& pending) {
@@ -606,18 +618,33 @@ class Writer {
     state.space_cv.notify_all();
   }
 
-  static void remove_stale(const std::filesystem::path& dir) {
-    std::error_code ec;
-    const auto parent = dir.parent_path();
-    const std::string stem = dir.filename().string() + ".";
-    for (const auto& e : std::filesystem::directory_iterator(parent, ec)) {
-      const std::string name = e.path().filename().string();
-      if (name.rfind(stem, 0) == 0 &&
-          (name.find(".shard", stem.size() - 1) != std::string::npos ||
-           name == stem + "new" || name == stem + "old")) {
-        std::filesystem::remove_all(e.path(), ec);
-      }
+  // A bulk build's working directory, beside the index: the shards, the merged database
+  // before it takes the index's place, and then the empty index it replaced. Nothing else
+  // is ever put there (a user's "xapian.old" or "xapian.shard1" beside it is not ours).
+  static std::filesystem::path build_dir_of(const std::filesystem::path& dir) {
+    return dir.parent_path() / ("." + dir.filename().string() + ".policyindex-build");
+  }
+
+  // Puts the database at FROM in DIR's place. One atomic exchange where the file system has
+  // it (the index is never missing: a reader or a second writer opening DIR meanwhile finds
+  // the old or the new database); elsewhere two renames, the old one put back if the second
+  // fails. What DIR held ends up at FROM (exchange) or ASIDE.
+  static Status swap_into_place(const std::filesystem::path& from, const std::filesystem::path& dir,
+                                const std::filesystem::path& aside) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, dir.c_str(), RENAME_EXCHANGE) == 0) return {};
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+      return make_error(ErrorCode::kIo, dir.string() + ": cannot swap in " + from.string() + ": " + std::strerror(errno));
     }
+    std::error_code ec;
+    std::filesystem::rename(dir, aside, ec);
+    if (ec) return make_error(ErrorCode::kIo, dir.string() + ": " + ec.message());
+    std::filesystem::rename(from, dir, ec);
+    if (ec) {
+      std::error_code back;
+      std::filesystem::rename(aside, dir, back);
+      return make_error(ErrorCode::kIo, from.string() + ": " + ec.message());
+    }
+    return {};
   }
 
   // The writer's thread reads the catalog for the shards' threads, in turn, each a few
@@ -698,9 +725,13 @@ class Writer {
         acc += work_of(*d);
       }
     }
-    for (unsigned k = 0; k < shards; ++k) {
-      parts[k].dir = dir.parent_path() / (dir.filename().string() + ".shard" + std::to_string(k));
+    const auto work = build_dir_of(dir);
+    {
+      std::error_code ec;
+      std::filesystem::create_directories(work, ec);
+      if (ec) return make_error(ErrorCode::kIo, work.string() + ": " + ec.message());
     }
+    for (unsigned k = 0; k < shards; ++k) parts[k].dir = work / ("shard" + std::to_string(k));
 
     BulkState state;
     IndexProgress progress;
@@ -731,7 +762,7 @@ class Writer {
     join();
     auto cleanup = [&] {
       std::error_code ec;
-      for (const auto& part : parts) std::filesystem::remove_all(part.dir, ec);
+      std::filesystem::remove_all(work, ec);
     };
     if (!fed) {
       cleanup();
@@ -743,25 +774,23 @@ class Writer {
     }
 
     // Merge, and put the merged database in the index's place.
-    const auto merged = dir.parent_path() / (dir.filename().string() + ".new");
-    const auto old = dir.parent_path() / (dir.filename().string() + ".old");
+    const auto merged = work / "new";
     {
       Xapian::Database all;
       for (const auto& part : parts) all.add_database(Xapian::Database(part.dir.string()));
       all.compact(merged.string());
     }
-    cleanup();
+    for (const auto& part : parts) {
+      std::error_code ec;
+      std::filesystem::remove_all(part.dir, ec);
+    }
     // Holding the merged database's write lock (it moves with the directory) while the
     // empty index's is let go: no other writer gets in between.
     Xapian::WritableDatabase hold(merged.string(), Xapian::DB_OPEN);
     const std::string uuid = hold.get_uuid();
     db_.close();
-    std::error_code ec;
-    std::filesystem::rename(dir, old, ec);
-    if (ec) return make_error(ErrorCode::kIo, dir.string() + ": " + ec.message());
-    std::filesystem::rename(merged, dir, ec);
-    if (ec) return make_error(ErrorCode::kIo, merged.string() + ": " + ec.message());
-    std::filesystem::remove_all(old, ec);
+    if (auto st = swap_into_place(merged, dir, work / "old"); !st) return st;
+    cleanup();
     stats_.sections_added = state.sections_done;
     stats_.sections_in_index = hold.get_doccount();
     stats_.shards = parts.size();

@@ -174,19 +174,21 @@ TEST(IndexThreadsTest, SpellingDataIsWhatTheTermGeneratorWrites) {
 TEST(IndexThreadsTest, AShardedIndexTakesIncrementalUpdatesAndStaleShardsAreRemoved) {
   Corpus c;
   const auto dir = c.store.index_dir();
-  // What a run killed during a bulk build leaves: shard and swap directories.
-  for (const char* stale : {".shard0", ".shard7", ".new", ".old"}) {
-    std::filesystem::create_directories(dir.parent_path() / (dir.filename().string() + stale));
-    testing::write_file(dir.parent_path() / (dir.filename().string() + stale) / "junk", "x");
-  }
+  const auto parent = dir.parent_path();
+  // What a run killed during a bulk build leaves: its working directory beside the index.
+  const auto work = parent / ".xapian.policyindex-build";
+  for (const char* stale : {"shard0", "shard7", "new", "old"}) testing::write_file(work / stale / "junk", "x");
+  // A user's own folders beside the index, named like ours were once: not ours to delete.
+  for (const char* mine : {"xapian.old", "xapian.shard1", "xapian.new"}) testing::write_file(parent / mine / "keep", "y");
   index::IndexOptions o;
   o.threads = 1;
   o.bulk_min_sections = 1;
   auto first = index::update_index(c.store, o);
   ASSERT_OK(first);
   EXPECT_EQ(first->shards, 2u);
-  for (const auto& e : std::filesystem::directory_iterator(dir.parent_path())) {
-    EXPECT_EQ(e.path().filename().string().find("xapian."), std::string::npos) << e.path();
+  EXPECT_FALSE(std::filesystem::exists(work));
+  for (const char* mine : {"xapian.old", "xapian.shard1", "xapian.new"}) {
+    EXPECT_EQ(testing::read_file(parent / mine / "keep"), "y") << mine;
   }
   const size_t before = Xapian::Database(dir.string()).get_doccount();
   EXPECT_EQ(before, first->sections_in_index);
@@ -215,6 +217,29 @@ TEST(IndexThreadsTest, AShardedIndexTakesIncrementalUpdatesAndStaleShardsAreRemo
   ASSERT_OK(live);
   ASSERT_TRUE(*live->step());
   EXPECT_EQ(static_cast<int64_t>(db.get_doccount()), live->int64(0));
+}
+
+// "--index out/idx/" (a shell completes folders with a slash) names the folder out/idx: the
+// bulk build's working directory goes beside it, and the merged database takes its place.
+TEST(IndexThreadsTest, AnIndexPathWithATrailingSlashIsTheFolder) {
+  Corpus c;
+  index::IndexOptions o;
+  o.index_dir = (c.dir / "out" / "idx").string() + "/";
+  o.threads = 1;
+  o.bulk_min_sections = 1;
+  auto stats = index::update_index(c.store, o);
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->shards, 2u);
+  EXPECT_GT(stats->sections_in_index, 0u);
+  EXPECT_EQ(Xapian::Database((c.dir / "out" / "idx").string()).get_doccount(), stats->sections_in_index);
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(c.dir / "out")) names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"idx"});
+  // Run again: nothing to do, the same database.
+  auto again = index::update_index(c.store, o);
+  ASSERT_OK(again);
+  EXPECT_EQ(again->documents_indexed, 0u);
+  EXPECT_EQ(again->sections_in_index, stats->sections_in_index);
 }
 
 TEST(IndexThreadsTest, TheCommandLineTakesThreads) {
