@@ -3,6 +3,7 @@
 // about and no pid-reuse race; the pid in the file only makes the messages useful.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -38,6 +39,28 @@ std::string host_name() {
   char buf[256] = {};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "?";
   return buf;
+}
+
+// The lock is held, but the holder the file names is gone: the processes it forked (the
+// extraction workers share the lock's open file) still hold it until they see their parent
+// gone and exit, which takes them a moment. Waits up to 5 s for the lock; true once taken.
+// A holder on another host, or alive here, is not waited for.
+bool holder_gone(int fd) {
+  const std::string content = read_all(fd);
+  if (field(content, "host") != host_name()) return false;
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stoll(field(content, "pid")));
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) return false;
+  for (int i = 0; i < 250; ++i) {
+    ::usleep(20'000);
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+  }
+  errno = EWOULDBLOCK;
+  return false;
 }
 
 }  // namespace
@@ -83,7 +106,7 @@ Result<DirLock> DirLock::try_acquire(const std::filesystem::path& dir, std::stri
   if (fd < 0) {
     return make_error(ErrorCode::kIo, path.string() + ": cannot open lock file: " + std::strerror(errno));
   }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && !(errno == EWOULDBLOCK && holder_gone(fd))) {
     const int err = errno;
     std::string content = read_all(fd);
     ::close(fd);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -306,6 +307,7 @@ void extract_batch(size_t count, const std::function<Result<std::string>(size_t)
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
       return make_error(ErrorCode::kInternal, std::string("socketpair: ") + std::strerror(errno));
+    const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
       close(sv[0]);
@@ -313,6 +315,10 @@ void extract_batch(size_t count, const std::function<Result<std::string>(size_t)
       return make_error(ErrorCode::kInternal, std::string("fork: ") + std::strerror(errno));
     }
     if (pid == 0) {
+      // A worker dies with the process that forked it (killed, it would otherwise finish
+      // its document first, holding what it inherited: the data directory's lock, say).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(0);  // the parent died before prctl
       close(sv[0]);
       // The other workers' sockets: a worker holding one would keep it from seeing EOF.
       for (const Worker& o : workers)

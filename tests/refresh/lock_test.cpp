@@ -65,6 +65,40 @@ TEST(DirLockTest, LockOfAProcessKilledWithSigkillIsRecovered) {
   EXPECT_EQ(*lock->previous_pid(), holder);
 }
 
+// A holder killed while a process it forked (an extraction worker) still has the lock's open
+// file: the lock is taken as soon as that process ends, not refused as "another refresh is
+// running" with the dead holder's pid.
+TEST(DirLockTest, ALockLeftToTheForkedChildOfADeadHolderIsTakenWhenTheChildEnds) {
+  TempDir dir;
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t holder = ::fork();
+  if (holder == 0) {
+    ::close(fds[0]);
+    auto lock = DirLock::try_acquire(dir.path(), "refresh");
+    if (!lock) ::_exit(3);
+    if (::fork() == 0) {  // the worker: outlives the holder by 300 ms, the lock's file open
+      ::usleep(300'000);
+      ::_exit(0);
+    }
+    char ok = 'y';
+    if (::write(fds[1], &ok, 1) != 1) ::_exit(3);
+    while (true) ::pause();
+  }
+  ::close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(::read(fds[0], &c, 1), 1);
+  ::close(fds[0]);
+  ::kill(holder, SIGKILL);
+  ::waitpid(holder, nullptr, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto lock = DirLock::try_acquire(dir.path(), "refresh");
+  ASSERT_OK(lock);
+  ASSERT_TRUE(lock->previous_pid().has_value());
+  EXPECT_EQ(*lock->previous_pid(), holder);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(4));
+}
+
 TEST(DirLockTest, CleanReleaseLeavesNoStalePid) {
   TempDir dir;
   {
