@@ -59,7 +59,6 @@ bool holder_gone(int fd) {
     ::usleep(20'000);
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
   }
-  errno = EWOULDBLOCK;
   return false;
 }
 
@@ -106,12 +105,13 @@ Result<DirLock> DirLock::try_acquire(const std::filesystem::path& dir, std::stri
   if (fd < 0) {
     return make_error(ErrorCode::kIo, path.string() + ": cannot open lock file: " + std::strerror(errno));
   }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0 && !(errno == EWOULDBLOCK && holder_gone(fd))) {
-    const int err = errno;
+  int lock_err = ::flock(fd, LOCK_EX | LOCK_NB) == 0 ? 0 : errno;
+  if (lock_err == EWOULDBLOCK && holder_gone(fd)) lock_err = 0;
+  if (lock_err != 0) {
     std::string content = read_all(fd);
     ::close(fd);
-    if (err != EWOULDBLOCK) {
-      return make_error(ErrorCode::kIo, path.string() + ": cannot lock: " + std::strerror(err));
+    if (lock_err != EWOULDBLOCK) {
+      return make_error(ErrorCode::kIo, path.string() + ": cannot lock: " + std::strerror(lock_err));
     }
     std::string pid = field(content, "pid");
     std::string who = pid.empty() ? "another process" : "pid " + pid;
