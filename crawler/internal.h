@@ -45,16 +45,31 @@ bool same_site(std::string_view host_a, std::string_view host_b);
 // ---------------------------------------------------------------------------------------
 // robots.txt (RFC 9309)
 
+// RFC 9309 §2.5: at least 500 KiB of a robots.txt are parsed; we read up to this many bytes.
+inline constexpr size_t kRobotsMaxBytes = 512 * 1024;
+
 class Robots {
  public:
-  // Parses robots.txt for `agent` (the product token, e.g. "policyindex"): the groups naming
-  // the agent (merged), else the "*" groups.
+  // Parses robots.txt for `agent` (its product token is used: "PolicyIndex/0.1 (...)" is
+  // "policyindex"): the groups naming the agent case-insensitively (merged), else the "*"
+  // groups. Only a rule ends a group's user-agent lines; crawl-delay, sitemap and unknown
+  // keys do not. Text beyond kRobotsMaxBytes is ignored.
   static Robots parse(std::string_view text, std::string_view agent);
   static Robots allow_all() { return Robots(); }
+  // What a fetch of /robots.txt means (RFC 9309 §2.3.1), redirects already followed: 2xx is
+  // parsed; other 3xx and 4xx mean "unavailable" (allow all); 5xx, 429, 1xx and a transfer
+  // that did not complete (network error, timeout) mean "unreachable": std::nullopt, which
+  // the caller must treat as complete disallow.
+  static std::optional<Robots> from_fetch(long http_status, bool transfer_complete, std::string_view body,
+                                          std::string_view agent);
 
-  // Longest match of Allow/Disallow over the path and query; Allow wins a tie. "/robots.txt"
-  // is always allowed.
+  // Longest match of Allow/Disallow over the path and query exactly as requested (never
+  // canonicalized: parameter order matters); Allow wins a tie. Percent-encoding is compared
+  // in one form (see robots_normalize_path). "/robots.txt" is always allowed.
   bool allowed(std::string_view path_and_query) const;
+  // The same for an absolute URL exactly as it will be requested ("https://host/a?b=1#f"
+  // checks "/a?b=1"); a request target starting with '/' is accepted too.
+  bool allowed_url(std::string_view url) const;
   // True when no rule applies (a 404 robots.txt, or no group for us): every path allowed.
   bool allows_all() const { return rules_.empty(); }
   std::optional<int> crawl_delay_ms() const { return crawl_delay_ms_; }
@@ -62,7 +77,7 @@ class Robots {
 
  private:
   struct Rule {
-    std::string pattern;
+    std::string pattern;  // normalized; '*' wildcard, trailing '$' anchor
     bool allow;
   };
   std::vector<Rule> rules_;
@@ -70,8 +85,17 @@ class Robots {
   std::vector<std::string> sitemaps_;
 };
 
-// `pattern` (with '*' and a trailing '$') matches a prefix of `path`.
+// `pattern` (with '*' and a trailing '$') matches a prefix of `path`; both already normalized.
 bool robots_pattern_matches(std::string_view pattern, std::string_view path);
+
+// The percent-encoding form robots.txt patterns and paths are compared in (RFC 9309 §2.2.2):
+// %XX of unreserved characters decoded, other %XX upper-cased (%2F is not '/'), octets
+// outside printable US-ASCII encoded, literal '*' and '$' spelled %2A and %24 (§2.2.3).
+std::string robots_normalize_path(std::string_view path_and_query);
+
+// The path and query of `url` as it will be sent: scheme, authority and fragment dropped,
+// nothing reordered or decoded; "/" for an empty path.
+std::string robots_request_target(std::string_view url);
 
 // ---------------------------------------------------------------------------------------
 // Discovery
