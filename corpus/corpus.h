@@ -32,6 +32,11 @@ struct Municipality {
   std::string kind;                   // "city" or "town"
   std::optional<int64_t> population;  // empty when unknown
   std::string website;                // empty when unknown
+  // Optional registry columns (absent from older files; every field empty when unknown):
+  std::string police_website = {};            // the police department's own site
+  std::string code_host = {};                 // "municode:SLUG", "ecode360:CODE" or "amlegal:SLUG"
+  std::vector<std::string> alt_domains = {};  // other hosts of the same government's site
+  std::string provenance = {};                // "column=source;..." as written in the file
 };
 
 struct SourceEntry {
@@ -41,14 +46,26 @@ struct SourceEntry {
   std::string note;
 };
 
+// A county sheriff's office (sheriffs.tsv: name, county, website, provenance).
+struct Sheriff {
+  std::string name;
+  std::string county;
+  std::string website;     // empty when unknown
+  std::string provenance;  // where the website came from
+};
+
 struct Registry {
   std::vector<Municipality> municipalities;
   std::vector<SourceEntry> sources;
+  std::vector<Sheriff> sheriffs;  // empty when the directory has no sheriffs.tsv
 };
 
-// Reads municipalities.tsv (header: name, county, kind[, population, website]). Columns are
-// found by header name. Fails with "FILE:LINE: what is wrong" on the first bad line and
-// returns nothing in that case (never a partial list).
+// Reads municipalities.tsv. Required columns: name, county; optional: kind, population,
+// website, police_website, code_host, alt_domains (comma-separated hosts), provenance
+// ("column=source" pairs separated by ';', each naming a column of the file). Columns are
+// found by header name, in any order; lines starting with '#' are comments. Fails with
+// "FILE:LINE: what is wrong" on the first bad line and returns nothing in that case (never a
+// partial list).
 [[nodiscard]] Result<std::vector<Municipality>> read_municipalities(
     const std::filesystem::path& path);
 
@@ -57,8 +74,14 @@ struct Registry {
 [[nodiscard]] Result<std::vector<SourceEntry>> read_sources(
     const std::filesystem::path& path, const std::vector<Municipality>* known = nullptr);
 
-// Reads DIR/municipalities.tsv and, when present, DIR/sources.tsv. PATH may also name a
-// municipalities.tsv file directly.
+// Reads sheriffs.tsv (header: name, county[, website, provenance]). When `known` is non-null,
+// a county none of them lies in is an error; so is a second office for one county. Same error
+// contract as read_municipalities.
+[[nodiscard]] Result<std::vector<Sheriff>> read_sheriffs(
+    const std::filesystem::path& path, const std::vector<Municipality>* known = nullptr);
+
+// Reads DIR/municipalities.tsv and, when present, DIR/sources.tsv and DIR/sheriffs.tsv. PATH
+// may also name a municipalities.tsv file directly.
 [[nodiscard]] Result<Registry> read_registry(const std::filesystem::path& path);
 
 // The directory of the built-in Massachusetts registry in the source tree.

@@ -1,4 +1,4 @@
-// Registry TSV readers. Strict on purpose: a malformed line names its file and line and
+// Registry TSV readers (municipalities.tsv, sources.tsv, sheriffs.tsv). Strict on purpose: a malformed line names its file and line and
 // nothing is returned, so a half-loaded registry never reaches the catalog.
 
 #include <algorithm>
@@ -105,6 +105,45 @@ Result<Table> parse_tsv(std::string_view text, const std::string& name,
   return table;
 }
 
+bool is_http_url(std::string_view u) {
+  return u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0;
+}
+
+// A host name as it may appear in alt_domains: letters, digits, '-' and '.', with a dot.
+bool is_host(std::string_view h) {
+  if (h.empty() || h.find('.') == std::string_view::npos || h.front() == '.' || h.back() == '.') {
+    return false;
+  }
+  return std::all_of(h.begin(), h.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+  });
+}
+
+// "municode:SLUG", "ecode360:CODE", "amlegal:SLUG".
+bool is_code_host(std::string_view v) {
+  auto colon = v.find(':');
+  if (colon == std::string_view::npos) return false;
+  auto platform = v.substr(0, colon);
+  auto id = v.substr(colon + 1);
+  if (platform != "municode" && platform != "ecode360" && platform != "amlegal") return false;
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(sep, start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string part = trim(s.substr(start, end - start));
+    if (!part.empty()) out.push_back(std::move(part));
+    start = end + 1;
+  }
+  return out;
+}
+
 const std::string& field(const Table& t, const std::vector<std::string>& row,
                          const std::string& col) {
   static const std::string kEmpty;
@@ -146,10 +185,41 @@ Result<std::vector<Municipality>> parse_municipalities(std::string_view text,
       }
       m.population = value;
     }
-    if (!m.website.empty() && m.website.rfind("http://", 0) != 0 &&
-        m.website.rfind("https://", 0) != 0) {
+    if (!m.website.empty() && !is_http_url(m.website)) {
       return make_error(ErrorCode::kParse,
                         where + "website '" + m.website + "' is not an http(s) URL");
+    }
+    m.police_website = field(*table, row, "police_website");
+    if (!m.police_website.empty() && !is_http_url(m.police_website)) {
+      return make_error(ErrorCode::kParse, where + "police_website '" + m.police_website +
+                                               "' is not an http(s) URL");
+    }
+    m.code_host = field(*table, row, "code_host");
+    if (!m.code_host.empty() && !is_code_host(m.code_host)) {
+      return make_error(ErrorCode::kParse,
+                        where + "code_host '" + m.code_host +
+                            "' is not PLATFORM:ID with PLATFORM municode, ecode360 or amlegal");
+    }
+    for (auto& host : split(field(*table, row, "alt_domains"), ',')) {
+      std::string h = lower(host);
+      if (!is_host(h)) {
+        return make_error(ErrorCode::kParse,
+                          where + "alt_domains entry '" + host + "' is not a host name");
+      }
+      m.alt_domains.push_back(std::move(h));
+    }
+    m.provenance = field(*table, row, "provenance");
+    for (const auto& part : split(m.provenance, ';')) {
+      auto eq = part.find('=');
+      std::string col = eq == std::string::npos ? std::string() : lower(trim(part.substr(0, eq)));
+      if (eq == std::string::npos || eq + 1 >= part.size()) {
+        return make_error(ErrorCode::kParse, where + "provenance '" + part +
+                                                 "' is not COLUMN=SOURCE");
+      }
+      if (!table->columns.count(col)) {
+        return make_error(ErrorCode::kParse,
+                          where + "provenance names '" + col + "', which is not a column");
+      }
     }
     if (!seen.insert(fold_town_name(m.name)).second) {
       return make_error(ErrorCode::kParse, where + "'" + m.name + "' is listed twice");
@@ -214,8 +284,51 @@ Result<std::vector<SourceEntry>> read_sources(const std::filesystem::path& path,
       return make_error(ErrorCode::kParse,
                         where + "unknown municipality '" + s.municipality + "'");
     }
-    if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
+    if (!is_http_url(s.url)) {
       return make_error(ErrorCode::kParse, where + "url '" + s.url + "' is not an http(s) URL");
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<Sheriff>> read_sheriffs(const std::filesystem::path& path,
+                                           const std::vector<Municipality>* known) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kIo, path.string() + ": cannot open");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string name = path.string();
+  auto table = parse_tsv(ss.str(), name, {"name", "county"});
+  if (!table) return tl::make_unexpected(table.error());
+  std::set<std::string> counties;
+  if (known) {
+    for (const auto& m : *known) counties.insert(lower(m.county));
+  }
+  std::set<std::string> seen;
+  std::vector<Sheriff> out;
+  for (const auto& [lineno, row] : table->rows) {
+    auto where = name + ":" + std::to_string(lineno) + ": ";
+    Sheriff s;
+    s.name = field(*table, row, "name");
+    s.county = field(*table, row, "county");
+    s.website = field(*table, row, "website");
+    s.provenance = field(*table, row, "provenance");
+    if (s.name.empty()) return make_error(ErrorCode::kParse, where + "empty name");
+    if (s.county.empty()) {
+      return make_error(ErrorCode::kParse, where + "'" + s.name + "' has no county");
+    }
+    if (known && !counties.count(lower(s.county))) {
+      return make_error(ErrorCode::kParse,
+                        where + "county '" + s.county + "' has no municipality in the registry");
+    }
+    if (!seen.insert(lower(s.county)).second) {
+      return make_error(ErrorCode::kParse,
+                        where + "county '" + s.county + "' already has a sheriff's office");
+    }
+    if (!s.website.empty() && !is_http_url(s.website)) {
+      return make_error(ErrorCode::kParse,
+                        where + "website '" + s.website + "' is not an http(s) URL");
     }
     out.push_back(std::move(s));
   }
@@ -241,6 +354,12 @@ Result<Registry> read_registry(const std::filesystem::path& path) {
     auto sources = read_sources(sources_file, &reg.municipalities);
     if (!sources) return tl::make_unexpected(sources.error());
     reg.sources = std::move(*sources);
+  }
+  auto sheriffs_file = dir / "sheriffs.tsv";
+  if (std::filesystem::exists(sheriffs_file, ec)) {
+    auto sheriffs = read_sheriffs(sheriffs_file, &reg.municipalities);
+    if (!sheriffs) return tl::make_unexpected(sheriffs.error());
+    reg.sheriffs = std::move(*sheriffs);
   }
   return reg;
 }
