@@ -97,26 +97,30 @@ Result<Run> run(const Options& options) {
   auto store = corpus::Store::open(out.data);
   if (!store) return tl::make_unexpected(store.error());
 
-  say(options, "demo: [1/4] crawling the sample towns");
-  crawler::CrawlOptions crawl;
-  crawl.registry = out.registry_dir;
-  crawl.per_host = 2;
-  crawl.delay_ms = 0;
-  crawl.handle_signals = options.handle_signals;
-  auto crawled = pipeline::run_crawl(*store, crawl, options.progress);
+  // crawl -> extract -> index, each stage announced before it starts; the caller's observer
+  // is told everything too.
+  pipeline::BuildOptions build;
+  build.crawl.registry = out.registry_dir;
+  build.crawl.per_host = 2;
+  build.crawl.delay_ms = 0;
+  build.crawl.handle_signals = options.handle_signals;
+  const pipeline::Progress none;
+  const pipeline::Progress& theirs = options.progress ? *options.progress : none;
+  pipeline::Progress progress = theirs;
+  progress.started = [&](pipeline::Stage stage) {
+    switch (stage) {
+      case pipeline::Stage::kCrawl: say(options, "demo: [1/4] crawling the sample towns"); break;
+      case pipeline::Stage::kExtract: say(options, "demo: [2/4] extracting and tagging"); break;
+      case pipeline::Stage::kIndex: say(options, "demo: [3/4] indexing"); break;
+      case pipeline::Stage::kChanges: break;
+    }
+    if (theirs.started) theirs.started(stage);
+  };
+  auto built = pipeline::run_build(*store, *tagger, build, &progress);
+  // The sample is only fetched by the crawl: its log is complete, also after a failure.
   write_access_log(out.data, **server);
-  if (!crawled) return make_error(crawled.error().code, "crawl: " + crawled.error().message);
-  out.build.crawl = std::move(*crawled);
-
-  say(options, "demo: [2/4] extracting and tagging");
-  auto extracted = pipeline::run_extract(*store, *tagger, {}, options.progress);
-  if (!extracted) return make_error(extracted.error().code, "extract: " + extracted.error().message);
-  out.build.extract = std::move(*extracted);
-
-  say(options, "demo: [3/4] indexing");
-  auto indexed = pipeline::run_index(*store, {}, options.progress);
-  if (!indexed) return make_error(indexed.error().code, "index: " + indexed.error().message);
-  out.build.index = *indexed;
+  if (!built) return tl::make_unexpected(built.error());
+  out.build = std::move(*built);
 
   say(options, "demo: [4/4] asking");
   auto tour = ask_tour(out.data, out.towns, options.all_scorecards);

@@ -51,7 +51,8 @@ struct Progress {
   std::function<void(Stage)> started;
   std::function<void(Stage, const StageCounts&)> advanced;
   std::function<void(Stage, const StageCounts&)> finished;
-  // The crawler's own detailed status (bytes, hosts, queue), passed through when set.
+  // The crawler's own detailed status (bytes, hosts, queue), passed through when set; used
+  // only while a crawl runs (between started and finished of Stage::kCrawl).
   crawler::ProgressSink* crawl = nullptr;
 };
 
