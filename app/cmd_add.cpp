@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "corpus/corpus.h"
+#include "corpus/doc_type.h"
 
 namespace policyindex::app {
 namespace {
@@ -86,8 +87,18 @@ void register_add(Registry& r) {
       "add", "Add local files (e.g. public-records PDFs, or whole folders of them) as documents of a town");
   sub->add_option("PATH", opts->paths, "Files or folders (walked recursively) to add")->required();
   sub->add_option("--town", opts->town, "Municipality they belong to")->required();
-  sub->add_option("--type", opts->type, "Document type: ordinance, bylaw, police_policy, ...")
-      ->required();
+  std::string types;
+  for (corpus::DocType t : corpus::all_doc_types()) {
+    types += (types.empty() ? "" : ", ") + std::string(corpus::doc_type_name(t));
+  }
+  sub->add_option("--type", opts->type, "Document type: " + types)
+      ->required()
+      ->check(
+          [](const std::string& value) {
+            auto t = corpus::parse_doc_type(value);
+            return t ? std::string() : t.error().message;
+          },
+          "TYPE");
   sub->add_option("--url", opts->url, "Where the document was published (one file only; default: file:// path)");
   sub->add_option("--title", opts->title, "Title to show (one file only; default: the file name)");
   sub->add_option("--format", opts->format, "Output format")

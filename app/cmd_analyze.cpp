@@ -1,19 +1,87 @@
 // policyindex analyze FILE [--format text|json]: one local file extracted (in a worker
 // process, like every extraction) and printed as sections.
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
-#include "app/pipeline.h"
 #include "extract/extract.h"
+#include "pipeline/pipeline.h"
 
 namespace policyindex::app {
 
 namespace {
+
+// A scorecard as JSON: "Q1".."Q7" then provision ids, each {provision, question, label,
+// verdict, present, evidence[{document, section, heading, page, stance, text}]}.
+nlohmann::json scorecard_json(const provisions::Scorecard& card,
+                              const provisions::Taxonomy& taxonomy) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& e : card.entries) {
+    const auto* info = taxonomy.find(e.provision);
+    nlohmann::json evidence = nlohmann::json::array();
+    for (const auto& ev : e.evidence) {
+      nlohmann::json j = {{"document", ev.document},
+                          {"section", ev.section},
+                          {"heading", ev.heading},
+                          {"stance", provisions::stance_name(ev.stance)},
+                          {"text", ev.text}};
+      j["page"] = ev.page > 0 ? nlohmann::json(ev.page) : nlohmann::json(nullptr);
+      evidence.push_back(std::move(j));
+    }
+    out[e.question.empty() ? e.provision : e.question] = {
+        {"provision", e.provision},
+        {"question", e.question},
+        {"label", info ? info->label : e.provision},
+        {"verdict", provisions::verdict_name(e.verdict)},
+        {"present", e.present},
+        {"evidence", std::move(evidence)}};
+  }
+  return out;
+}
+
+// The analyze JSON of DESIGN.md: file, type, pages, ocr_pages, sections with provisions and
+// cites, scorecard, errors.
+nlohmann::json analysis_json(const pipeline::Analysis& a, const provisions::Taxonomy& taxonomy) {
+  const extract::Document& doc = a.document;
+  nlohmann::json sections = nlohmann::json::array();
+  for (size_t i = 0; i < doc.sections.size(); ++i) {
+    const extract::Section& s = doc.sections[i];
+    nlohmann::json provisions_json = nlohmann::json::array();
+    for (const auto& h : a.tags[i].hits) {
+      provisions_json.push_back({{"provision", h.provision},
+                                 {"stance", provisions::stance_name(h.stance)},
+                                 {"evidence", h.evidence},
+                                 {"start", h.start},
+                                 {"end", h.end},
+                                 {"rule", h.rule}});
+    }
+    nlohmann::json j = {{"id", s.key}, {"number", s.number}, {"heading", s.heading},
+                        {"level", s.level}};
+    if (s.page > 0) {
+      j["page"] = s.page;
+      j["page_end"] = s.page_end;
+    } else {
+      j["page"] = nullptr;
+    }
+    j["text"] = s.text;
+    j["provisions"] = std::move(provisions_json);
+    j["cites"] = a.tags[i].cites;
+    sections.push_back(std::move(j));
+  }
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& w : doc.warnings) errors.push_back(w);
+  return {{"file", a.file},
+          {"type", extract::file_type_name(doc.type)},
+          {"title", doc.title},
+          {"pages", doc.pages},
+          {"ocr_pages", doc.ocr_pages},
+          {"sections", std::move(sections)},
+          {"scorecard", scorecard_json(a.scorecard, taxonomy)},
+          {"struck", doc.struck},
+          {"errors", std::move(errors)}};
+}
 
 // The advocate's view: the seven questions first, each with its strongest sentence.
 void print_scorecard_text(const nlohmann::json& card) {
@@ -54,20 +122,15 @@ void register_analyze(Registry& r) {
   sub->add_option("--timeout", opts->timeout, "Seconds before the extraction is abandoned")->check(CLI::PositiveNumber);
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
-    auto tagger = SectionTagger::create(g.taxonomy);
+    auto tagger = pipeline::SectionTagger::create(g.taxonomy);
     if (!tagger) return fail(tagger.error());
-    std::ifstream in(opts->file, std::ios::binary);
-    if (!in) return fail(opts->file + ": cannot open");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    extract::Options options;
+    pipeline::AnalyzeOptions options;
     options.ocr = !opts->no_ocr;
-    extract::Limits limits;
-    limits.wall_seconds = opts->timeout;
-    limits.cpu_seconds = opts->timeout;
-    auto doc = extract::extract_isolated(ss.str(), options, limits);
-    if (!doc) return fail(opts->file + ": " + doc.error().message);
-    const nlohmann::json result = analyze_json(opts->file, *doc, *tagger);
+    options.timeout_s = opts->timeout;
+    auto analysis = pipeline::analyze_file(opts->file, *tagger, options);
+    if (!analysis) return fail(analysis.error());
+    const extract::Document* doc = &analysis->document;
+    const nlohmann::json result = analysis_json(*analysis, tagger->taxonomy());
     if (opts->format == "json") {
       std::cout << result.dump(2) << "\n";
       return kExitOk;

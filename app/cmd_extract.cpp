@@ -5,16 +5,14 @@
 
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
-#include "app/pipeline.h"
+#include "app/progress.h"
 #include "corpus/corpus.h"
-#include "extract/extract.h"
+#include "pipeline/pipeline.h"
 
 namespace policyindex::app {
 
@@ -35,17 +33,19 @@ void register_extract(Registry& r) {
   sub->add_flag("--no-ocr", opts->no_ocr, "Do not OCR pages without a text layer");
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
-    auto tagger = SectionTagger::create(g.taxonomy);
+    auto tagger = pipeline::SectionTagger::create(g.taxonomy);
     if (!tagger) return fail(tagger.error());
     auto store = corpus::Store::open(corpus::default_data_dir(g.data_dir));
     if (!store) return fail(store.error());
-    ExtractJobOptions job;
+    pipeline::ExtractOptions job;
     job.jobs = opts->jobs;
     job.ocr = !opts->no_ocr;
     job.timeout_s = opts->timeout;
     job.memory_mb = static_cast<size_t>(opts->memory_mb);
-    job.progress = !g.quiet && isatty(STDERR_FILENO);
-    auto res = run_extract_job(*store, *tagger, job);
+    ProgressStyle style;
+    style.show = !g.quiet && isatty(STDERR_FILENO);
+    CliProgress progress(style, g.quiet);
+    auto res = pipeline::run_extract(*store, *tagger, job, progress.get());
     if (!res) return fail(res.error());
     if (opts->format == "json") {
       nlohmann::json errors = nlohmann::json::array();

@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/progress.h"
 #include "corpus/corpus.h"
 #include "index/index.h"
+#include "pipeline/pipeline.h"
 
 namespace policyindex::app {
 
@@ -44,16 +46,11 @@ void register_index(Registry& r) {
     o.spelling = !opts->no_spelling;
     if (opts->threads >= 0) o.threads = opts->threads;
     if (!opts->index_dir.empty()) o.index_dir = opts->index_dir;
-    const bool tty = !g.quiet && isatty(STDERR_FILENO);
-    if (tty) {
-      o.progress = [](const index::IndexProgress& p) {
-        std::fprintf(stderr, "\rindex: %zu/%zu documents, %zu sections", p.documents_done,
-                     p.documents_total, p.sections_added);
-        std::fflush(stderr);
-      };
-    }
-    auto stats = index::update_index(*store, o);
-    if (tty) std::fprintf(stderr, "\n");
+    ProgressStyle style;
+    style.show = !g.quiet && isatty(STDERR_FILENO);
+    style.index_sections = true;
+    CliProgress progress(style, g.quiet);
+    auto stats = pipeline::run_index(*store, o, progress.get());
     if (!stats) return fail(stats.error());
     if (opts->format == "json") {
       nlohmann::ordered_json j = {{"documents_indexed", stats->documents_indexed},

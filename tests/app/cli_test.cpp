@@ -86,5 +86,22 @@ TEST(CliTest, AddTakesFoldersAndReportsWhatItCouldNotRead) {
             2);
 }
 
+// Document types are the catalog's (corpus/doc_type.h): an unknown one is bad usage, named
+// with the known ones, and nothing is stored.
+TEST(CliTest, AddRefusesAnUnknownDocumentType) {
+  testing::TempDir dir;
+  testing::write_file(dir / "policy.txt", "Section 1. No officer shall ask about status.\n");
+  std::string out, err;
+  EXPECT_EQ(run_command(bin() + " --data " + (dir / "data").string() + " add " +
+                            (dir / "policy.txt").string() + " --town Acton --type pamphlet",
+                        &out, &err),
+            2);
+  EXPECT_NE(err.find("unknown document type 'pamphlet'"), std::string::npos) << err;
+  EXPECT_NE(err.find("police_policy"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "data" / "catalog.sqlite"));
+  ASSERT_EQ(run_command(bin() + " add --help", &out, &err), 0);
+  EXPECT_NE(out.find("executive_order"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace policyindex

@@ -1,4 +1,4 @@
-// Checks of the demo's answers against corpus/sample/expected.json. Each returns one line per
+// Checks of the demo's answers against demo/sample/expected.json. Each returns one line per
 // mismatch ("Wexcombe Q2: expected red, got absent"), empty when everything matches, so a
 // failing end-to-end run lists every wrong answer at once.
 #pragma once

@@ -9,7 +9,7 @@ namespace policyindex::demo_checks {
 namespace {
 
 json expected() {
-  return json::parse(testing::read_file(testing::source_dir() / "corpus/sample/expected.json"));
+  return json::parse(testing::read_file(testing::source_dir() / "demo/sample/expected.json"));
 }
 
 json perfect_tour(const json& exp) { return expected_answers(exp); }

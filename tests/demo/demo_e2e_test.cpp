@@ -1,10 +1,10 @@
 // End to end: `policyindex demo --no-serve --format json` serves the sample, crawls, extracts,
-// indexes and answers; every answer is checked against corpus/sample/expected.json. Passes
+// indexes and answers; every answer is checked against demo/sample/expected.json. Passes
 // only once crawl, extract, index and the queries are all built.
 
 #include <nlohmann/json.hpp>
 
-#include "corpus/sample/sample_site.h"
+#include "demo/sample/sample_site.h"
 #include "tests/demo/demo_checks.h"
 #include "tests/testing/testing.h"
 
@@ -42,7 +42,7 @@ TEST(DemoEndToEndTest, AnswersMatchExpectedJson) {
   ASSERT_EQ(rc, 0) << "policyindex demo failed:\n" << err;
   const json tour = json::parse(out);
   const json expected =
-      json::parse(testing::read_file(testing::source_dir() / "corpus/sample/expected.json"));
+      json::parse(testing::read_file(testing::source_dir() / "demo/sample/expected.json"));
 
   {
     SCOPED_TRACE("every town gets its expected verdicts");

@@ -7,8 +7,8 @@
 #include <set>
 
 #include "corpus/corpus.h"
-#include "corpus/sample/gen/markup.h"
-#include "corpus/sample/sample_site.h"
+#include "demo/sample/gen/markup.h"
+#include "demo/sample/sample_site.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {

@@ -9,7 +9,7 @@
 #include <memory>
 #include <set>
 
-#include "corpus/sample/sample_site.h"
+#include "demo/sample/sample_site.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {

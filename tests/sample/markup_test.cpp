@@ -1,6 +1,6 @@
 // The sample documents' markup: blocks, inline spans, and errors that name the line.
 
-#include "corpus/sample/gen/markup.h"
+#include "demo/sample/gen/markup.h"
 
 #include <stdexcept>
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <memory>
 
-#include "corpus/sample/sample_site.h"
+#include "demo/sample/sample_site.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {

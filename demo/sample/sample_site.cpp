@@ -1,7 +1,7 @@
 // The sample's manifest, registry and loopback server. The only Boost.Beast translation unit
 // of the sample (Beast is slow to compile: keep it in one TU).
 
-#include "corpus/sample/sample_site.h"
+#include "demo/sample/sample_site.h"
 
 #include <fcntl.h>
 
@@ -108,13 +108,13 @@ fs::path default_sample_dir() {
 #endif
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path beside = exe.parent_path() / "corpus" / "sample" / "site";
+    fs::path beside = exe.parent_path() / "demo" / "sample" / "site";
     if (fs::exists(beside / "sites.tsv", ec)) return beside;
   }
 #ifdef PI_SAMPLE_BUILD_DIR
   return PI_SAMPLE_BUILD_DIR;
 #else
-  return "corpus/sample/site";
+  return "demo/sample/site";
 #endif
 }
 

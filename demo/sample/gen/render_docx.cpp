@@ -7,7 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "corpus/sample/gen/render.h"
+#include "demo/sample/gen/render.h"
 
 namespace policyindex::sample_gen {
 namespace {

@@ -1,4 +1,4 @@
-// pi_sample_gen: builds the sample town websites from corpus/sample at build time.
+// pi_sample_gen: builds the sample town websites from demo/sample at build time.
 //
 //   pi_sample_gen build SRC_DIR OUT_DIR    every site of SRC_DIR/sites into OUT_DIR/sites,
 //                                          plus the registry and manifest files
@@ -17,8 +17,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "corpus/sample/gen/markup.h"
-#include "corpus/sample/gen/render.h"
+#include "demo/sample/gen/markup.h"
+#include "demo/sample/gen/render.h"
 
 namespace fs = std::filesystem;
 using namespace policyindex::sample_gen;

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "corpus/sample/gen/markup.h"
+#include "demo/sample/gen/markup.h"
 
 namespace policyindex::sample_gen {
 

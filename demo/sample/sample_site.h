@@ -1,4 +1,4 @@
-// The bundled sample of fictional town websites (corpus/sample/) and a loopback static
+// The bundled sample of fictional town websites (demo/sample/) and a loopback static
 // server for them. Each town is served on its own loopback address (127.0.0.2, 127.0.0.3,
 // ...; Linux routes all of 127/8 to lo), all on one port, so that a crawler sees one host
 // per town exactly as on the internet. Used by `policyindex demo` and by tests; not part of
@@ -46,7 +46,7 @@ struct SampleSet {
 inline constexpr uint16_t kRegistryPort = 8431;
 
 // Where the generated sample is: $POLICYINDEX_SAMPLE_DIR when set, else the build tree's
-// corpus/sample/site (compiled in), else corpus/sample/site beside the running binary.
+// demo/sample/site (compiled in), else demo/sample/site beside the running binary.
 std::filesystem::path default_sample_dir();
 
 // Loads ROOT's manifest. Fails naming the file and line of a bad row, a site folder that is

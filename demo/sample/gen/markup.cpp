@@ -1,5 +1,5 @@
-#include "corpus/sample/gen/markup.h"
-#include "corpus/sample/gen/render.h"
+#include "demo/sample/gen/markup.h"
+#include "demo/sample/gen/render.h"
 
 #include <sstream>
 #include <stdexcept>

@@ -9,7 +9,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "corpus/sample/gen/render.h"
+#include "demo/sample/gen/render.h"
 
 namespace policyindex::sample_gen {
 namespace {

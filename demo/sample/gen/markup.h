@@ -1,5 +1,5 @@
 // The sample documents' source markup (.pdm, "policy document markup"), shared by every
-// rendering: text PDF, scanned (image-only) PDF, DOCX and HTML. See corpus/sample/README.md.
+// rendering: text PDF, scanned (image-only) PDF, DOCX and HTML. See demo/sample/README.md.
 //
 //   %title Trust and Safe Community Ordinance     document title (metadata, HTML <title>)
 //   %header City of Alderbrook - Code             running header (PDF, DOCX)

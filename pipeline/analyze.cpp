@@ -1,0 +1,39 @@
+// The analyze job: one local file extracted (in a worker process, like every extraction),
+// its sections tagged and scored on the seven questions. Nothing is stored.
+
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/pipeline.h"
+
+namespace policyindex::pipeline {
+
+Result<Analysis> analyze_file(const std::string& file, const SectionTagger& tagger,
+                              const AnalyzeOptions& options) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return make_error(ErrorCode::kIo, file + ": cannot open");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  extract::Options extract_options;
+  extract_options.ocr = options.ocr;
+  extract::Limits limits;
+  limits.wall_seconds = options.timeout_s;
+  limits.cpu_seconds = options.timeout_s;
+  auto doc = extract::extract_isolated(bytes.str(), extract_options, limits);
+  if (!doc) return make_error(doc.error().code, file + ": " + doc.error().message);
+
+  Analysis out;
+  out.file = file;
+  out.document = std::move(*doc);
+  out.tags.reserve(out.document.sections.size());
+  for (const extract::Section& s : out.document.sections) out.tags.push_back(tagger.tag_raw(s));
+  std::vector<provisions::TaggedSection> for_score;
+  for (size_t i = 0; i < out.document.sections.size(); ++i) {
+    const extract::Section& s = out.document.sections[i];
+    for_score.push_back({s.number.empty() ? s.key : s.number, s.heading, s.page, &out.tags[i]});
+  }
+  out.scorecard = provisions::score(tagger.taxonomy(), provisions::scored_hits(file, for_score));
+  return out;
+}
+
+}  // namespace policyindex::pipeline
