@@ -28,7 +28,7 @@
 #include "index/index.h"
 #include "corpus/corpus.h"
 #include "provisions/provisions.h"
-#include "query/changes.h"
+#include "changes/changes.h"
 
 namespace policyindex::app {
 namespace {
@@ -46,12 +46,12 @@ struct CrawlStep {
   int64_t requests = 0;
   int64_t conditional = 0;
   int64_t unchanged = 0;
-  std::vector<query::RunFailure> failures;
+  std::vector<changes::RunFailure> failures;
 };
 
 struct ExtractStep {
   int64_t extracted = 0;
-  std::vector<query::RunFailure> failures;  // versions that could not be extracted
+  std::vector<changes::RunFailure> failures;  // versions that could not be extracted
 };
 
 struct IndexStep {
@@ -119,8 +119,8 @@ Result<IndexStep> run_index(corpus::Store& store, bool quiet) {
 }
 
 // provisions::score over the taxonomy in use (--taxonomy or the built-in one), with its labels.
-Result<std::unique_ptr<query::Scoring>> make_scoring(const SectionTagger& tagger) {
-  return query::taxonomy_scoring(tagger.taxonomy_ptr());
+Result<std::unique_ptr<changes::Scoring>> make_scoring(const SectionTagger& tagger) {
+  return changes::taxonomy_scoring(tagger.taxonomy_ptr());
 }
 
 // ---- Orchestration ---------------------------------------------------------------------
@@ -171,7 +171,7 @@ class BackgroundCheckpoint {
 // Announces each phase on a terminal and records its wall time for the report.
 class Phases {
  public:
-  Phases(bool show, std::chrono::steady_clock::time_point t0, query::RefreshReport& report)
+  Phases(bool show, std::chrono::steady_clock::time_point t0, changes::RefreshReport& report)
       : show_(show), last_(t0), report_(report) {}
   // Ends the current phase (the first is "start") and begins `name`.
   void start(const char* name) {
@@ -188,19 +188,19 @@ class Phases {
  private:
   bool show_;
   std::chrono::steady_clock::time_point last_;
-  query::RefreshReport& report_;
+  changes::RefreshReport& report_;
   std::string current_ = "start";
 };
 
 int run_refresh(const Globals& globals, const RefreshOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
-  std::optional<query::ReportFormat> explicit_format;
+  std::optional<changes::ReportFormat> explicit_format;
   if (!options.format.empty()) {
-    auto f = query::parse_report_format(options.format);
+    auto f = changes::parse_report_format(options.format);
     if (!f) return fail(f.error());
     explicit_format = *f;
   }
-  const auto format = query::report_format_for(options.report_path, explicit_format);
+  const auto format = changes::report_format_for(options.report_path, explicit_format);
 
   auto store = corpus::Store::open(corpus::default_data_dir(globals.data_dir));
   if (!store) return fail(store.error());
@@ -213,12 +213,12 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     return fail(lock.error());
   }
   const bool progress = !globals.quiet && ::isatty(STDERR_FILENO);
-  query::RefreshReport report;
+  changes::RefreshReport report;
   Phases phases(progress, t0, report);
   report.started_at = corpus::now_iso8601();
   report.stale_lock_pid = lock->previous_pid();
   auto& catalog = store->catalog();
-  if (auto b = query::ensure_change_baseline(catalog); !b) return fail(b.error());
+  if (auto b = changes::ensure_change_baseline(catalog); !b) return fail(b.error());
   auto tagger = SectionTagger::create(globals.taxonomy);
   if (!tagger) return fail("refresh: " + tagger.error().message);
   auto scoring = make_scoring(*tagger);
@@ -256,8 +256,8 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     report.phase_errors.push_back(i.error().message);
   }
   phases.start("changes");
-  if (auto set = query::compute_changes(catalog, **scoring); set) {
-    if (auto st = query::record_changes(catalog, *set, report.run_id); st) {
+  if (auto set = changes::compute_changes(catalog, **scoring); set) {
+    if (auto st = changes::record_changes(catalog, *set, report.run_id); st) {
       report.changes = std::move(*set);
     } else {
       report.phase_errors.push_back("changes: " + st.error().message);
@@ -272,17 +272,17 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
   report.finished_at = corpus::now_iso8601();
   report.elapsed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const std::string summary = query::summary_line(report);
+  const std::string summary = changes::summary_line(report);
   if (!options.report_path.empty()) {
-    if (auto st = write_atomically(options.report_path, query::render_report(report, format)); !st) {
+    if (auto st = write_atomically(options.report_path, changes::render_report(report, format)); !st) {
       return fail(st.error());
     }
     std::cout << summary << "\n";
-  } else if (format == query::ReportFormat::kJson) {
-    std::cout << query::render_json(report);  // carries "summary"
+  } else if (format == changes::ReportFormat::kJson) {
+    std::cout << changes::render_json(report);  // carries "summary"
   } else {
-    std::cout << query::render_report(report, format);
-    if (format == query::ReportFormat::kMarkdown) std::cout << "\n" << summary << "\n";
+    std::cout << changes::render_report(report, format);
+    if (format == changes::ReportFormat::kMarkdown) std::cout << "\n" << summary << "\n";
   }
   for (const auto& e : report.phase_errors) std::cerr << "policyindex: refresh: " << e << "\n";
   return report.phase_errors.empty() ? kExitOk : kExitFailure;

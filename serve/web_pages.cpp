@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <map>
 
-#include "query/web.h"
+#include "serve/web.h"
 
-namespace policyindex::query::web {
+namespace policyindex::serve::web {
 namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
@@ -62,13 +62,16 @@ std::string facet_value_label(std::string_view key, std::string_view value, cons
   return std::string(value);
 }
 
-std::string facets_html(const Json& facets, const Pairs& state, const Taxonomy& tax) {
+std::string facets_html(const query::SearchResult& result, const Pairs& state, const Taxonomy& tax) {
   std::string h = "<aside class=\"facets\" id=\"filters\" aria-label=\"Filters\">\n<h2 class=\"sr-only\">Filters</h2>\n";
   for (const auto& f : kFacets) {
-    auto it = facets.find(f.key);
-    if (it == facets.end() || !it->is_object()) continue;
+    const auto* name = std::find_if(query::kFacetNames.begin(), query::kFacetNames.end(),
+                                    [&](const char* n) { return f.key == n; });
+    if (name == query::kFacetNames.end()) continue;
     std::vector<std::pair<std::string, int64_t>> values;
-    for (const auto& [v, c] : it->items()) values.emplace_back(v, c.is_number_integer() ? c.get<int64_t>() : 0);
+    for (const auto& [v, c] : result.facets[static_cast<size_t>(name - query::kFacetNames.begin())]) {
+      values.emplace_back(std::string(v), static_cast<int64_t>(c));
+    }
     // Selected values stay visible even when the other filters leave them no hits.
     for (const auto& [k, v] : state) {
       if (k == f.param && std::none_of(values.begin(), values.end(), [&](const auto& x) { return x.first == v; })) {
@@ -102,38 +105,38 @@ std::string facets_html(const Json& facets, const Pairs& state, const Taxonomy& 
   return h + "</aside>\n";
 }
 
-std::string hit_html(const Json& hit, const Pairs& state, const Taxonomy& tax) {
-  const std::string doc = str(hit, "document_id");
-  const std::string sid = str(hit, "section_id");
+std::string hit_html(const query::SearchHit& search_hit, const Pairs& state, const Taxonomy& tax) {
+  const index::SectionRecord& hit = *search_hit.record;
+  const std::string& doc = hit.document_id;
+  const std::string& sid = hit.section_id;
   const std::string key = sid.substr(sid.find('/') == std::string::npos ? 0 : sid.find('/') + 1);
   std::string href = "/documents/" + url_encode(doc) + "#" + anchor("s-", key);
-  std::string title = str(hit, "title").empty() ? "Untitled document" : str(hit, "title");
+  std::string title = hit.title.empty() ? "Untitled document" : hit.title;
   std::string sec;
-  if (!str(hit, "number").empty()) sec += "§ " + str(hit, "number");
-  if (!str(hit, "heading").empty()) sec += (sec.empty() ? "" : " ") + str(hit, "heading");
+  if (!hit.number.empty()) sec += "§ " + hit.number;
+  if (!hit.heading.empty()) sec += (sec.empty() ? "" : " ") + hit.heading;
   std::string h = "<li class=\"hit\"><article>";
-  h += "<h3><a class=\"hit-link\" href=\"" + html_escape(href) + "\">" + html_escape(str(hit, "town")) + " — " +
+  h += "<h3><a class=\"hit-link\" href=\"" + html_escape(href) + "\">" + html_escape(hit.town) + " — " +
        html_escape(title) + (sec.empty() ? "" : ", " + html_escape(sec)) + "</a></h3>";
-  h += "<p class=\"meta\">" + html_escape(str(hit, "county")) + " County · " + html_escape(str(hit, "doc_type"));
-  if (!str(hit, "page").empty()) h += " · page " + html_escape(str(hit, "page"));
-  const std::string url = str(hit, "url");
+  h += "<p class=\"meta\">" + html_escape(hit.county) + " County · " + html_escape(hit.doc_type);
+  if (hit.page) h += " · page " + html_escape(std::to_string(*hit.page));
+  const std::string& url = hit.url;
   if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
     h += " · <a class=\"source\" href=\"" + html_escape(url) + "\" rel=\"noopener noreferrer\">source document</a>";
   }
   h += "</p>";
-  h += "<p class=\"snippet\">" + sanitize_snippet(str(hit, "snippet")) + "</p>";
-  const Json provs = hit.value("provisions", Json::array());
-  const Json cites = hit.value("cites", Json::array());
+  h += "<p class=\"snippet\">" + sanitize_snippet(search_hit.snippet) + "</p>";
+  const auto& provs = hit.provisions;
+  const auto& cites = hit.cites;
   if (!provs.empty() || !cites.empty()) {
     h += "<ul class=\"chips\" aria-label=\"Provisions and citations\">";
-    for (const auto& p : provs) {
-      const std::string id = str(p, "provision");
+    for (const auto& [id, stance] : provs) {
       h += "<li><a data-nav href=\"" + html_escape(search_href(toggled(state, "provision", id))) + "\">" +
-           html_escape(tax.display(id)) + "</a> " + stance_badge(str(p, "stance")) + "</li>";
+           html_escape(tax.display(id)) + "</a> " + stance_badge(stance) + "</li>";
     }
     for (const auto& c : cites) {
-      h += "<li><a data-nav href=\"" + html_escape(search_href(toggled(state, "cites", str(c)))) +
-           "\">cites " + html_escape(str(c)) + "</a></li>";
+      h += "<li><a data-nav href=\"" + html_escape(search_href(toggled(state, "cites", c))) +
+           "\">cites " + html_escape(c) + "</a></li>";
     }
     h += "</ul>";
   }
@@ -208,10 +211,8 @@ HttpResponse search_page(const Params& p, Api& api) {
     m += "<p class=\"error\" role=\"alert\" id=\"result-status\">" + html_escape(out.error().message) + "</p>\n</div>\n";
     return html_response(http_status(out.error().code), layout({"Search", "search", q, ""}, m));
   }
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return error_page(500, "Something went wrong", "search returned malformed JSON");
-  const int64_t total = j.value("total", int64_t{0});
-  const Json hits = j.value("hits", Json::array());
+  const int64_t total = static_cast<int64_t>(out->total);
+  const auto& hits = out->hits;
   const size_t offset = req->offset, limit = req->limit == 0 ? 20 : req->limit;
 
   // Active filters as removable chips.
@@ -231,7 +232,7 @@ HttpResponse search_page(const Params& p, Api& api) {
   }
   m += "<p id=\"result-status\" class=\"status\" role=\"status\" tabindex=\"-1\">" + html_escape(status) + ".</p>\n"
        "<p class=\"to-filters\"><a href=\"#filters\">Filters ↓</a></p>\n";
-  const std::string suggestion = str(j, "suggestion");
+  const std::string& suggestion = out->suggestion;
   if (!suggestion.empty()) {
     Pairs s2;
     for (const auto& kv : state) if (kv.first != "q") s2.push_back(kv);
@@ -239,7 +240,7 @@ HttpResponse search_page(const Params& p, Api& api) {
     m += "<p class=\"suggestion\">Did you mean <a data-nav href=\"" + html_escape(search_href(s2)) + "\">" +
          html_escape(suggestion) + "</a>?</p>\n";
   }
-  m += "<div class=\"with-facets\">\n" + facets_html(j.value("facets", Json::object()), state, *tax);
+  m += "<div class=\"with-facets\">\n" + facets_html(*out, state, *tax);
   m += "<section class=\"results\" aria-labelledby=\"results-h\"><h2 id=\"results-h\" class=\"sr-only\">Results</h2>\n";
   if (hits.empty()) {
     m += "<p>No section matches. Remove a filter or try other words.</p>\n";
@@ -274,17 +275,23 @@ HttpResponse state_page(const Params& p, Api& api) {
   if (!tax) return api_error_page(tax.error());
   auto out = api.matrix();
   if (!out) return api_error_page(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return error_page(500, "Something went wrong", "matrix returned malformed JSON");
   const bool only_docs = p.get("show") == "documents";
   std::vector<std::string> qs;
-  for (const auto& c : j.value("columns", Json::array())) {
-    if (str(c).size() == 2 && str(c)[0] == 'Q') qs.push_back(str(c));
+  std::vector<size_t> q_columns;  // the index of each of QS among the matrix's columns
+  for (size_t i = 0; i < out->columns.size(); ++i) {
+    const std::string& c = out->columns[i].key;
+    if (c.size() == 2 && c[0] == 'Q') {
+      qs.push_back(c);
+      q_columns.push_back(i);
+    }
   }
+  auto cell = [&](const query::MatrixRow& r, size_t q) -> std::string {
+    const size_t i = q_columns[q];
+    return i < r.cells.size() ? r.cells[i] : "";
+  };
   // county -> rows
-  std::map<std::string, std::vector<const Json*>> by_county;
-  const Json rows = j.value("rows", Json::array());
-  for (const auto& r : rows) by_county[str(r, "county")].push_back(&r);
+  std::map<std::string, std::vector<const query::MatrixRow*>> by_county;
+  for (const auto& r : out->rows) by_county[r.county].push_back(&r);
 
   auto col_head = [&](const std::string& q) {
     const Provision* pr = tax->find(q);
@@ -312,10 +319,9 @@ HttpResponse state_page(const Params& p, Api& api) {
   for (const auto& [county, list] : by_county) {
     size_t docs = 0;
     std::map<std::string, size_t> green;
-    for (const Json* r : list) {
-      if (r->value("documents", 0) > 0) ++docs;
-      const Json cells = r->value("cells", Json::object());
-      for (const auto& q : qs) green[q] += str(cells, q) == "green" ? 1 : 0;
+    for (const query::MatrixRow* r : list) {
+      if (r->documents > 0) ++docs;
+      for (size_t q = 0; q < qs.size(); ++q) green[qs[q]] += cell(*r, q) == "green" ? 1 : 0;
     }
     m += "<tr><th scope=\"row\"><a href=\"#" + html_escape(anchor("c-", county)) + "\">" + html_escape(county) +
          "</a></th><td>" + std::to_string(docs) + " / " + std::to_string(list.size()) + "</td>";
@@ -340,7 +346,7 @@ HttpResponse state_page(const Params& p, Api& api) {
   m += "</ul></nav>\n<div class=\"county-grid\">\n";
   for (const auto& [county, list] : by_county) {
     size_t docs = 0;
-    for (const Json* r : list) docs += r->value("documents", 0) > 0 ? 1 : 0;
+    for (const query::MatrixRow* r : list) docs += r->documents > 0 ? 1 : 0;
     const std::string id = anchor("c-", county);
     m += "<section class=\"county\" aria-labelledby=\"" + html_escape(id) + "\"><h3 id=\"" + html_escape(id) + "\">" +
          html_escape(county) + " County</h3><p class=\"help\">" + std::to_string(docs) + " of " +
@@ -353,16 +359,15 @@ HttpResponse state_page(const Params& p, Api& api) {
          " County: verdicts per question</caption><thead><tr><th scope=\"col\">Municipality</th>";
     for (const auto& q : qs) m += col_head(q);
     m += "</tr></thead><tbody>";
-    for (const Json* r : list) {
-      const bool has = r->value("documents", 0) > 0;
+    for (const query::MatrixRow* r : list) {
+      const bool has = r->documents > 0;
       if (only_docs && !has) continue;
-      m += "<tr" + std::string(has ? "" : " class=\"nodoc\"") + "><th scope=\"row\">" + town_link(str(*r, "town")) + "</th>";
+      m += "<tr" + std::string(has ? "" : " class=\"nodoc\"") + "><th scope=\"row\">" + town_link(r->town) + "</th>";
       if (!has) {
         m += "<td colspan=\"" + std::to_string(qs.size()) + "\" class=\"nodoc-cell\">" + verdict_badge("no document", true) +
              " <span class=\"nodoc-text\" aria-hidden=\"true\">no document</span></td>";
       } else {
-        const Json cells = r->value("cells", Json::object());
-        for (const auto& q : qs) m += "<td>" + verdict_badge(str(cells, q), true) + "</td>";
+        for (size_t q = 0; q < qs.size(); ++q) m += "<td>" + verdict_badge(cell(*r, q), true) + "</td>";
       }
       m += "</tr>";
     }
@@ -381,8 +386,6 @@ HttpResponse changes_page(const Params& p, Api& api) {
   const std::string town = p.get("town"), provision = p.get("provision");
   auto out = api.changes(town, provision, 100);
   if (!out) return api_error_page(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return error_page(500, "Something went wrong", "changes returned malformed JSON");
   Pairs qp;
   if (!town.empty()) qp.emplace_back("town", town);
   if (!provision.empty()) qp.emplace_back("provision", provision);
@@ -394,24 +397,24 @@ HttpResponse changes_page(const Params& p, Api& api) {
                   "<button type=\"submit\">Show</button></form>" + town_datalist(*tax) + "\n";
   m += "<p><a class=\"feed\" href=\"/feed.atom" + std::string(feed.empty() ? "" : "?") + html_escape(feed) +
        "\">Subscribe to these changes (Atom feed)</a> — any feed reader can follow it.</p>\n";
-  const Json changes = j.value("changes", Json::array());
+  const auto& changes = out->changes;
   if (changes.empty()) {
     m += "<p>No changes recorded yet.</p>\n";
   } else {
     m += "<ol class=\"changes\">";
     for (const auto& c : changes) {
-      m += "<li><time>" + html_escape(str(c, "detected_at")) + "</time> " + town_link(str(c, "town")) + ": ";
-      if (!str(c, "document_id").empty()) {
-        m += "<a href=\"/documents/" + html_escape(url_encode(str(c, "document_id"))) + "\">" +
-             html_escape(str(c, "summary")) + "</a>";
+      m += "<li><time>" + html_escape(c.detected_at) + "</time> " + town_link(c.town) + ": ";
+      if (c.document_id && !c.document_id->empty()) {
+        m += "<a href=\"/documents/" + html_escape(url_encode(*c.document_id)) + "\">" +
+             html_escape(c.summary) + "</a>";
       } else {
-        m += html_escape(str(c, "summary"));
+        m += html_escape(c.summary);
       }
-      m += " <span class=\"kind\">(" + html_escape(str(c, "kind")) + ")</span></li>";
+      m += " <span class=\"kind\">(" + html_escape(c.kind) + ")</span></li>";
     }
     m += "</ol>\n";
   }
   return html_response(200, layout({"Changes", "changes", "", feed}, m));
 }
 
-}  // namespace policyindex::query::web
+}  // namespace policyindex::serve::web

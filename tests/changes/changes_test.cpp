@@ -1,9 +1,9 @@
 #include <nlohmann/json.hpp>
 
-#include "query/changes.h"
-#include "tests/refresh/fixtures.h"
+#include "changes/changes.h"
+#include "tests/changes/fixtures.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 using nlohmann::json;
@@ -244,9 +244,9 @@ TEST(ChangesBaselineTest, FirstRefreshOnAnEmptyStoreReportsNewDocuments) {
 }
 
 }  // namespace
-}  // namespace policyindex::query
+}  // namespace policyindex::changes
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 TEST(TaxonomyScoringTest, VerdictChangesUseTheBuiltInTaxonomy) {
@@ -269,9 +269,9 @@ TEST(TaxonomyScoringTest, VerdictChangesUseTheBuiltInTaxonomy) {
 }
 
 }  // namespace
-}  // namespace policyindex::query
+}  // namespace policyindex::changes
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 // Records a successful fetch of DOCUMENT from URL (its own address or a redirect target).
@@ -391,4 +391,4 @@ TEST_F(ChangesTest, NavigationPagesAreNeverReported) {
 }
 
 }  // namespace
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

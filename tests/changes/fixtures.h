@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "corpus/corpus.h"
-#include "query/changes.h"
+#include "changes/changes.h"
 #include <gmock/gmock.h>
 
 #include "tests/testing/testing.h"
@@ -16,7 +16,7 @@ namespace policyindex::refresh_testing {
 // The seven questions of TAXONOMY.md and their provisions, scored with
 // provisions::verdict_from: a stand-in for the taxonomy-backed Scoring until provisions/
 // lands (the real one is wired in app/cmd_refresh.cpp).
-class QuestionScoring : public query::Scoring {
+class QuestionScoring : public changes::Scoring {
  public:
   provisions::Scorecard score(const std::vector<provisions::ScoredHit>& hits) const override;
   std::string label(std::string_view provision) const override;

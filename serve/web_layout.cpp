@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "query/web.h"
+#include "serve/web.h"
 
-namespace policyindex::query::web {
+namespace policyindex::serve::web {
 namespace {
 
 struct VerdictStyle {
@@ -151,16 +151,12 @@ std::string Taxonomy::display(std::string_view id) const {
 Result<Taxonomy> load_taxonomy(Api& api) {
   auto r = api.taxonomy();
   if (!r) return tl::make_unexpected(r.error());
-  Json j = Json::parse(*r, nullptr, false);
-  if (j.is_discarded()) return make_error(ErrorCode::kInternal, "taxonomy returned malformed JSON");
   Taxonomy t;
-  for (const auto& p : j.value("provisions", Json::array())) {
-    t.provisions.push_back({str(p, "id"), str(p, "label"), str(p, "question"), str(p, "description")});
+  for (auto& p : r->provisions) {
+    t.provisions.push_back({std::move(p.id), std::move(p.label), std::move(p.question), std::move(p.description)});
   }
-  for (const auto& m : j.value("municipalities", Json::array())) {
-    Municipality x{str(m, "name"), str(m, "county"), str(m, "kind"), 0};
-    if (m.contains("documents") && m["documents"].is_number_integer()) x.documents = m["documents"].get<int64_t>();
-    t.municipalities.push_back(std::move(x));
+  for (auto& m : r->municipalities) {
+    t.municipalities.push_back({std::move(m.name), std::move(m.county), std::move(m.kind), m.documents});
   }
   return t;
 }
@@ -193,22 +189,22 @@ std::string section_href(std::string_view document_id, std::string_view number) 
   return href;
 }
 
-std::string evidence_html(const Json& evidence, size_t max) {
-  if (!evidence.is_array() || evidence.empty()) return "";
+std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size_t max) {
+  if (evidence.empty()) return "";
   std::string h = "<ul class=\"evidence\">";
   size_t n = 0;
   for (const auto& ev : evidence) {
     if (n == max) h += "</ul><details class=\"more\"><summary>" + std::to_string(evidence.size() - max) +
                        " more sentence" + (evidence.size() - max == 1 ? "" : "s") + "</summary><ul class=\"evidence\">";
     ++n;
-    std::string where = html_escape(str(ev, "document"));
-    if (!str(ev, "section").empty()) where += ", § " + html_escape(str(ev, "section"));
-    if (!str(ev, "heading").empty()) where += " " + html_escape(str(ev, "heading"));
-    if (!str(ev, "page").empty()) where += ", page " + html_escape(str(ev, "page"));
-    h += "<li><blockquote>" + html_escape(str(ev, "text")) + "</blockquote><p class=\"where\">";
-    if (!str(ev, "stance").empty()) h += stance_badge(str(ev, "stance")) + " ";
-    h += "<a href=\"" + html_escape(section_href(str(ev, "document_id"), str(ev, "section"))) + "\">" + where + "</a>";
-    const std::string url = str(ev, "url");
+    std::string where = html_escape(ev.document);
+    if (!ev.section.empty()) where += ", § " + html_escape(ev.section);
+    if (!ev.heading.empty()) where += " " + html_escape(ev.heading);
+    if (ev.page) where += ", page " + html_escape(std::to_string(*ev.page));
+    h += "<li><blockquote>" + html_escape(ev.text) + "</blockquote><p class=\"where\">";
+    if (!ev.stance.empty()) h += stance_badge(ev.stance) + " ";
+    h += "<a href=\"" + html_escape(section_href(ev.document_id, ev.section)) + "\">" + where + "</a>";
+    const std::string& url = ev.url;
     if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
       h += " · <a class=\"source\" href=\"" + html_escape(url) + "\" rel=\"noopener noreferrer\">source</a>";
     }
@@ -219,4 +215,4 @@ std::string evidence_html(const Json& evidence, size_t max) {
   return h;
 }
 
-}  // namespace policyindex::query::web
+}  // namespace policyindex::serve::web

@@ -1,4 +1,4 @@
-// Private to query/: the pieces of the web handler (parameters, escaping, the pages, the
+// Private to serve/: the pieces of the web handler (parameters, escaping, the pages, the
 // built-in assets). Only http_handler.cpp, web_*.cpp and their tests include it.
 #pragma once
 
@@ -8,15 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "common/result.h"
-#include "query/http_handler.h"
+#include "serve/http_handler.h"
 #include "query/query.h"
 
-namespace policyindex::query::web {
-
-using Json = nlohmann::json;
+namespace policyindex::serve::web {
 
 // The decoded parameters of a query string, in order; a name may repeat.
 struct Params {
@@ -43,12 +39,10 @@ std::string html_escape(std::string_view text);
 std::string sanitize_snippet(std::string_view snippet);
 // Escapes for XML text and attributes (Atom), dropping characters XML 1.0 forbids.
 std::string xml_escape(std::string_view text);
-// An RFC 4180 field.
-std::string csv_field(std::string_view text);
 // A value usable in an HTML id / URL fragment: [A-Za-z0-9_-], others become '-'.
 std::string anchor(std::string_view prefix, std::string_view key);
 
-// The assets built into the binary (web/): app.css, app.js, icon.svg.
+// The assets built into the binary (serve/assets/): app.css, app.js, icon.svg.
 struct Asset {
   std::string_view name;          // "app.css"
   std::string_view content_type;  // "text/css; charset=utf-8"
@@ -58,10 +52,6 @@ struct Asset {
 const Asset* find_asset(std::string_view name);
 // "/assets/NAME?v=HASH": changes whenever the asset does, so it may be cached for long.
 std::string asset_url(std::string_view name);
-
-// JSON helpers tolerant of missing fields and of numbers where strings are expected.
-std::string str(const Json& j, std::string_view key);
-std::string str(const Json& j);
 
 // The pages. Each returns a complete response (HTML), an error page when the Api fails.
 HttpResponse home_page(const Params& p, Api& api);
@@ -78,10 +68,10 @@ HttpResponse error_page(int status, std::string_view title, std::string_view mes
 // Builds the SearchRequest of /search, /api/search and /search.csv; bad numbers are an error.
 Result<SearchRequest> search_request(const Params& p, size_t default_limit);
 
-}  // namespace policyindex::query::web
+}  // namespace policyindex::serve::web
 
 // -- HTML building blocks (web_layout.cpp) ------------------------------------------------------
-namespace policyindex::query::web {
+namespace policyindex::serve::web {
 
 struct PageOptions {
   std::string title;       // <title> and the h1 unless the page writes its own
@@ -101,7 +91,7 @@ std::string verdict_badge(std::string_view verdict, bool compact = false);
 std::string verdict_word(std::string_view verdict);
 std::string stance_badge(std::string_view stance);
 
-// The taxonomy of /api/taxonomy, for labels and pickers.
+// The taxonomy (Api::taxonomy), for labels and pickers.
 struct Provision {
   std::string id, label, question, description;
 };
@@ -127,10 +117,10 @@ std::string provision_select(const Taxonomy& t, std::string_view name, std::stri
 std::string town_link(std::string_view name);
 // Quoted sentences with where they are (document, section, heading, page) and links to the
 // document view and the source; at most MAX shown, the rest in a <details>.
-std::string evidence_html(const Json& evidence, size_t max);
+std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size_t max);
 // "/documents/ID#n-NUMBER" for a section number (the anchor document_page writes).
 std::string section_href(std::string_view document_id, std::string_view number);
 // An error page for a failed Api call (404 for not_found, ...), message escaped.
 HttpResponse api_error_page(const Error& e);
 
-}  // namespace policyindex::query::web
+}  // namespace policyindex::serve::web

@@ -1,6 +1,6 @@
-#include "query/http_server.h"
+#include "serve/http_server.h"
 
-namespace policyindex::query {
+namespace policyindex::serve {
 
 ApiPool::ApiPool(Factory factory, Stamp stamp, std::chrono::milliseconds max_age)
     : factory_(std::move(factory)), stamp_(std::move(stamp)), max_age_(max_age) {}
@@ -96,4 +96,4 @@ size_t ResponseCache::size() const {
   return lru_.size();
 }
 
-}  // namespace policyindex::query
+}  // namespace policyindex::serve

@@ -3,14 +3,14 @@
 #include <array>
 #include <cstdio>
 
-#include "query/web.h"
+#include "serve/web.h"
 
-// Generated from web/ at configure time (pi_embed_text in query/CMakeLists.txt).
+// Generated from serve/assets/ at configure time (pi_embed_text in serve/CMakeLists.txt).
 extern const char pi_web_app_css[];
 extern const char pi_web_app_js[];
 extern const char pi_web_icon_svg[];
 
-namespace policyindex::query::web {
+namespace policyindex::serve::web {
 namespace {
 
 int hex_value(char c) {
@@ -237,16 +237,6 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string anchor(std::string_view prefix, std::string_view key) {
   std::string out(prefix);
   for (char c : key) {
@@ -266,19 +256,6 @@ std::string asset_url(std::string_view name) {
   const Asset* a = find_asset(name);
   std::string v = a ? a->etag.substr(1, 8) : "0";
   return "/assets/" + std::string(name) + "?v=" + v;
-}
-
-std::string str(const Json& j) {
-  if (j.is_string()) return j.get<std::string>();
-  if (j.is_null()) return "";
-  if (j.is_number_integer()) return std::to_string(j.get<int64_t>());
-  return j.dump();
-}
-
-std::string str(const Json& j, std::string_view key) {
-  if (!j.is_object()) return "";
-  auto it = j.find(key);
-  return it == j.end() ? "" : str(*it);
 }
 
 Result<SearchRequest> search_request(const Params& p, size_t default_limit) {
@@ -315,4 +292,4 @@ Result<SearchRequest> search_request(const Params& p, size_t default_limit) {
   return r;
 }
 
-}  // namespace policyindex::query::web
+}  // namespace policyindex::serve::web

@@ -1,9 +1,9 @@
 #include <nlohmann/json.hpp>
 
-#include "query/changes.h"
-#include "tests/refresh/fixtures.h"
+#include "changes/changes.h"
+#include "tests/changes/fixtures.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 using nlohmann::json;
@@ -171,4 +171,4 @@ TEST(ReportTest, FormatFromExtensionUnlessGiven) {
 }
 
 }  // namespace
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "query/changes.h"
+#include "changes/changes.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 using nlohmann::json;
@@ -366,4 +366,4 @@ std::string render_report(const RefreshReport& report, ReportFormat format) {
   return render_text(report);
 }
 
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

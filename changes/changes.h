@@ -5,7 +5,7 @@
 // town and question. The changes are recorded in the catalog's `changes` table, which feeds
 // `history` and the Atom feed, and rendered as text, JSON or Markdown reports.
 //
-// This is the public header of the pi_changes library (query/ folder). It reads the catalog
+// This is the public header of the pi_changes library (changes/ folder). It reads the catalog
 // through corpus/ and scores through provisions/; it knows nothing of HTTP, PDF or Xapian, and
 // its link line (pi_corpus, pi_provisions) keeps it that way.
 //
@@ -26,7 +26,7 @@
 #include "corpus/corpus.h"
 #include "provisions/provisions.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 
 // ---------------------------------------------------------------------------------------
 // Section-level diff of two versions
@@ -266,4 +266,4 @@ std::string render_markdown(const RefreshReport& report);
 std::string render_json(const RefreshReport& report);
 std::string render_report(const RefreshReport& report, ReportFormat format);
 
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

@@ -1,5 +1,5 @@
 // The web page and JSON API of `policyindex serve` as a pure function from an HTTP request to
-// an HTTP response: no sockets, no files, no clock. query/http_server.h moves the bytes.
+// an HTTP response: no sockets, no files, no clock. serve/http_server.h moves the bytes.
 //
 // Routes: /api/search, /api/scorecard/{town}, /api/matrix, /api/compare, /api/peers,
 // /api/history, /api/documents/{id}, /api/changes, /api/taxonomy (the JSON of docs/API.md);
@@ -15,7 +15,10 @@
 #include "common/result.h"
 #include "query/query.h"
 
-namespace policyindex::query {
+namespace policyindex::serve {
+
+using query::Api;
+using query::SearchRequest;
 
 struct HttpRequest {
   std::string method;  // "GET", "HEAD", ...
@@ -43,4 +46,4 @@ int http_status(ErrorCode code);
 // (the server drops it). Not thread-safe in itself: API is used by one thread at a time.
 HttpResponse handle_request(const HttpRequest& request, Api& api);
 
-}  // namespace policyindex::query
+}  // namespace policyindex::serve

@@ -10,25 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "query/changes.h"
+#include "changes/changes.h"
+#include "corpus/change_log.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 using nlohmann::json;
 
-struct Pending {
-  int64_t document_id = 0;
-  std::optional<int64_t> municipality_id;
-  std::string url, title, doc_type, status;
-  std::optional<int64_t> current;
-  bool reported = false;  // has a change_state row
-  std::optional<int64_t> reported_version;
-  std::string reported_status;
-  std::string town, county;
-  std::optional<std::string> location;           // of the latest fetch, when fetched
-  std::optional<std::string> reported_location;  // as the change log last recorded it
-};
+using Pending = corpus::PendingDocument;
 
 // Everything a version says, for telling a renamed document by its text.
 std::string full_text(const std::vector<corpus::StoredSection>& sections) {
@@ -43,17 +33,8 @@ std::string full_text(const std::vector<corpus::StoredSection>& sections) {
 // town to be reported as one renamed document.
 constexpr double kMinRenameSimilarity = 0.8;
 
-// SQL: the location of document `d` — the URL its latest successful fetch came from (the
-// final hop of a redirect chain carries the document's id in the fetch log).
-constexpr const char* kLocationOfD =
-    "(SELECT f.url FROM fetch_log f WHERE f.document_id = d.id "
-    "AND f.outcome IN ('fetched', 'unchanged', 'not_modified') ORDER BY f.id DESC LIMIT 1)";
 
-struct Extraction {
-  bool exists = false;
-  std::string status;
-  std::string error;
-};
+using Extraction = corpus::ExtractionStatus;
 
 class Reader {
  public:
@@ -69,20 +50,7 @@ class Reader {
     return &it->second;
   }
 
-  Result<Extraction> extraction(int64_t version_id) {
-    auto stmt = catalog_.prepare("SELECT status, error FROM extractions WHERE version_id=?1");
-    if (!stmt) return tl::make_unexpected(stmt.error());
-    stmt->bind(1, version_id);
-    auto row = stmt->step();
-    if (!row) return tl::make_unexpected(row.error());
-    Extraction e;
-    if (*row) {
-      e.exists = true;
-      e.status = stmt->text(0);
-      e.error = stmt->text(1);
-    }
-    return e;
-  }
+  Result<Extraction> extraction(int64_t version_id) { return corpus::ChangeLog(catalog_).extraction_status(version_id); }
 
   Result<std::string> fetched_at(std::optional<int64_t> version_id) {
     if (!version_id) return std::string();
@@ -264,44 +232,14 @@ std::string detail_json(const DocumentChange& c) {
 
 Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scoring,
                                   const DiffOptions& options) {
-  auto stmt = catalog.prepare(
-      std::string("WITH cur AS (SELECT d.*, ") + kLocationOfD + " AS loc FROM documents d) " +
-      "SELECT d.id, d.municipality_id, d.url, d.title, d.doc_type, d.status, "
-      "d.current_version_id, cs.document_id, cs.version_id, cs.status, m.name, m.county, "
-      "d.loc, cs.location "
-      "FROM cur d LEFT JOIN change_state cs ON cs.document_id = d.id "
-      "LEFT JOIN municipalities m ON m.id = d.municipality_id "
-      "WHERE cs.document_id IS NULL OR cs.version_id IS NOT d.current_version_id "
-      "OR cs.status IS NOT d.status OR (d.loc IS NOT NULL AND cs.location IS NOT d.loc) "
-      "ORDER BY d.id");
-  if (!stmt) return tl::make_unexpected(stmt.error());
-  std::vector<Pending> rows;
-  while (true) {
-    auto row = stmt->step();
-    if (!row) return tl::make_unexpected(row.error());
-    if (!*row) break;
-    Pending p;
-    p.document_id = stmt->int64(0);
-    p.municipality_id = stmt->opt_int64(1);
-    p.url = stmt->text(2);
-    p.title = stmt->text(3);
-    p.doc_type = stmt->text(4);
-    p.status = stmt->text(5);
-    p.current = stmt->opt_int64(6);
-    p.reported = !stmt->is_null(7);
-    p.reported_version = stmt->opt_int64(8);
-    p.reported_status = stmt->opt_text(9).value_or("");
-    p.town = stmt->opt_text(10).value_or("");
-    p.county = stmt->opt_text(11).value_or("");
-    p.location = stmt->opt_text(12);
-    p.reported_location = stmt->opt_text(13);
-    rows.push_back(std::move(p));
-  }
+  auto pending_rows = corpus::ChangeLog(catalog).pending_documents();
+  if (!pending_rows) return tl::make_unexpected(pending_rows.error());
+  const std::vector<Pending>& rows = *pending_rows;
 
   Reader reader(catalog);
   ChangeSet set;
   for (const auto& p : rows) {
-    if (!p.current) continue;  // never fetched: nothing to report yet
+    if (!p.current_version_id) continue;  // never fetched: nothing to report yet
     DocumentChange c;
     c.document_id = p.document_id;
     c.municipality_id = p.municipality_id;
@@ -309,12 +247,12 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     c.url = p.url;
     c.title = p.title;
     c.doc_type = p.doc_type;
-    c.old_version_id = p.reported_version;
-    c.new_version_id = p.current;
-    auto fa = reader.fetched_at(p.current);
+    c.old_version_id = p.reported_version_id;
+    c.new_version_id = p.current_version_id;
+    auto fa = reader.fetched_at(p.current_version_id);
     if (!fa) return tl::make_unexpected(fa.error());
     c.fetched_at = *fa;
-    auto ofa = reader.fetched_at(p.reported_version);
+    auto ofa = reader.fetched_at(p.reported_version_id);
     if (!ofa) return tl::make_unexpected(ofa.error());
     c.old_fetched_at = *ofa;
     c.status = p.status;
@@ -332,7 +270,7 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     const bool gone_now = p.status == "gone";
     const bool was_gone = p.reported && p.reported_status == "gone";
     if (gone_now) {
-      auto nav = navigation(p.reported_version);
+      auto nav = navigation(p.reported_version_id);
       if (!nav) return tl::make_unexpected(nav.error());
       if (!p.reported || was_gone || *nav) {
         // Never reported as present, already reported gone, or a navigation page: only the
@@ -345,14 +283,14 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
       continue;
     }
     // Present: its current version must be extracted before anything can be said.
-    auto ext = reader.extraction(*p.current);
+    auto ext = reader.extraction(*p.current_version_id);
     if (!ext) return tl::make_unexpected(ext.error());
     if (!ext->exists) {
       set.pending.push_back(p.document_id);
       continue;
     }
     if (ext->status != "ok") c.extraction_error = ext->error.empty() ? ext->status : ext->error;
-    auto after = reader.sections(*p.current);
+    auto after = reader.sections(*p.current_version_id);
     if (!after) return tl::make_unexpected(after.error());
     if (!p.reported) {
       c.kind = (*after)->empty() && p.doc_type == "webpage" ? "state_only" : "new_document";
@@ -366,17 +304,17 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     const bool moved = p.reported_location && p.location && *p.location != *p.reported_location;
     if (moved) c.moved_from = *p.reported_location;
     c.kind = was_gone ? "returned" : "changed";
-    if (p.reported_version && *p.reported_version != *p.current && c.extraction_error.empty()) {
-      auto before = reader.sections(*p.reported_version);
+    if (p.reported_version_id && *p.reported_version_id != *p.current_version_id && c.extraction_error.empty()) {
+      auto before = reader.sections(*p.reported_version_id);
       if (!before) return tl::make_unexpected(before.error());
       c.diff = diff_sections(**before, **after, options);
       if (c.diff.same_text && !was_gone) c.kind = moved ? "moved" : "no_content_change";
-    } else if (p.reported_version && *p.reported_version == *p.current) {
+    } else if (p.reported_version_id && *p.reported_version_id == *p.current_version_id) {
       c.diff.same_text = true;  // back online with the bytes it had, or only its place changed
       if (!was_gone) c.kind = moved ? "moved" : "state_only";
     }
     if (c.kind == "no_content_change" || c.kind == "changed") {
-      auto nav = navigation(p.reported_version);
+      auto nav = navigation(p.reported_version_id);
       if (!nav) return tl::make_unexpected(nav.error());
       if (*nav && (*after)->empty()) c.kind = "state_only";
     }
@@ -455,28 +393,20 @@ Result<ChangeSet> compute_changes(corpus::Catalog& catalog, const Scoring& scori
     }
   }
   for (int64_t town_id : touched) {
-    auto docs = catalog.prepare(
-        "SELECT d.id, d.status, d.current_version_id, cs.document_id, cs.version_id, cs.status, "
-        "m.name, m.county FROM documents d LEFT JOIN change_state cs ON cs.document_id = d.id "
-        "JOIN municipalities m ON m.id = d.municipality_id WHERE d.municipality_id = ?1 "
-        "ORDER BY d.id");
+    auto docs = corpus::ChangeLog(catalog).town_documents(town_id);
     if (!docs) return tl::make_unexpected(docs.error());
-    docs->bind(1, town_id);
     std::vector<provisions::ScoredHit> hits_before, hits_after;
     TownChanges tc;
     tc.municipality_id = town_id;
-    while (true) {
-      auto row = docs->step();
-      if (!row) return tl::make_unexpected(row.error());
-      if (!*row) break;
-      const int64_t doc = docs->int64(0);
-      const std::string status = docs->text(1);
-      const auto current = docs->opt_int64(2);
-      const bool reported = !docs->is_null(3);
-      const auto reported_version = docs->opt_int64(4);
-      const std::string reported_status = docs->opt_text(5).value_or("");
-      tc.town = docs->text(6);
-      tc.county = docs->text(7);
+    for (const auto& d : *docs) {
+      const int64_t doc = d.document_id;
+      const std::string& status = d.status;
+      const auto current = d.current_version_id;
+      const bool reported = d.reported;
+      const auto reported_version = d.reported_version_id;
+      const std::string& reported_status = d.reported_status;
+      tc.town = d.town;
+      tc.county = d.county;
       // Before: what the change log last reported. After: what this change set reports;
       // a pending document (not extracted yet) still counts as it was.
       std::optional<int64_t> v_before, v_after;
@@ -549,10 +479,7 @@ Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,
     return tl::make_unexpected(e);
   };
   const std::string now = corpus::now_iso8601();
-  auto state = catalog.prepare(
-      "INSERT OR REPLACE INTO change_state(document_id, version_id, status, reported_at, location) "
-      "VALUES(?1, ?2, ?3, ?4, ?5)");
-  if (!state) return fail(state.error());
+  std::vector<corpus::ChangeStateRow> states;
   // The document whose change caused a town's verdict changes, when there is exactly one.
   std::map<int64_t, std::set<int64_t>> town_docs;
   for (const auto& c : set.documents) {
@@ -574,15 +501,9 @@ Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,
     }
     // A gone document keeps its last version in the state, so that a return diffs against it.
     const bool gone = c.kind == "gone" || (c.kind == "state_only" && c.status == "gone");
-    state->bind(1, c.document_id);
-    state->bind(2, c.new_version_id);
-    state->bind(3, std::string_view(gone ? "gone" : "active"));
-    state->bind(4, std::string_view(now));
     std::optional<std::string> location;
     if (!c.location.empty()) location = c.location;
-    state->bind(5, location);
-    if (auto st = state->run(); !st) return fail(st.error());
-    state->reset();
+    states.push_back({c.document_id, c.new_version_id, gone ? "gone" : "active", now, location});
   }
   for (const auto& tc : set.towns) {
     std::optional<int64_t> doc;
@@ -628,6 +549,7 @@ Status record_changes(corpus::Catalog& catalog, const ChangeSet& set,
       if (auto id = catalog.add_change(r); !id) return fail(id.error());
     }
   }
+  if (auto st = corpus::ChangeLog(catalog).save_states(states); !st) return fail(st.error());
   if (auto st = catalog.commit(); !st) return fail(st.error());
   return {};
 }
@@ -638,30 +560,17 @@ Result<int64_t> ensure_change_baseline(corpus::Catalog& catalog) {
     catalog.rollback();
     return tl::make_unexpected(e);
   };
-  auto meta = catalog.prepare("SELECT value FROM meta WHERE key='changes.baseline'");
-  if (!meta) return fail(meta.error());
-  auto row = meta->step();
-  if (!row) return fail(row.error());
-  if (*row) {
+  corpus::ChangeLog log(catalog);
+  auto has = log.has_baseline();
+  if (!has) return fail(has.error());
+  if (*has) {
     catalog.rollback();
     return int64_t{0};
   }
-  meta->reset();
-  const std::string now = corpus::now_iso8601();
-  auto mark = catalog.prepare(
-      std::string("INSERT OR IGNORE INTO change_state(document_id, version_id, status, reported_at, "
-                  "location) SELECT d.id, d.current_version_id, d.status, ?1, ") + kLocationOfD +
-      " FROM documents d WHERE d.current_version_id IS NOT NULL");
-  if (!mark) return fail(mark.error());
-  mark->bind(1, std::string_view(now));
-  if (auto st = mark->run(); !st) return fail(st.error());
-  const int64_t marked = catalog.changes();
-  auto set = catalog.prepare("INSERT INTO meta(key, value) VALUES('changes.baseline', ?1)");
-  if (!set) return fail(set.error());
-  set->bind(1, std::string_view(now));
-  if (auto st = set->run(); !st) return fail(st.error());
+  auto marked = log.mark_baseline(corpus::now_iso8601());
+  if (!marked) return fail(marked.error());
   if (auto st = catalog.commit(); !st) return fail(st.error());
-  return marked;
+  return *marked;
 }
 
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

@@ -1,7 +1,7 @@
-#include "query/changes.h"
-#include "tests/refresh/fixtures.h"
+#include "changes/changes.h"
+#include "tests/changes/fixtures.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 using refresh_testing::Sec;
@@ -179,4 +179,4 @@ TEST(WordDiffTest, SimilarityIsADiceCoefficientOfFoldedWords) {
 }
 
 }  // namespace
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

@@ -1,5 +1,5 @@
 // The HTTP/1.1 server of `policyindex serve`: moves bytes between sockets and
-// handle_request() (query/http_handler.h). Boost.Beast stays inside http_server.cpp.
+// handle_request() (serve/http_handler.h). Boost.Beast stays inside http_server.cpp.
 #pragma once
 
 #include <chrono>
@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "common/result.h"
-#include "query/http_handler.h"
+#include "serve/http_handler.h"
 #include "query/query.h"
 
-namespace policyindex::query {
+namespace policyindex::serve {
 
 // Hands out Api instances, one per request in flight (an Api is not thread-safe), and
 // replaces an idle one when the index changed under it: when STAMP() returns something
@@ -135,4 +135,4 @@ class HttpServer {
   virtual size_t open_connections() const = 0;
 };
 
-}  // namespace policyindex::query
+}  // namespace policyindex::serve

@@ -3,7 +3,7 @@
 
 #include <utility>  // before Asio under C++20 (Boost 1.74)
 
-#include "query/http_server.h"
+#include "serve/http_server.h"
 
 #include <atomic>
 #include <csignal>
@@ -17,9 +17,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "query/http_handler.h"
+#include "serve/http_handler.h"
 
-namespace policyindex::query {
+namespace policyindex::serve {
 namespace {
 
 namespace beast = boost::beast;
@@ -277,4 +277,4 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& optio
   return std::unique_ptr<HttpServer>(std::move(server));
 }
 
-}  // namespace policyindex::query
+}  // namespace policyindex::serve

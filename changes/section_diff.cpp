@@ -10,9 +10,9 @@
 
 #include <dtl/dtl.hpp>
 
-#include "query/changes.h"
+#include "changes/changes.h"
 
-namespace policyindex::query {
+namespace policyindex::changes {
 namespace {
 
 std::vector<std::string> split_words(std::string_view text) {
@@ -388,4 +388,4 @@ DocumentDiff diff_sections(const std::vector<corpus::StoredSection>& before,
   return result;
 }
 
-}  // namespace policyindex::query
+}  // namespace policyindex::changes

@@ -1,19 +1,19 @@
 // Routing, parameters, the JSON API, CSV downloads and the Atom feed. The pages are in
 // web_pages.cpp, the escaping helpers in web_text.cpp.
 
-#include "query/http_handler.h"
+#include "serve/http_handler.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
 
-#include "query/web.h"
+#include "render/render.h"
+#include "serve/web.h"
 
-namespace policyindex::query {
+namespace policyindex::serve {
 namespace {
 
-using web::Json;
 using web::Params;
 
 constexpr std::string_view kJson = "application/json; charset=utf-8";
@@ -40,17 +40,18 @@ HttpResponse json_response(int status, std::string body) {
 }
 
 HttpResponse json_error(int status, std::string_view code, std::string_view message) {
-  Json j = {{"error", {{"code", code}, {"message", message}}}};
-  return json_response(status, j.dump());
+  return json_response(status, render::json_error(code, message));
 }
 
 HttpResponse json_error(const Error& e) {
   return json_error(http_status(e.code), error_code_name(e.code), e.message);
 }
 
-HttpResponse api_result(const Result<std::string>& r) {
+// An Api answer as the JSON of docs/API.md (render/: the same bytes as `--format json`).
+template <class T>
+HttpResponse api_result(const Result<T>& r) {
   if (!r) return json_error(r.error());
-  return json_response(200, *r);
+  return json_response(200, render::json(*r));
 }
 
 // Every name in P must be one of ALLOWED: a typo ("provison=") is a 400, not a silent
@@ -91,34 +92,6 @@ Result<size_t> parse_size(const Params& p, std::string_view name, size_t fallbac
   return n;
 }
 
-// Snippet HTML to plain text, for CSV.
-std::string snippet_text(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    auto starts = [&](std::string_view w) { return s.substr(i, w.size()) == w; };
-    if (starts("<b>")) { i += 3; }
-    else if (starts("</b>")) { i += 4; }
-    else if (starts("&amp;")) { out += '&'; i += 5; }
-    else if (starts("&lt;")) { out += '<'; i += 4; }
-    else if (starts("&gt;")) { out += '>'; i += 4; }
-    else if (starts("&quot;")) { out += '"'; i += 6; }
-    else if (starts("&#39;")) { out += '\''; i += 5; }
-    else if (s[i] == '\n' || s[i] == '\r') { out += ' '; ++i; }
-    else { out += s[i++]; }
-  }
-  return out;
-}
-
-// Text from documents may start like a spreadsheet formula; a leading apostrophe keeps
-// Excel and LibreOffice from evaluating it (OWASP "CSV injection").
-std::string csv_text(std::string_view s) {
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
-                     (s[0] == '-' && (s.size() == 1 || !std::isdigit(static_cast<unsigned char>(s[1])))))) {
-    return web::csv_field("'" + std::string(s));
-  }
-  return web::csv_field(s);
-}
-
 HttpResponse csv_response(std::string body, std::string_view filename) {
   HttpResponse r;
   r.content_type = "text/csv; charset=utf-8";
@@ -135,23 +108,7 @@ HttpResponse search_csv(const Params& p, Api& api) {
   if (!req) return json_error(req.error());
   auto out = api.search(*req);
   if (!out) return json_error(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return json_error(500, "internal", "search returned malformed JSON");
-  std::string csv = "rank,town,county,doc_type,title,url,section,heading,page,provisions,cites,snippet,section_id\r\n";
-  for (const auto& h : j.value("hits", Json::array())) {
-    std::string provs, cites;
-    for (const auto& pr : h.value("provisions", Json::array())) {
-      provs += (provs.empty() ? "" : ";") + web::str(pr, "provision") + ":" + web::str(pr, "stance");
-    }
-    for (const auto& c : h.value("cites", Json::array())) cites += (cites.empty() ? "" : ";") + web::str(c);
-    csv += web::csv_field(web::str(h, "rank")) + ',' + csv_text(web::str(h, "town")) + ',' +
-           csv_text(web::str(h, "county")) + ',' + csv_text(web::str(h, "doc_type")) + ',' +
-           csv_text(web::str(h, "title")) + ',' + csv_text(web::str(h, "url")) + ',' +
-           csv_text(web::str(h, "number")) + ',' + csv_text(web::str(h, "heading")) + ',' +
-           web::csv_field(web::str(h, "page")) + ',' + web::csv_field(provs) + ',' +
-           web::csv_field(cites) + ',' + csv_text(snippet_text(web::str(h, "snippet"))) + ',' +
-           web::csv_field(web::str(h, "section_id")) + "\r\n";
-  }
+  std::string csv = render::search_csv_web(*out);
   return csv_response(std::move(csv), "policyindex-search.csv");
 }
 
@@ -159,20 +116,7 @@ HttpResponse matrix_csv(const Params& p, Api& api) {
   if (auto s = check_params(p, {}); !s) return json_error(s.error());
   auto out = api.matrix();
   if (!out) return json_error(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return json_error(500, "internal", "matrix returned malformed JSON");
-  std::vector<std::string> cols;
-  for (const auto& c : j.value("columns", Json::array())) cols.push_back(web::str(c));
-  std::string csv = "town,county,documents";
-  for (const auto& c : cols) csv += ',' + web::csv_field(c);
-  csv += "\r\n";
-  for (const auto& row : j.value("rows", Json::array())) {
-    csv += csv_text(web::str(row, "town")) + ',' + csv_text(web::str(row, "county")) + ',' +
-           web::csv_field(web::str(row, "documents"));
-    const Json cells = row.value("cells", Json::object());
-    for (const auto& c : cols) csv += ',' + web::csv_field(web::str(cells, c));
-    csv += "\r\n";
-  }
+  std::string csv = render::matrix_csv(*out);
   return csv_response(std::move(csv), "policyindex-matrix.csv");
 }
 
@@ -199,8 +143,7 @@ HttpResponse atom_feed(const HttpRequest& request, const Params& p, Api& api) {
   const std::string town = p.get("town"), provision = p.get("provision");
   auto out = api.changes(town, provision, *limit);
   if (!out) return json_error(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return json_error(500, "internal", "changes returned malformed JSON");
+
   const std::string host = safe_host(request);
   const std::string base = host.empty() ? "" : "http://" + host;
   std::vector<std::pair<std::string, std::string>> qp;
@@ -210,8 +153,8 @@ HttpResponse atom_feed(const HttpRequest& request, const Params& p, Api& api) {
   std::string title = "policyindex: changes";
   if (!town.empty()) title += " in " + town;
   if (!provision.empty()) title += " on " + provision;
-  const Json changes = j.value("changes", Json::array());
-  std::string updated = changes.empty() ? "1970-01-01T00:00:00Z" : web::str(changes[0], "detected_at");
+  const auto& changes = out->changes;
+  std::string updated = changes.empty() ? "1970-01-01T00:00:00Z" : changes[0].detected_at;
   std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
   x += "<title>" + web::xml_escape(title) + "</title>\n";
   x += "<id>urn:policyindex:feed:" + web::xml_escape(qs) + "</id>\n";
@@ -221,17 +164,17 @@ HttpResponse atom_feed(const HttpRequest& request, const Params& p, Api& api) {
   x += "<link rel=\"alternate\" type=\"text/html\" href=\"" +
        web::xml_escape(base + "/changes" + (qs.empty() ? "" : "?" + qs)) + "\"/>\n";
   for (const auto& c : changes) {
-    const std::string t = web::str(c, "town");
-    const std::string doc = web::str(c, "document_id");
-    x += "<entry>\n<id>urn:policyindex:change:" + web::xml_escape(web::str(c, "id")) + "</id>\n";
-    x += "<title>" + web::xml_escape(t + ": " + web::str(c, "summary")) + "</title>\n";
-    x += "<updated>" + web::xml_escape(web::str(c, "detected_at")) + "</updated>\n";
+    const std::string& t = c.town;
+    const std::string doc = c.document_id.value_or("");
+    x += "<entry>\n<id>urn:policyindex:change:" + web::xml_escape(c.id) + "</id>\n";
+    x += "<title>" + web::xml_escape(t + ": " + c.summary) + "</title>\n";
+    x += "<updated>" + web::xml_escape(c.detected_at) + "</updated>\n";
     std::string link = !doc.empty() ? base + "/documents/" + web::url_encode(doc)
                                     : base + "/town/" + web::url_encode(t);
     x += "<link href=\"" + web::xml_escape(link) + "\"/>\n";
-    x += "<category term=\"" + web::xml_escape(web::str(c, "kind")) + "\"/>\n";
-    std::string content = web::str(c, "summary") + " (" + web::str(c, "kind") + ")";
-    if (!web::str(c, "url").empty()) content += "\nSource: " + web::str(c, "url");
+    x += "<category term=\"" + web::xml_escape(c.kind) + "\"/>\n";
+    std::string content = c.summary + " (" + c.kind + ")";
+    if (!c.url.empty()) content += "\nSource: " + c.url;
     x += "<content type=\"text\">" + web::xml_escape(content) + "</content>\n</entry>\n";
   }
   x += "</feed>\n";
@@ -437,4 +380,4 @@ HttpResponse handle_request(const HttpRequest& request, Api& api) {
   return r;
 }
 
-}  // namespace policyindex::query
+}  // namespace policyindex::serve

@@ -1,11 +1,12 @@
 // The town scorecard, compare, peers and the document view.
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
-#include "query/web.h"
+#include "serve/web.h"
 
-namespace policyindex::query::web {
+namespace policyindex::serve::web {
 namespace {
 
 bool http_url(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
@@ -15,14 +16,11 @@ std::string source_link(const std::string& url, std::string_view text) {
   return "<a class=\"source\" href=\"" + html_escape(url) + "\" rel=\"noopener noreferrer\">" + std::string(text) + "</a>";
 }
 
-// Scorecard entries: Q1..Q7 first (in order), then the other provisions in the JSON's order.
-std::vector<std::pair<std::string, const Json*>> entries(const Json& card) {
-  std::vector<std::pair<std::string, const Json*>> qs, others;
-  for (const auto& [k, v] : card.items()) {
-    if (!v.is_object() || !v.contains("verdict")) continue;
-    (str(v, "question").empty() ? others : qs).emplace_back(k, &v);
-  }
-  std::sort(qs.begin(), qs.end(), [](const auto& a, const auto& b) { return str(*a.second, "question") < str(*b.second, "question"); });
+// Scorecard entries: Q1..Q7 first (in order), then the other provisions in the card's order.
+std::vector<std::pair<std::string, const query::ScoreItem*>> entries(const query::Scorecard& card) {
+  std::vector<std::pair<std::string, const query::ScoreItem*>> qs, others;
+  for (const auto& e : card.entries) (e.question.empty() ? others : qs).emplace_back(e.key, &e);
+  std::sort(qs.begin(), qs.end(), [](const auto& a, const auto& b) { return a.second->question < b.second->question; });
   qs.insert(qs.end(), others.begin(), others.end());
   return qs;
 }
@@ -37,16 +35,16 @@ std::string town_form(std::string_view action, std::string_view label, std::stri
 // Highlights the provision hits of a section: [start, end) byte offsets into TEXT (or the
 // evidence phrase found in it), adjusted to UTF-8 boundaries; overlapping hits are merged
 // into the first. Everything escaped.
-std::string highlighted(const std::string& text, const Json& hits, const Taxonomy& tax) {
+std::string highlighted(const std::string& text, const std::vector<query::SectionHit>& hits, const Taxonomy& tax) {
   struct Span {
     size_t start, end;
     std::string label, stance;
   };
   std::vector<Span> spans;
   for (const auto& h : hits) {
-    int64_t s = h.value("start", int64_t{-1}), e = h.value("end", int64_t{-1});
+    int64_t s = h.start, e = h.end;
     if (s < 0 || e <= s || static_cast<size_t>(e) > text.size()) {
-      const std::string ev = str(h, "evidence");
+      const std::string& ev = h.evidence;
       const size_t at = ev.empty() ? std::string::npos : text.find(ev);
       if (at == std::string::npos) continue;
       s = static_cast<int64_t>(at);
@@ -55,7 +53,7 @@ std::string highlighted(const std::string& text, const Json& hits, const Taxonom
     size_t a = static_cast<size_t>(s), b = static_cast<size_t>(e);
     while (a > 0 && (static_cast<unsigned char>(text[a]) & 0xC0) == 0x80) --a;
     while (b < text.size() && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) ++b;
-    spans.push_back({a, b, tax.display(str(h, "provision")), str(h, "stance")});
+    spans.push_back({a, b, tax.display(h.provision), h.stance});
   }
   std::sort(spans.begin(), spans.end(), [](const Span& x, const Span& y) { return x.start < y.start; });
   std::string out;
@@ -73,33 +71,33 @@ std::string highlighted(const std::string& text, const Json& hits, const Taxonom
   return out;
 }
 
-std::string versions_table(const Json& versions) {
-  if (!versions.is_array() || versions.empty()) return "";
+std::string versions_table(const std::vector<query::VersionItem>& versions) {
+  if (versions.empty()) return "";
   std::string h = "<table class=\"versions\"><caption class=\"sr-only\">Versions</caption><thead><tr>"
                   "<th scope=\"col\">Fetched</th><th scope=\"col\">Size</th><th scope=\"col\">HTTP</th>"
                   "<th scope=\"col\">What changed</th></tr></thead><tbody>";
   for (const auto& v : versions) {
     std::string changed;
-    const Json c = v.value("changes", Json());
-    if (c.is_object()) {
-      auto list = [&](std::string_view key, std::string_view word) {
-        const Json a = c.value(std::string(key), Json::array());
-        if (!a.is_array() || a.empty()) return;
+    if (v.changes && *v.changes) {
+      const query::VersionChanges& c = **v.changes;
+      auto list = [&](const std::vector<std::string>& a, std::string_view word) {
+        if (a.empty()) return;
         std::string items;
-        for (const auto& x : a) items += (items.empty() ? "" : "; ") + str(x);
+        for (const auto& x : a) items += (items.empty() ? "" : "; ") + x;
         changed += (changed.empty() ? "" : " · ") + std::string(word) + ": " + items;
       };
-      list("sections_added", "sections added");
-      list("sections_removed", "sections removed");
-      list("sections_changed", "sections changed");
-      list("provisions_added", "provisions added");
-      list("provisions_removed", "provisions removed");
+      list(c.sections_added, "sections added");
+      list(c.sections_removed, "sections removed");
+      list(c.sections_changed, "sections changed");
+      list(c.provisions_added, "provisions added");
+      list(c.provisions_removed, "provisions removed");
       if (changed.empty()) changed = "no change in sections";
     } else {
       changed = "first version";
     }
-    h += "<tr><td>" + html_escape(str(v, "fetched_at")) + "</td><td>" + html_escape(str(v, "size")) +
-         " bytes</td><td>" + html_escape(str(v, "http_status")) + "</td><td>" + html_escape(changed) + "</td></tr>";
+    h += "<tr><td>" + html_escape(v.fetched_at) + "</td><td>" + html_escape(std::to_string(v.size)) +
+         " bytes</td><td>" + html_escape(v.http_status ? std::to_string(*v.http_status) : "") + "</td><td>" +
+         html_escape(changed) + "</td></tr>";
   }
   return h + "</tbody></table>";
 }
@@ -111,16 +109,15 @@ HttpResponse town_page(std::string_view town, Api& api) {
   if (!card_r) return api_error_page(card_r.error());
   auto tax = load_taxonomy(api);
   if (!tax) return api_error_page(tax.error());
-  Json card = Json::parse(*card_r, nullptr, false);
-  if (card.is_discarded()) return error_page(500, "Something went wrong", "scorecard returned malformed JSON");
-  const std::string name = str(card, "town");
-  Json history;
-  if (auto h = api.history(name); h) history = Json::parse(*h, nullptr, false);
+  const query::Scorecard& card = *card_r;
+  const std::string name = card.town;
+  std::optional<query::History> history;
+  if (auto h = api.history(name); h) history = std::move(*h);
 
-  std::string m = "<h1>" + html_escape(name) + "</h1>\n<p class=\"lead\">" + html_escape(str(card, "county")) +
-                  " County · <a href=\"/state#" + html_escape(anchor("c-", str(card, "county"))) +
+  std::string m = "<h1>" + html_escape(name) + "</h1>\n<p class=\"lead\">" + html_escape(card.county) +
+                  " County · <a href=\"/state#" + html_escape(anchor("c-", card.county)) +
                   "\">see the county</a></p>\n";
-  const Json docs = card.value("documents", Json::array());
+  const auto& docs = card.documents;
   if (docs.empty()) {
     m += "<p class=\"notice\">The collection holds no document of " + html_escape(name) +
          " yet, so every question below is unanswered — not necessarily unprotected. If you have the town's "
@@ -131,21 +128,21 @@ HttpResponse town_page(std::string_view town, Api& api) {
   // The seven questions at a glance.
   m += "<h2 id=\"scorecard\">Scorecard: the seven questions</h2>\n<ul class=\"glance\">";
   for (const auto& [key, e] : list) {
-    if (str(*e, "question").empty()) continue;
-    m += "<li><a href=\"#" + html_escape(anchor("q-", key)) + "\"><span class=\"qid\">" + html_escape(str(*e, "question")) +
-         "</span> " + verdict_badge(str(*e, "verdict")) + "<span class=\"qlabel\">" + html_escape(str(*e, "label")) +
+    if (e->question.empty()) continue;
+    m += "<li><a href=\"#" + html_escape(anchor("q-", key)) + "\"><span class=\"qid\">" + html_escape(e->question) +
+         "</span> " + verdict_badge(e->verdict) + "<span class=\"qlabel\">" + html_escape(e->label) +
          "</span></a></li>";
   }
   m += "</ul>\n";
   for (const auto& [key, e] : list) {
-    if (str(*e, "question").empty()) continue;
-    const std::string verdict = str(*e, "verdict");
-    const Provision* pr = tax->find(str(*e, "provision"));
+    if (e->question.empty()) continue;
+    const std::string& verdict = e->verdict;
+    const Provision* pr = tax->find(e->provision);
     m += "<section class=\"question " + std::string(verdict == "green" ? "ok" : "") + "\" id=\"" + html_escape(anchor("q-", key)) +
          "\" aria-labelledby=\"" + html_escape(anchor("qh-", key)) + "\"><h3 id=\"" + html_escape(anchor("qh-", key)) + "\">" +
-         html_escape(str(*e, "question")) + " · " + html_escape(str(*e, "label")) + " " + verdict_badge(verdict) + "</h3>";
+         html_escape(e->question) + " · " + html_escape(e->label) + " " + verdict_badge(verdict) + "</h3>";
     if (pr && !pr->description.empty()) m += "<p class=\"desc\">" + html_escape(pr->description) + "</p>";
-    const Json ev = e->value("evidence", Json::array());
+    const auto& ev = e->evidence;
     if (ev.empty()) {
       m += "<p class=\"none\">No language on this in " + html_escape(name) + "'s documents.</p>";
     } else {
@@ -153,7 +150,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
     }
     if (verdict != "green") {
       m += "<p><a href=\"/peers?town=" + html_escape(url_encode(name)) + "&amp;provision=" +
-           html_escape(url_encode(str(*e, "provision"))) + "\">Peer towns with stronger language on this</a></p>";
+           html_escape(url_encode(e->provision)) + "\">Peer towns with stronger language on this</a></p>";
     }
     m += "</section>\n";
   }
@@ -161,32 +158,32 @@ HttpResponse town_page(std::string_view town, Api& api) {
        "<table class=\"others\"><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Verdict</th>"
        "<th scope=\"col\">Language</th></tr></thead><tbody>";
   for (const auto& [key, e] : list) {
-    if (!str(*e, "question").empty()) continue;
-    m += "<tr id=\"" + html_escape(anchor("p-", key)) + "\"><th scope=\"row\">" + html_escape(str(*e, "label")) + "</th><td>" +
-         verdict_badge(str(*e, "verdict")) + "</td><td>" + evidence_html(e->value("evidence", Json::array()), 1) + "</td></tr>";
+    if (!e->question.empty()) continue;
+    m += "<tr id=\"" + html_escape(anchor("p-", key)) + "\"><th scope=\"row\">" + html_escape(e->label) + "</th><td>" +
+         verdict_badge(e->verdict) + "</td><td>" + evidence_html(e->evidence, 1) + "</td></tr>";
   }
   m += "</tbody></table></div>\n";
 
   m += "<h2 id=\"documents\">Documents</h2>\n";
   if (docs.empty()) m += "<p>None yet.</p>\n";
-  const Json hdocs = history.is_object() ? history.value("documents", Json::array()) : Json::array();
   for (const auto& d : docs) {
-    const std::string id = str(d, "id");
+    const std::string& id = d.id;
     m += "<article class=\"doc\"><h3><a href=\"/documents/" + html_escape(url_encode(id)) + "\">" +
-         html_escape(str(d, "title").empty() ? "Untitled document" : str(d, "title")) + "</a></h3><p class=\"meta\">" +
-         html_escape(str(d, "doc_type")) + " · " + html_escape(str(d, "status")) + " · fetched " +
-         html_escape(str(d, "fetched_at")) + " · " + html_escape(str(d, "versions")) + " version(s) " +
-         source_link(str(d, "url"), "· source") + "</p>";
-    for (const auto& hd : hdocs) {
-      if (str(hd, "id") == id) m += versions_table(hd.value("versions", Json::array()));
+         html_escape(d.title.empty() ? "Untitled document" : d.title) + "</a></h3><p class=\"meta\">" +
+         html_escape(d.doc_type) + " · " + html_escape(d.status) + " · fetched " +
+         html_escape(d.fetched_at) + " · " + html_escape(std::to_string(d.versions)) + " version(s) " +
+         source_link(d.url, "· source") + "</p>";
+    if (history) {
+      for (const auto& hd : history->documents) {
+        if (hd.summary.id == id) m += versions_table(hd.versions);
+      }
     }
     m += "</article>\n";
   }
-  const Json changes = history.is_object() ? history.value("changes", Json::array()) : Json::array();
-  if (!changes.empty()) {
+  if (history && !history->changes.empty()) {
     m += "<h2>Changes</h2><ol class=\"changes\">";
-    for (const auto& c : changes) {
-      m += "<li><time>" + html_escape(str(c, "detected_at")) + "</time> " + html_escape(str(c, "summary")) + "</li>";
+    for (const auto& c : history->changes) {
+      m += "<li><time>" + html_escape(c.detected_at) + "</time> " + html_escape(c.summary) + "</li>";
     }
     m += "</ol>\n";
   }
@@ -224,24 +221,22 @@ HttpResponse compare_page(const Params& p, Api& api) {
   }
   auto out = api.compare(towns, provision);
   if (!out) return api_error_page(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return error_page(500, "Something went wrong", "compare returned malformed JSON");
-  const Json ts = j.value("towns", Json::array());
+  const auto& ts = out->towns;
   std::string names;
-  for (const auto& t : ts) names += (names.empty() ? "" : ", ") + str(t, "town");
+  for (const auto& t : ts) names += (names.empty() ? "" : ", ") + t.town;
   m = "<h1>Compare: " + html_escape(names) + "</h1>\n";
   m += "<div class=\"table-wrap\" role=\"region\" aria-label=\"Comparison table\" tabindex=\"0\"><table class=\"compare\">"
        "<caption class=\"sr-only\">Verdicts and language per provision</caption><thead><tr><th scope=\"col\">Provision</th>";
   for (const auto& t : ts) {
-    m += "<th scope=\"col\">" + town_link(str(t, "town")) + "<br><span class=\"county\">" + html_escape(str(t, "county")) +
+    m += "<th scope=\"col\">" + town_link(t.town) + "<br><span class=\"county\">" + html_escape(t.county) +
          " County</span></th>";
   }
   m += "</tr></thead><tbody>";
-  for (const auto& r : j.value("rows", Json::array())) {
-    const std::string q = str(r, "question");
-    m += "<tr><th scope=\"row\">" + html_escape(q.empty() ? str(r, "label") : q + " · " + str(r, "label")) + "</th>";
-    for (const auto& c : r.value("cells", Json::array())) {
-      m += "<td>" + verdict_badge(str(c, "verdict")) + evidence_html(c.value("evidence", Json::array()), 1) + "</td>";
+  for (const auto& r : out->rows) {
+    const std::string& q = r.question;
+    m += "<tr><th scope=\"row\">" + html_escape(q.empty() ? r.label : q + " · " + r.label) + "</th>";
+    for (const auto& c : r.cells) {
+      m += "<td>" + verdict_badge(c.verdict) + evidence_html(c.evidence, 1) + "</td>";
     }
     m += "</tr>";
   }
@@ -265,21 +260,19 @@ HttpResponse peers_page(const Params& p, Api& api) {
   }
   auto out = api.peers(town, provision);
   if (!out) return api_error_page(out.error());
-  Json j = Json::parse(*out, nullptr, false);
-  if (j.is_discarded()) return error_page(500, "Something went wrong", "peers returned malformed JSON");
-  const std::string name = str(j, "town");
+  const std::string name = out->town;
   std::string m = "<h1>Language " + html_escape(name) + " could borrow</h1>\n<p class=\"lead\">Towns with protective "
                   "language where " + town_link(name) + " has none or weaker; same county first, then by similarity "
                   "of their texts.</p>\n";
-  const Json provs = j.value("provisions", Json::array());
+  const auto& provs = out->provisions;
   if (provs.empty()) m += "<p>" + html_escape(name) + " is already protective on every question asked.</p>";
   for (const auto& pr : provs) {
-    const std::string q = str(pr, "question");
-    const std::string hid = anchor("pp-", str(pr, "provision"));
+    const std::string& q = pr.question;
+    const std::string hid = anchor("pp-", pr.provision);
     m += "<section class=\"peers\" aria-labelledby=\"" + html_escape(hid) + "\"><h2 id=\"" + html_escape(hid) + "\">" +
-         html_escape(q.empty() ? str(pr, "label") : q + " · " + str(pr, "label")) + "</h2><p>" + html_escape(name) +
-         " today: " + verdict_badge(str(pr, "verdict")) + "</p>";
-    const Json peers = pr.value("peers", Json::array());
+         html_escape(q.empty() ? pr.label : q + " · " + pr.label) + "</h2><p>" + html_escape(name) +
+         " today: " + verdict_badge(pr.verdict) + "</p>";
+    const auto& peers = pr.peers;
     if (peers.empty()) {
       m += "<p class=\"none\">No town in the collection has stronger language on this yet.</p>";
     } else {
@@ -287,11 +280,11 @@ HttpResponse peers_page(const Params& p, Api& api) {
       size_t n = 0;
       for (const auto& peer : peers) {
         if (n++ == 10) break;
-        const double sim = peer.value("similarity", 0.0);
-        m += "<li><h3>" + town_link(str(peer, "town")) + " <span class=\"county\">" + html_escape(str(peer, "county")) +
-             " County" + (peer.value("same_county", false) ? " · same county" : "") + " · similarity " +
-             std::to_string(static_cast<int>(sim * 100 + 0.5)) + "%</span> " + verdict_badge(str(peer, "verdict")) +
-             "</h3>" + evidence_html(peer.value("evidence", Json::array()), 2) + "</li>";
+        const double sim = peer.similarity;
+        m += "<li><h3>" + town_link(peer.town) + " <span class=\"county\">" + html_escape(peer.county) +
+             " County" + (peer.same_county ? " · same county" : "") + " · similarity " +
+             std::to_string(static_cast<int>(sim * 100 + 0.5)) + "%</span> " + verdict_badge(peer.verdict) +
+             "</h3>" + evidence_html(peer.evidence, 2) + "</li>";
       }
       m += "</ol>";
     }
@@ -306,30 +299,29 @@ HttpResponse document_page(int64_t id, Api& api) {
   if (!out) return api_error_page(out.error());
   auto tax = load_taxonomy(api);
   if (!tax) return api_error_page(tax.error());
-  Json d = Json::parse(*out, nullptr, false);
-  if (d.is_discarded()) return error_page(500, "Something went wrong", "document returned malformed JSON");
-  const std::string title = str(d, "title").empty() ? "Untitled document" : str(d, "title");
-  std::string m = "<h1>" + html_escape(title) + "</h1>\n<p class=\"lead\">" + town_link(str(d, "town")) + " · " +
-                  html_escape(str(d, "county")) + " County · " + html_escape(str(d, "doc_type")) + " · " +
-                  html_escape(str(d, "status"));
-  if (!str(d, "type").empty()) m += " · " + html_escape(str(d, "type"));
-  if (!str(d, "pages").empty()) m += ", " + html_escape(str(d, "pages")) + " pages";
+  const query::Document& d = *out;
+  const std::string title = d.title.empty() ? "Untitled document" : d.title;
+  std::string m = "<h1>" + html_escape(title) + "</h1>\n<p class=\"lead\">" + town_link(d.town) + " · " +
+                  html_escape(d.county) + " County · " + html_escape(d.doc_type) + " · " +
+                  html_escape(d.status);
+  if (d.extraction && !d.extraction->type.empty()) m += " · " + html_escape(d.extraction->type);
+  if (d.extraction && d.extraction->pages) m += ", " + html_escape(std::to_string(*d.extraction->pages)) + " pages";
   m += "</p>\n";
-  if (http_url(str(d, "url"))) {
-    m += "<p>Source: <a class=\"source\" href=\"" + html_escape(str(d, "url")) + "\" rel=\"noopener noreferrer\">" +
-         html_escape(str(d, "url")) + "</a></p>\n";
-  } else if (!str(d, "url").empty()) {
-    m += "<p>Source: " + html_escape(str(d, "url")) + "</p>\n";
+  if (http_url(d.url)) {
+    m += "<p>Source: <a class=\"source\" href=\"" + html_escape(d.url) + "\" rel=\"noopener noreferrer\">" +
+         html_escape(d.url) + "</a></p>\n";
+  } else if (!d.url.empty()) {
+    m += "<p>Source: " + html_escape(d.url) + "</p>\n";
   }
-  if (!str(d, "extraction_error").empty()) {
-    m += "<p class=\"notice\">Text extraction: " + html_escape(str(d, "extraction_status")) + " — " +
-         html_escape(str(d, "extraction_error")) + "</p>\n";
+  if (d.extraction && !d.extraction->error.empty()) {
+    m += "<p class=\"notice\">Text extraction: " + html_escape(d.extraction->status) + " — " +
+         html_escape(d.extraction->error) + "</p>\n";
   }
-  const Json sections = d.value("sections", Json::array());
+  const auto& sections = d.sections;
   // Provisions found, as a summary with links to the sections.
   std::set<std::string> found;
   for (const auto& s : sections) {
-    for (const auto& h : s.value("provisions", Json::array())) found.insert(str(h, "provision"));
+    for (const auto& h : s.provisions) found.insert(h.provision);
   }
   if (!found.empty()) {
     m += "<p class=\"found\">Provisions in this document: ";
@@ -346,10 +338,10 @@ HttpResponse document_page(int64_t id, Api& api) {
     m += "<nav class=\"toc\" aria-label=\"Sections\"><details><summary>Contents (" + std::to_string(sections.size()) +
          " sections)</summary><ol>";
     for (const auto& s : sections) {
-      std::string label = str(s, "number");
-      if (!str(s, "heading").empty()) label += (label.empty() ? "" : " ") + str(s, "heading");
+      std::string label = s.number;
+      if (!s.heading.empty()) label += (label.empty() ? "" : " ") + s.heading;
       if (label.empty()) label = "(untitled section)";
-      m += "<li><a href=\"#" + html_escape(anchor("s-", str(s, "id").substr(str(s, "id").find('/') + 1))) + "\">" +
+      m += "<li><a href=\"#" + html_escape(anchor("s-", s.id.substr(s.id.find('/') + 1))) + "\">" +
            html_escape(label) + "</a></li>";
     }
     m += "</ol></details></nav>\n";
@@ -358,46 +350,46 @@ HttpResponse document_page(int64_t id, Api& api) {
   }
   std::set<std::string> numbers;
   for (const auto& s : sections) {
-    const std::string sid = str(s, "id");
+    const std::string& sid = s.id;
     const std::string key = sid.substr(sid.find('/') + 1);
-    const std::string number = str(s, "number");
-    const int level = std::clamp(s.value("level", 1), 1, 4);
+    const std::string& number = s.number;
+    const int level = std::clamp(s.level, 1, 4);
     std::string heading = number.empty() ? "" : "§ " + number;
-    if (!str(s, "heading").empty()) heading += (heading.empty() ? "" : " ") + str(s, "heading");
+    if (!s.heading.empty()) heading += (heading.empty() ? "" : " ") + s.heading;
     if (heading.empty()) heading = "Section";
     // The first section with a number also answers links by number (scorecard evidence).
     const bool number_anchor = !number.empty() && numbers.insert(number).second;
     m += "<section class=\"sec lvl-" + std::to_string(level) + "\" id=\"" + html_escape(anchor("s-", key)) + "\">";
     m += "<h2" + (number_anchor ? " id=\"" + html_escape(anchor("n-", number)) + "\"" : std::string()) + ">" +
          html_escape(heading) + "</h2>";
-    if (!str(s, "page").empty()) m += "<p class=\"meta\">page " + html_escape(str(s, "page")) + "</p>";
-    const Json hits = s.value("provisions", Json::array());
+    if (s.page) m += "<p class=\"meta\">page " + html_escape(std::to_string(*s.page)) + "</p>";
+    const auto& hits = s.provisions;
     if (!hits.empty()) {
       m += "<ul class=\"chips\" aria-label=\"Provisions in this section\">";
       std::set<std::string> seen;
       for (const auto& h : hits) {
-        const std::string k = str(h, "provision") + ":" + str(h, "stance");
+        const std::string k = h.provision + ":" + h.stance;
         if (!seen.insert(k).second) continue;
-        m += "<li>" + html_escape(tax->display(str(h, "provision"))) + " " + stance_badge(str(h, "stance")) + "</li>";
+        m += "<li>" + html_escape(tax->display(h.provision)) + " " + stance_badge(h.stance) + "</li>";
       }
       m += "</ul>";
     }
-    m += "<div class=\"text\">" + highlighted(str(s, "text"), hits, *tax) + "</div>";
-    const Json cites = s.value("cites", Json::array());
+    m += "<div class=\"text\">" + highlighted(s.text, hits, *tax) + "</div>";
+    const auto& cites = s.cites;
     if (!cites.empty()) {
       m += "<p class=\"cites\">Cites: ";
       bool first = true;
       for (const auto& c : cites) {
-        m += (first ? "" : ", ") + std::string("<a href=\"/search?cites=") + html_escape(url_encode(str(c))) + "\">" +
-             html_escape(str(c)) + "</a>";
+        m += (first ? "" : ", ") + std::string("<a href=\"/search?cites=") + html_escape(url_encode(c)) + "\">" +
+             html_escape(c) + "</a>";
         first = false;
       }
       m += "</p>";
     }
     m += "</section>\n";
   }
-  m += "<h2>Versions</h2>" + versions_table(d.value("versions", Json::array())) + "\n";
-  return html_response(200, layout({title + " (" + str(d, "town") + ")", "", "", ""}, m));
+  m += "<h2>Versions</h2>" + versions_table(d.versions) + "\n";
+  return html_response(200, layout({title + " (" + d.town + ")", "", "", ""}, m));
 }
 
-}  // namespace policyindex::query::web
+}  // namespace policyindex::serve::web

@@ -1,4 +1,4 @@
-#include "tests/refresh/fixtures.h"
+#include "tests/changes/fixtures.h"
 
 namespace policyindex::refresh_testing {
 
