@@ -5,7 +5,7 @@
 // Every step works from the catalog, so a refresh killed anywhere (kill -9 included) is
 // finished by the next one: the crawl resumes its frontier, extract takes the versions not
 // extracted yet, index the documents whose indexed version lags, and the change log the
-// documents whose change_state lags (query/changes.h). The steps that belong to other
+// documents whose change_state lags (changes/changes.h). The steps that belong to other
 // modules are the run_* functions below, one each, so that wiring them is local.
 //
 // Exit codes: 0 the refresh ran to the end (its summary line says "ok", or "partial" when

@@ -91,7 +91,7 @@ struct Prepared {
   int size = 0;
 };
 
-Prepared prepare(const corpus::StoredSection& s) {
+Prepared prepare_section(const corpus::StoredSection& s) {
   Prepared p;
   p.text = normalize(s.text);
   p.full = normalize(s.number) + "\x1f" + normalize(s.heading) + "\x1f" + p.text;
@@ -214,8 +214,8 @@ DocumentDiff diff_sections(const std::vector<corpus::StoredSection>& before,
   std::vector<Prepared> pb, pa;
   pb.reserve(before.size());
   pa.reserve(after.size());
-  for (const auto& s : before) pb.push_back(prepare(s));
-  for (const auto& s : after) pa.push_back(prepare(s));
+  for (const auto& s : before) pb.push_back(prepare_section(s));
+  for (const auto& s : after) pa.push_back(prepare_section(s));
 
   // Same content: identical structure, or the same words in the same order however the
   // segmenter cut them.
