@@ -131,6 +131,27 @@ TEST(QueryCliTest, HistoryByTownAndByDocument) {
   EXPECT_EQ(json::parse(out)["documents"][0]["versions"].size(), 2u);
 }
 
+// One town resolver for every command, `add --town` included: exact name, then an
+// unambiguous prefix; an ambiguous or unknown name is an error listing the candidates.
+TEST(QueryCliTest, AddUsesTheTownResolver) {
+  TempDir dir;
+  testing::write_file(dir / "policy.txt", "Section 1. No officer shall ask about immigration status.\n");
+  const std::string base = testing::policyindex_binary().string() + " --data " + (dir / "data").string() + " ";
+  const std::string add = base + "add " + (dir / "policy.txt").string() + " --type police_policy --town ";
+  std::string out, err;
+  ASSERT_EQ(testing::run_command(add + "manchester", &out, &err), 0) << err;
+  ASSERT_EQ(testing::run_command(base + "history Manchester-by-the-Sea --format json", &out, &err), 0) << err;
+  EXPECT_EQ(json::parse(out)["documents"].size(), 1u) << out;
+  EXPECT_EQ(testing::run_command(add + "north", &out, &err), 1);
+  EXPECT_NE(err.find("ambiguous municipality 'north'; did you mean: North Adams, North Andover"), std::string::npos)
+      << err;
+  EXPECT_EQ(testing::run_command(add + "Atlantis", &out, &err), 1);
+  EXPECT_NE(err.find("unknown municipality 'Atlantis'; did you mean: "), std::string::npos) << err;
+  // The query commands say "town" and list the same candidates.
+  EXPECT_EQ(testing::run_command(base + "scorecard north", &out, &err), 1);
+  EXPECT_NE(err.find("ambiguous town 'north'; did you mean: North Adams, North Andover"), std::string::npos) << err;
+}
+
 // The CLI and the JSON API write their JSON through the same render/ writer: for the same
 // request, `--format json` prints exactly the bytes /api/... answers (plus a newline).
 TEST(QueryCliTest, CliJsonAndApiJsonAreTheSameBytes) {
