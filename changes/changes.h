@@ -3,7 +3,7 @@
 // with a word diff of modified ones), "no change in content" when the bytes differ but the
 // text does not, provision-language changes per section, and scorecard verdict changes per
 // town and question. The changes are recorded in the catalog's `changes` table, which feeds
-// `history` and the Atom feed, and rendered as text, JSON or Markdown reports.
+// `history` and the Atom feed (atom_feed), and rendered as text, JSON or Markdown reports.
 //
 // This is the public header of the pi_changes library (changes/ folder). It reads the catalog
 // through corpus/ and scores through provisions/; it knows nothing of HTTP, PDF or Xapian, and
@@ -265,5 +265,28 @@ std::string render_markdown(const RefreshReport& report);
 // A JSON object; its "summary" field is summary_line().
 std::string render_json(const RefreshReport& report);
 std::string render_report(const RefreshReport& report, ReportFormat format);
+
+// ---------------------------------------------------------------------------------------
+// Atom
+
+struct AtomEntry {
+  std::string id;       // "urn:policyindex:change:17"
+  std::string title;
+  std::string updated;  // ISO 8601
+  std::string link;
+  std::string category;  // the change's kind
+  std::string content;   // plain text
+};
+
+struct AtomFeed {
+  std::string title, id;
+  std::string self, alternate;  // the feed's own URL and its HTML page
+  std::vector<AtomEntry> entries;  // newest first; the feed's <updated> is the first one's
+};
+
+// The feed as Atom XML (RFC 4287), every text escaped, characters XML 1.0 forbids dropped.
+std::string atom_feed(const AtomFeed& feed);
+// Escapes for XML text and attributes, dropping characters XML 1.0 forbids.
+std::string xml_escape(std::string_view text);
 
 }  // namespace policyindex::changes

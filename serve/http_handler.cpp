@@ -8,6 +8,7 @@
 #include <charconv>
 #include <set>
 
+#include "changes/changes.h"
 #include "render/render.h"
 #include "serve/web.h"
 
@@ -153,34 +154,23 @@ HttpResponse atom_feed(const HttpRequest& request, const Params& p, Api& api) {
   std::string title = "policyindex: changes";
   if (!town.empty()) title += " in " + town;
   if (!provision.empty()) title += " on " + provision;
-  const auto& changes = out->changes;
-  std::string updated = changes.empty() ? "1970-01-01T00:00:00Z" : changes[0].detected_at;
-  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
-  x += "<title>" + web::xml_escape(title) + "</title>\n";
-  x += "<id>urn:policyindex:feed:" + web::xml_escape(qs) + "</id>\n";
-  x += "<updated>" + web::xml_escape(updated) + "</updated>\n";
-  x += "<author><name>policyindex</name></author>\n";
-  x += "<link rel=\"self\" href=\"" + web::xml_escape(base + "/feed.atom" + (qs.empty() ? "" : "?" + qs)) + "\"/>\n";
-  x += "<link rel=\"alternate\" type=\"text/html\" href=\"" +
-       web::xml_escape(base + "/changes" + (qs.empty() ? "" : "?" + qs)) + "\"/>\n";
-  for (const auto& c : changes) {
-    const std::string& t = c.town;
+  changes::AtomFeed feed;
+  feed.title = title;
+  feed.id = "urn:policyindex:feed:" + qs;
+  feed.self = base + "/feed.atom" + (qs.empty() ? "" : "?" + qs);
+  feed.alternate = base + "/changes" + (qs.empty() ? "" : "?" + qs);
+  for (const auto& c : out->changes) {
     const std::string doc = c.document_id.value_or("");
-    x += "<entry>\n<id>urn:policyindex:change:" + web::xml_escape(c.id) + "</id>\n";
-    x += "<title>" + web::xml_escape(t + ": " + c.summary) + "</title>\n";
-    x += "<updated>" + web::xml_escape(c.detected_at) + "</updated>\n";
-    std::string link = !doc.empty() ? base + "/documents/" + web::url_encode(doc)
-                                    : base + "/town/" + web::url_encode(t);
-    x += "<link href=\"" + web::xml_escape(link) + "\"/>\n";
-    x += "<category term=\"" + web::xml_escape(c.kind) + "\"/>\n";
     std::string content = c.summary + " (" + c.kind + ")";
     if (!c.url.empty()) content += "\nSource: " + c.url;
-    x += "<content type=\"text\">" + web::xml_escape(content) + "</content>\n</entry>\n";
+    feed.entries.push_back({"urn:policyindex:change:" + c.id, c.town + ": " + c.summary, c.detected_at,
+                            !doc.empty() ? base + "/documents/" + web::url_encode(doc)
+                                         : base + "/town/" + web::url_encode(c.town),
+                            c.kind, std::move(content)});
   }
-  x += "</feed>\n";
   HttpResponse r;
   r.content_type = "application/atom+xml; charset=utf-8";
-  r.body = std::move(x);
+  r.body = changes::atom_feed(feed);
   return r;
 }
 

@@ -37,8 +37,6 @@ std::string html_escape(std::string_view text);
 // A snippet of docs/API.md (escaped text with <b> marks): keeps exactly <b> and </b>
 // (balanced) and well-formed character references; anything else is escaped again.
 std::string sanitize_snippet(std::string_view snippet);
-// Escapes for XML text and attributes (Atom), dropping characters XML 1.0 forbids.
-std::string xml_escape(std::string_view text);
 // A value usable in an HTML id / URL fragment: [A-Za-z0-9_-], others become '-'.
 std::string anchor(std::string_view prefix, std::string_view key);
 

@@ -220,23 +220,6 @@ std::string sanitize_snippet(std::string_view s) {
   return out;
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;  // not allowed in XML 1.0
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 std::string anchor(std::string_view prefix, std::string_view key) {
   std::string out(prefix);
   for (char c : key) {
