@@ -18,6 +18,7 @@
 #include "app/app.h"
 #include "corpus/corpus.h"
 #include "corpus/doc_type.h"
+#include "corpus/towns.h"
 
 namespace policyindex::app {
 namespace {
@@ -114,9 +115,11 @@ void register_add(Registry& r) {
     }
     auto store = corpus::Store::open(corpus::default_data_dir(g.data_dir));
     if (!store) return fail(store.error());
-    auto town = store->catalog().find_municipality(opts->town);
-    if (!town) return fail(town.error());
-    if (!*town) return fail("unknown municipality '" + opts->town + "'");
+    // The one town resolver: exact name, then an unambiguous prefix; else an error naming
+    // the candidates ("unknown municipality 'X'; did you mean: ...").
+    auto resolved = corpus::resolve_town(store->catalog(), opts->town, "municipality");
+    if (!resolved) return fail(resolved.error());
+    const std::optional<int64_t> town = resolved->id;
     const bool tty = !g.quiet && ::isatty(STDERR_FILENO);
     std::vector<Added> added;
     auto& cat = store->catalog();

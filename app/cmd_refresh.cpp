@@ -18,7 +18,7 @@
 #include "app/progress.h"
 #include "corpus/corpus.h"
 #include "pipeline/pipeline.h"
-#include "query/changes.h"
+#include "changes/changes.h"
 
 namespace policyindex::app {
 namespace {
@@ -45,13 +45,13 @@ Status write_atomically(const std::string& path, const std::string& text) {
 }
 
 int run_refresh(const Globals& globals, const RefreshOptions& options) {
-  std::optional<query::ReportFormat> explicit_format;
+  std::optional<changes::ReportFormat> explicit_format;
   if (!options.format.empty()) {
-    auto f = query::parse_report_format(options.format);
+    auto f = changes::parse_report_format(options.format);
     if (!f) return fail(f.error());
     explicit_format = *f;
   }
-  const auto format = query::report_format_for(options.report_path, explicit_format);
+  const auto format = changes::report_format_for(options.report_path, explicit_format);
 
   ProgressStyle style;
   style.show = !globals.quiet && ::isatty(STDERR_FILENO);
@@ -69,18 +69,18 @@ int run_refresh(const Globals& globals, const RefreshOptions& options) {
     }
     return fail(result.error());
   }
-  const query::RefreshReport& report = *result;
-  const std::string summary = query::summary_line(report);
+  const changes::RefreshReport& report = *result;
+  const std::string summary = changes::summary_line(report);
   if (!options.report_path.empty()) {
-    if (auto st = write_atomically(options.report_path, query::render_report(report, format)); !st) {
+    if (auto st = write_atomically(options.report_path, changes::render_report(report, format)); !st) {
       return fail(st.error());
     }
     std::cout << summary << "\n";
-  } else if (format == query::ReportFormat::kJson) {
-    std::cout << query::render_json(report);  // carries "summary"
+  } else if (format == changes::ReportFormat::kJson) {
+    std::cout << changes::render_json(report);  // carries "summary"
   } else {
-    std::cout << query::render_report(report, format);
-    if (format == query::ReportFormat::kMarkdown) std::cout << "\n" << summary << "\n";
+    std::cout << changes::render_report(report, format);
+    if (format == changes::ReportFormat::kMarkdown) std::cout << "\n" << summary << "\n";
   }
   for (const auto& e : report.phase_errors) std::cerr << "policyindex: refresh: " << e << "\n";
   return report.phase_errors.empty() ? kExitOk : kExitFailure;

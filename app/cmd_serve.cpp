@@ -7,7 +7,7 @@
 
 #include "app/app.h"
 #include "corpus/corpus.h"
-#include "query/http_server.h"
+#include "serve/http_server.h"
 #include "query/query.h"
 
 namespace policyindex::app {
@@ -37,7 +37,7 @@ std::string corpus_stamp(const std::vector<std::string>& paths) {
 
 void register_serve(Registry& r) {
   struct Opts {
-    query::ServerOptions server;
+    serve::ServerOptions server;
     std::vector<std::string> index_paths;
     int refresh_seconds = 60;
     size_t record_cache_mb = 64;
@@ -62,7 +62,8 @@ void register_serve(Registry& r) {
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
     const std::filesystem::path data = corpus::default_data_dir(g.data_dir);
-    query::set_record_cache_bytes(opts->record_cache_mb << 20);
+    // What the pool's Apis share: facet tables and the decoded-record cache.
+    auto context = std::make_shared<query::SearchContext>(opts->record_cache_mb << 20);
     // The Apis are reopened when the index changes (the catalog they read live); cached
     // answers are dropped when either changes.
     std::vector<std::string> watched = opts->index_paths;
@@ -71,7 +72,7 @@ void register_serve(Registry& r) {
     watched_all.push_back((data / "catalog.sqlite").string());
     watched_all.push_back((data / "catalog.sqlite-wal").string());
     const auto paths = opts->index_paths;
-    query::ApiPool pool([data, paths] { return query::open_api(data, paths); },
+    serve::ApiPool pool([data, paths, context] { return query::open_api(data, paths, context); },
                         [watched] { return corpus_stamp(watched); },
                         std::chrono::seconds(opts->refresh_seconds));
     {
@@ -82,7 +83,7 @@ void register_serve(Registry& r) {
     // The pool keeps the first Api open, so the catalog's -wal file exists from here on and
     // only writers change it.
     opts->server.cache_stamp = [watched_all] { return corpus_stamp(watched_all); };
-    auto server = query::HttpServer::start(opts->server, pool);
+    auto server = serve::HttpServer::start(opts->server, pool);
     if (!server) return fail(server.error());
     std::string host = opts->server.bind;
     if (host.find(':') != std::string::npos) host = "[" + host + "]";

@@ -5,23 +5,23 @@
 #include <chrono>
 
 #include "demo/demo.h"
-#include "query/http_server.h"
+#include "serve/http_server.h"
 #include "query/query.h"
 
 namespace policyindex::demo {
 
 Status serve_page(const std::filesystem::path& data, const std::string& bind, uint16_t port,
                   const std::function<void(const std::string&)>& on_ready) {
-  query::ApiPool pool([data] { return query::open_api(data); }, query::ApiPool::Stamp(),
+  serve::ApiPool pool([data] { return query::open_api(data); }, serve::ApiPool::Stamp(),
                       std::chrono::seconds(60));
   {
     auto first = pool.acquire();  // fail now, not on the first request
     if (!first) return tl::make_unexpected(first.error());
   }
-  query::ServerOptions options;
+  serve::ServerOptions options;
   options.bind = bind;
   options.port = port;
-  auto server = query::HttpServer::start(options, pool);
+  auto server = serve::HttpServer::start(options, pool);
   if (!server) return tl::make_unexpected(server.error());
   std::string host = bind;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";

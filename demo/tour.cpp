@@ -1,17 +1,21 @@
 // The tour's questions, asked of the query API (query/query.h). The one place in demo/ that
-// knows the query API's calls and answer types.
+// knows the query API's calls and answer types. Each typed answer is kept as the JSON
+// document render/ writes for it (what `--format json` and /api/... give), which is what
+// `demo --format json` prints and what the text tour reads.
 
 #include "demo/demo.h"
 #include "query/query.h"
+#include "render/render.h"
 
 namespace policyindex::demo {
 namespace {
 
-// One answer of the API, parsed; errors name the question.
-Result<nlohmann::json> answer(const char* question, Result<std::string> text) {
-  if (!text) return make_error(text.error().code, std::string(question) + ": " + text.error().message);
+// One typed answer of the API as its JSON document; errors name the question.
+template <typename T>
+Result<nlohmann::json> answer(const char* question, const Result<T>& result) {
+  if (!result) return make_error(result.error().code, std::string(question) + ": " + result.error().message);
   try {
-    return nlohmann::json::parse(*text);
+    return nlohmann::json::parse(render::json(*result));
   } catch (const std::exception& e) {
     return make_error(ErrorCode::kParse, std::string(question) + ": invalid JSON: " + e.what());
   }

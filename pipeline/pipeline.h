@@ -24,7 +24,7 @@
 #include "extract/extract.h"
 #include "index/index.h"
 #include "provisions/provisions.h"
-#include "query/changes.h"
+#include "changes/changes.h"
 
 namespace policyindex::pipeline {
 
@@ -159,7 +159,7 @@ struct RefreshOptions {
 // the lock (nothing was done); any other error means the refresh could not start. A stage
 // that fails does not stop the others: it is in the report's phase_errors (then the report's
 // status is "failed"), per-URL and per-version failures in its failures.
-[[nodiscard]] Result<query::RefreshReport> run_refresh(const std::filesystem::path& data_dir,
+[[nodiscard]] Result<changes::RefreshReport> run_refresh(const std::filesystem::path& data_dir,
                                                        const RefreshOptions& options,
                                                        const Progress* progress = nullptr);
 

@@ -30,7 +30,7 @@ class BackgroundCheckpoint {
 // Records each phase's wall time for the report.
 class Phases {
  public:
-  Phases(std::chrono::steady_clock::time_point t0, query::RefreshReport& report)
+  Phases(std::chrono::steady_clock::time_point t0, changes::RefreshReport& report)
       : last_(t0), report_(report) {}
   // Ends the current phase (the first is "start") and begins `name`.
   void start(Stage stage) {
@@ -45,14 +45,14 @@ class Phases {
 
  private:
   std::chrono::steady_clock::time_point last_;
-  query::RefreshReport& report_;
+  changes::RefreshReport& report_;
   std::string current_ = "start";
 };
 
 // The conditional re-crawl: every known document and stored source/seed, plus any new
 // seeds or registry. Per-URL failures are listed, not fatal.
 void crawl_stage(corpus::Store& store, const RefreshOptions& options, const Progress* progress,
-                 query::RefreshReport& report) {
+                 changes::RefreshReport& report) {
   crawler::CrawlOptions c = options.crawl;
   c.refresh = true;
   auto summary = run_crawl(store, c, progress);
@@ -73,7 +73,7 @@ void crawl_stage(corpus::Store& store, const RefreshOptions& options, const Prog
 // Every version not extracted by the current extractor and taxonomy. Per-version errors
 // are stored and listed; only a failure of the whole stage is a phase error.
 void extract_stage(corpus::Store& store, const SectionTagger& tagger, const Progress* progress,
-                   query::RefreshReport& report) {
+                   changes::RefreshReport& report) {
   auto r = run_extract(store, tagger, ExtractOptions{}, progress);
   if (!r) {
     report.phase_errors.push_back("extract: " + r.error().message);
@@ -88,7 +88,7 @@ void extract_stage(corpus::Store& store, const SectionTagger& tagger, const Prog
 
 // The incremental index update: documents whose current version, status or extraction
 // differs from what the index holds.
-void index_stage(corpus::Store& store, const Progress* progress, query::RefreshReport& report) {
+void index_stage(corpus::Store& store, const Progress* progress, changes::RefreshReport& report) {
   auto stats = run_index(store, index::IndexOptions{}, progress);
   if (!stats) {
     report.phase_errors.push_back("index: " + stats.error().message);
@@ -98,12 +98,12 @@ void index_stage(corpus::Store& store, const Progress* progress, query::RefreshR
 }
 
 // The change log: what changed in which document and section since the last report.
-void changes_stage(corpus::Catalog& catalog, const query::Scoring& scoring,
-                   const Progress* progress, query::RefreshReport& report) {
+void changes_stage(corpus::Catalog& catalog, const changes::Scoring& scoring,
+                   const Progress* progress, changes::RefreshReport& report) {
   if (progress && progress->started) progress->started(Stage::kChanges);
-  auto set = query::compute_changes(catalog, scoring);
+  auto set = changes::compute_changes(catalog, scoring);
   if (set) {
-    if (auto st = query::record_changes(catalog, *set, report.run_id); st) {
+    if (auto st = changes::record_changes(catalog, *set, report.run_id); st) {
       report.changes = std::move(*set);
     } else {
       report.phase_errors.push_back("changes: " + st.error().message);
@@ -119,23 +119,23 @@ void changes_stage(corpus::Catalog& catalog, const query::Scoring& scoring,
 
 }  // namespace
 
-Result<query::RefreshReport> run_refresh(const std::filesystem::path& data_dir,
+Result<changes::RefreshReport> run_refresh(const std::filesystem::path& data_dir,
                                          const RefreshOptions& options, const Progress* progress) {
   const auto t0 = std::chrono::steady_clock::now();
   auto store = corpus::Store::open(data_dir);
   if (!store) return tl::make_unexpected(store.error());
   auto lock = corpus::DirLock::try_acquire(store->dir(), "refresh");
   if (!lock) return tl::make_unexpected(lock.error());
-  query::RefreshReport report;
+  changes::RefreshReport report;
   Phases phases(t0, report);
   report.started_at = corpus::now_iso8601();
   report.stale_lock_pid = lock->previous_pid();
   auto& catalog = store->catalog();
-  if (auto b = query::ensure_change_baseline(catalog); !b) return tl::make_unexpected(b.error());
+  if (auto b = changes::ensure_change_baseline(catalog); !b) return tl::make_unexpected(b.error());
   auto tagger = SectionTagger::create(options.taxonomy);
   if (!tagger) return make_error(tagger.error().code, "refresh: " + tagger.error().message);
   // provisions::score over the taxonomy in use, with its labels.
-  std::unique_ptr<query::Scoring> scoring = query::taxonomy_scoring(tagger->taxonomy_ptr());
+  std::unique_ptr<changes::Scoring> scoring = changes::taxonomy_scoring(tagger->taxonomy_ptr());
   if (!scoring) return make_error(ErrorCode::kInternal, "refresh: no scoring for the taxonomy");
 
   phases.start(Stage::kCrawl);

@@ -3,7 +3,6 @@
 
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -11,8 +10,6 @@
 #include "query/query.h"
 
 namespace policyindex::query::detail {
-
-using Json = nlohmann::ordered_json;
 
 // How the search resolves field values (town names, provisions) against the catalog and
 // taxonomy. Each returns the facet term value, or an error whose message names the input.
@@ -27,16 +24,19 @@ class Searcher {
  public:
   // PATHS: local database directories, Xapian stub files, or "tcp:HOST:PORT" for a remote
   // xapian-tcpsrv. Errors name the path that failed to open.
-  [[nodiscard]] static Result<std::unique_ptr<Searcher>> open(const std::vector<std::string>& paths);
+  // CONTEXT holds the facet tables and record cache shared with other searchers (a fresh
+  // one when null).
+  [[nodiscard]] static Result<std::unique_ptr<Searcher>> open(const std::vector<std::string>& paths,
+                                                              std::shared_ptr<SearchContext> context = nullptr);
   ~Searcher();
-  // The answer's JSON text (docs/API.md).
-  [[nodiscard]] Result<std::string> search(const SearchRequest& request, const Resolvers& resolvers);
+  // The answer (render/ writes the JSON of docs/API.md).
+  [[nodiscard]] Result<SearchResult> search(const SearchRequest& request, const Resolvers& resolvers);
   // Exact facet counts come from per-revision in-memory facet tables (built once per index
-  // revision and shared by every Searcher of the process) when every shard is local, and
+  // revision and shared by every Searcher of the SearchContext) when every shard is local, and
   // from Xapian's value-count match spies otherwise. OFF forces the spies (tests, benchmarks).
   void set_facet_tables(bool on);
-  // ON: write the answer through an nlohmann DOM instead of straight into the string (the
-  // reference the fast writer is tested against; same bytes).
+  // ON: the reference computation the fast path is tested against (every record decoded
+  // from the index, Xapian's own MSet::snippet, facets counted by value): the same answer.
   void set_reference_output(bool on);
   // Whether the last successful search counted its facets from facet tables (tests).
   bool last_counted_with_tables() const;

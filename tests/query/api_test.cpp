@@ -4,6 +4,7 @@
 
 #include "index/index.h"
 #include "query/query.h"
+#include "tests/query/as_json.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
 
@@ -37,7 +38,7 @@ json ok(const Result<std::string>& r) {
 }
 
 TEST(ApiTest, ScorecardHasQuestionsThenProvisionsWithEvidence) {
-  json s = ok(fx().api->scorecard("town of quillfield"));
+  json s = ok(as_json(fx().api->scorecard("town of quillfield")));
   EXPECT_EQ(s["town"], "Quillfield");
   EXPECT_EQ(s["county"], "Brackett");
   ASSERT_EQ(s["documents"].size(), 1u);
@@ -63,32 +64,32 @@ TEST(ApiTest, ScorecardHasQuestionsThenProvisionsWithEvidence) {
   EXPECT_EQ(s["equal_treatment"]["verdict"], "green");
   EXPECT_EQ(s["equal_treatment"]["question"], "");
 
-  json nq = ok(fx().api->scorecard("North Quillfield"));
+  json nq = ok(as_json(fx().api->scorecard("North Quillfield")));
   EXPECT_EQ(nq["Q1"]["verdict"], "red");
   EXPECT_EQ(nq["Q2"]["verdict"], "red");
   EXPECT_EQ(nq["Q2"]["evidence"][0]["page"], nullptr);
 }
 
 TEST(ApiTest, ScorecardUsesOnlyCurrentVersionsOfActiveDocuments) {
-  json t = ok(fx().api->scorecard("Port Tessaly"));
+  json t = ok(as_json(fx().api->scorecard("Port Tessaly")));
   EXPECT_EQ(t["complaints"]["verdict"], "green");  // added in the second version
   EXPECT_EQ(t["documents"][0]["versions"], 2);
   ASSERT_EQ(t["reporting"]["evidence"].size(), 1u);
   EXPECT_NE(t["reporting"]["evidence"][0]["text"].get<std::string>().find("quarterly"), std::string::npos);
-  json m = ok(fx().api->scorecard("Marrow Falls"));  // its only document is gone
+  json m = ok(as_json(fx().api->scorecard("Marrow Falls")));  // its only document is gone
   EXPECT_TRUE(m["documents"].empty());
 }
 
 TEST(ApiTest, UnknownTownListsCloseNames) {
-  auto r = fx().api->scorecard("Quilfield");
+  auto r = as_json(fx().api->scorecard("Quilfield"));
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("unknown town 'Quilfield'"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("Quillfield"), std::string::npos) << r.error().message;
-  EXPECT_TRUE(fx().api->scorecard("Vinehaven").has_value());  // unique prefix of Vinehaven-by-the-Lake
+  EXPECT_TRUE(as_json(fx().api->scorecard("Vinehaven")).has_value());  // unique prefix of Vinehaven-by-the-Lake
 }
 
 TEST(ApiTest, MatrixCoversEveryMunicipality) {
-  json m = ok(fx().api->matrix());
+  json m = ok(as_json(fx().api->matrix()));
   ASSERT_GE(m["columns"].size(), 8u);
   EXPECT_EQ(m["columns"][0], "Q1");
   EXPECT_EQ(m["columns"][6], "Q7");
@@ -106,7 +107,7 @@ TEST(ApiTest, MatrixCoversEveryMunicipality) {
 }
 
 TEST(ApiTest, CompareSideBySide) {
-  json c = ok(fx().api->compare({"Ashmere", "North Quillfield", "Vinehaven"}, ""));
+  json c = ok(as_json(fx().api->compare({"Ashmere", "North Quillfield", "Vinehaven"}, "")));
   ASSERT_EQ(c["towns"].size(), 3u);
   EXPECT_EQ(c["towns"][1]["town"], "North Quillfield");
   const json* q2 = nullptr;
@@ -117,14 +118,14 @@ TEST(ApiTest, CompareSideBySide) {
   EXPECT_EQ((*q2)["cells"][1]["verdict"], "red");
   EXPECT_EQ((*q2)["cells"][2]["verdict"], "no document");
   EXPECT_NE((*q2)["cells"][1]["evidence"][0]["text"].get<std::string>().find("release dates"), std::string::npos);
-  json only = ok(fx().api->compare({"Ashmere", "Quillfield"}, "Q1"));
+  json only = ok(as_json(fx().api->compare({"Ashmere", "Quillfield"}, "Q1")));
   ASSERT_EQ(only["rows"].size(), 1u);
   EXPECT_EQ(only["rows"][0]["provision"], "status_inquiry");
-  EXPECT_FALSE(fx().api->compare({"Ashmere"}, "dragons").has_value());
+  EXPECT_FALSE(as_json(fx().api->compare({"Ashmere"}, "dragons")).has_value());
 }
 
 TEST(ApiTest, PeersRankSameCountyFirstAndQuoteTheLanguage) {
-  json p = ok(fx().api->peers("North Quillfield", "info_sharing"));
+  json p = ok(as_json(fx().api->peers("North Quillfield", "info_sharing")));
   ASSERT_EQ(p["provisions"].size(), 1u);
   const json& prov = p["provisions"][0];
   EXPECT_EQ(prov["verdict"], "red");
@@ -136,17 +137,17 @@ TEST(ApiTest, PeersRankSameCountyFirstAndQuoteTheLanguage) {
   EXPECT_GT(prov["peers"][1]["similarity"].get<double>(), 0.0);
   EXPECT_NE(prov["peers"][0]["evidence"][0]["text"].get<std::string>().find("shall not share"), std::string::npos);
   // Without --provision: every question not green. Quillfield is green on Q3 and Q7 only.
-  json all = ok(fx().api->peers("Quillfield", ""));
+  json all = ok(as_json(fx().api->peers("Quillfield", "")));
   std::set<std::string> qs;
   for (const auto& x : all["provisions"]) qs.insert(x["question"]);
   EXPECT_EQ(qs, (std::set<std::string>{"Q1", "Q2", "Q4", "Q5", "Q6"}));
   // A green town has nothing to borrow on that provision.
-  json green = ok(fx().api->peers("Ashmere", "Q2"));
+  json green = ok(as_json(fx().api->peers("Ashmere", "Q2")));
   EXPECT_TRUE(green["provisions"][0]["peers"].empty());
 }
 
 TEST(ApiTest, HistoryShowsVersionsAndWhatChanged) {
-  json h = ok(fx().api->history("port tessaly"));
+  json h = ok(as_json(fx().api->history("port tessaly")));
   EXPECT_EQ(h["town"], "Port Tessaly");
   ASSERT_EQ(h["documents"].size(), 1u);
   const json& versions = h["documents"][0]["versions"];
@@ -160,14 +161,14 @@ TEST(ApiTest, HistoryShowsVersionsAndWhatChanged) {
   ASSERT_EQ(h["changes"].size(), 1u);
   EXPECT_EQ(h["changes"][0]["kind"], "provision_change");
   EXPECT_EQ(h["changes"][0]["detail"]["to"], "green");
-  json d = ok(fx().api->history(h["documents"][0]["id"].get<std::string>()));
+  json d = ok(as_json(fx().api->history(h["documents"][0]["id"].get<std::string>())));
   EXPECT_EQ(d["town"], "Port Tessaly");
   EXPECT_EQ(d["documents"].size(), 1u);
-  EXPECT_FALSE(fx().api->history("99999").has_value());
+  EXPECT_FALSE(as_json(fx().api->history("99999")).has_value());
 }
 
 TEST(ApiTest, DocumentChangesAndTaxonomy) {
-  json d = ok(fx().api->document(1));
+  json d = ok(as_json(fx().api->document(1)));
   EXPECT_EQ(d["id"], "1");
   EXPECT_EQ(d["town"], "Quillfield");
   EXPECT_EQ(d["type"], "text");
@@ -175,18 +176,18 @@ TEST(ApiTest, DocumentChangesAndTaxonomy) {
   EXPECT_EQ(d["sections"][1]["id"], "1/2");
   EXPECT_EQ(d["sections"][1]["provisions"][0]["provision"], "287g");
   EXPECT_EQ(d["current_version"], d["versions"][0]["id"]);
-  auto missing = fx().api->document(4242);
+  auto missing = as_json(fx().api->document(4242));
   ASSERT_FALSE(missing.has_value());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
-  json c = ok(fx().api->changes("", "", 10));
+  json c = ok(as_json(fx().api->changes("", "", 10)));
   ASSERT_EQ(c["changes"].size(), 1u);
   EXPECT_EQ(c["changes"][0]["town"], "Port Tessaly");
-  EXPECT_EQ(ok(fx().api->changes("", "complaints", 10))["changes"].size(), 1u);
-  EXPECT_EQ(ok(fx().api->changes("", "287g", 10))["changes"].size(), 0u);
-  EXPECT_EQ(ok(fx().api->changes("Ashmere", "", 10))["changes"].size(), 0u);
+  EXPECT_EQ(ok(as_json(fx().api->changes("", "complaints", 10)))["changes"].size(), 1u);
+  EXPECT_EQ(ok(as_json(fx().api->changes("", "287g", 10)))["changes"].size(), 0u);
+  EXPECT_EQ(ok(as_json(fx().api->changes("Ashmere", "", 10)))["changes"].size(), 0u);
 
-  json t = ok(fx().api->taxonomy());
+  json t = ok(as_json(fx().api->taxonomy()));
   EXPECT_GE(t["provisions"].size(), 16u);
   EXPECT_EQ(t["municipalities"].size(), 357u);
 }

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "index/index.h"
+#include "query/query.h"
+#include "serve/http_handler.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
 
@@ -127,6 +129,52 @@ TEST(QueryCliTest, HistoryByTownAndByDocument) {
   std::string id = j["documents"][0]["id"];
   ASSERT_EQ(cli().run("history " + id + " --format json", &out, &err), 0) << err;
   EXPECT_EQ(json::parse(out)["documents"][0]["versions"].size(), 2u);
+}
+
+// One town resolver for every command, `add --town` included: exact name, then an
+// unambiguous prefix; an ambiguous or unknown name is an error listing the candidates.
+TEST(QueryCliTest, AddUsesTheTownResolver) {
+  TempDir dir;
+  testing::write_file(dir / "policy.txt", "Section 1. No officer shall ask about immigration status.\n");
+  const std::string base = testing::policyindex_binary().string() + " --data " + (dir / "data").string() + " ";
+  const std::string add = base + "add " + (dir / "policy.txt").string() + " --type police_policy --town ";
+  std::string out, err;
+  ASSERT_EQ(testing::run_command(add + "manchester", &out, &err), 0) << err;
+  ASSERT_EQ(testing::run_command(base + "history Manchester-by-the-Sea --format json", &out, &err), 0) << err;
+  EXPECT_EQ(json::parse(out)["documents"].size(), 1u) << out;
+  EXPECT_EQ(testing::run_command(add + "north", &out, &err), 1);
+  EXPECT_NE(err.find("ambiguous municipality 'north'; did you mean: North Adams, North Andover"), std::string::npos)
+      << err;
+  EXPECT_EQ(testing::run_command(add + "Atlantis", &out, &err), 1);
+  EXPECT_NE(err.find("unknown municipality 'Atlantis'; did you mean: "), std::string::npos) << err;
+  // The query commands say "town" and list the same candidates.
+  EXPECT_EQ(testing::run_command(base + "scorecard north", &out, &err), 1);
+  EXPECT_NE(err.find("ambiguous town 'north'; did you mean: North Adams, North Andover"), std::string::npos) << err;
+}
+
+// The CLI and the JSON API write their JSON through the same render/ writer: for the same
+// request, `--format json` prints exactly the bytes /api/... answers (plus a newline).
+TEST(QueryCliTest, CliJsonAndApiJsonAreTheSameBytes) {
+  auto api = query::open_api(cli().dir / "data");
+  ASSERT_TRUE(api.has_value()) << api.error().message;
+  const std::pair<std::string, std::string> cases[] = {
+      {"search 'release dates' --limit 2 --format json", "/api/search?q=release%20dates&limit=2"},
+      {"search share --town Ashmere --format json", "/api/search?q=share&town=Ashmere"},
+      {"scorecard 'town of quillfield' --format json", "/api/scorecard/town%20of%20quillfield"},
+      {"matrix --format json", "/api/matrix"},
+      {"compare Ashmere Quillfield --format json", "/api/compare?town=Ashmere&town=Quillfield"},
+      {"peers 'North Quillfield' --provision info_sharing --format json",
+       "/api/peers?town=North%20Quillfield&provision=info_sharing"},
+      {"history 'port tessaly' --format json", "/api/history?town=port%20tessaly"},
+  };
+  for (const auto& [args, target] : cases) {
+    std::string out, err;
+    ASSERT_EQ(cli().run(args, &out, &err), 0) << args << ": " << err;
+    serve::HttpResponse r = serve::handle_request(serve::HttpRequest{"GET", target, {}, ""}, **api);
+    ASSERT_EQ(r.status, 200) << target << ": " << r.body;
+    EXPECT_EQ(out, r.body + "\n") << args << " vs " << target;
+    EXPECT_GT(r.body.size(), 20u) << target;
+  }
 }
 
 }  // namespace

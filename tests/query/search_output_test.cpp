@@ -10,6 +10,7 @@
 
 #include "index/index.h"
 #include "query/internal.h"
+#include "tests/query/as_json.h"
 #include "query/query.h"
 #include "query/snippet.h"
 #include "tests/index/fixture.h"
@@ -30,7 +31,52 @@ query::detail::Resolvers resolvers() {
   return r;
 }
 
-// Runs every request through the fast writer and the reference; both must succeed alike.
+// The answer built as an nlohmann DOM and dumped: what render::json's hand-written search
+// writer must equal byte for byte.
+std::string reference_json(const query::SearchResult& r) {
+  nlohmann::ordered_json out;
+  out["query"] = r.query;
+  out["total"] = r.total;
+  out["offset"] = r.offset;
+  out["limit"] = r.limit;
+  out["suggestion"] = r.suggestion;
+  nlohmann::ordered_json hits = nlohmann::ordered_json::array();
+  for (const auto& h : r.hits) {
+    const auto& rec = *h.record;
+    nlohmann::ordered_json hit;
+    hit["section_id"] = rec.section_id;
+    hit["document_id"] = rec.document_id;
+    hit["town"] = rec.town;
+    hit["county"] = rec.county;
+    hit["doc_type"] = rec.doc_type;
+    hit["title"] = rec.title;
+    hit["url"] = rec.url;
+    hit["number"] = rec.number;
+    hit["heading"] = rec.heading;
+    hit["page"] = rec.page ? nlohmann::ordered_json(*rec.page) : nlohmann::ordered_json(nullptr);
+    hit["snippet"] = h.snippet;
+    nlohmann::ordered_json provs = nlohmann::ordered_json::array();
+    for (const auto& [p, st] : rec.provisions) provs.push_back({{"provision", p}, {"stance", st}});
+    hit["provisions"] = std::move(provs);
+    hit["cites"] = rec.cites;
+    hit["rank"] = h.rank;
+    hit["score"] = h.score;
+    hits.push_back(std::move(hit));
+  }
+  out["hits"] = std::move(hits);
+  nlohmann::ordered_json facets = nlohmann::ordered_json::object();
+  for (size_t f = 0; f < query::kFacetCount; ++f) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (const auto& [value, n] : r.facets[f]) o[std::string(value)] = n;
+    facets[query::kFacetNames[f]] = std::move(o);
+  }
+  out["facets"] = std::move(facets);
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// Runs every request through the fast path and writer, and through the reference (every
+// record decoded, Xapian's own snippets, facets counted by value, an nlohmann DOM); both
+// must succeed alike, with the same bytes.
 void expect_same_answers(const std::filesystem::path& index_dir, const std::vector<query::SearchRequest>& requests) {
   auto fast = query::detail::Searcher::open({index_dir.string()});
   auto reference = query::detail::Searcher::open({index_dir.string()});
@@ -40,11 +86,11 @@ void expect_same_answers(const std::filesystem::path& index_dir, const std::vect
   const auto res = resolvers();
   size_t with_hits = 0;
   for (const auto& r : requests) {
-    auto a = (*fast)->search(r, res);
-    auto b = (*reference)->search(r, res);
-    ASSERT_EQ(a.has_value(), b.has_value()) << r.query;
+    auto a = as_json((*fast)->search(r, res));
+    auto ref = (*reference)->search(r, res);
+    ASSERT_EQ(a.has_value(), ref.has_value()) << r.query;
     if (!a) continue;
-    EXPECT_EQ(*a, *b) << "query '" << r.query << "' offset " << r.offset;
+    EXPECT_EQ(*a, reference_json(*ref)) << "query '" << r.query << "' offset " << r.offset;
     const json j = json::parse(*a, nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << *a;
     if (!j["hits"].empty()) ++with_hits;
@@ -99,7 +145,7 @@ TEST(SearchOutputTest, FastWriterMatchesTheReferenceOnTheSmallCorpusAndAHostileD
   // The hostile text comes back as JSON text, never as markup.
   auto searcher = query::detail::Searcher::open({(dir / "data" / "xapian").string()});
   ASSERT_OK(searcher);
-  auto out = (*searcher)->search(req("script alert"), resolvers());
+  auto out = as_json((*searcher)->search(req("script alert"), resolvers()));
   ASSERT_OK(out);
   const json j = json::parse(*out);
   ASSERT_EQ(j["hits"].size(), 1u);
@@ -181,10 +227,10 @@ TEST(SearchOutputTest, CountingBeforeTheRankedPassGivesTheOnePassAnswer) {
     if (i % 7 == 0) r.stances = {"protective"};
     r.offset = (i % 4 == 0) ? rng() % 30 : 0;
     r.limit = 1 + rng() % 25;
-    auto a = (*one)->search(r, res);
-    auto b = (*two)->search(r, res);
-    auto c = (*postings)->search(r, res);
-    auto d = (*all_postings)->search(r, res);
+    auto a = as_json((*one)->search(r, res));
+    auto b = as_json((*two)->search(r, res));
+    auto c = as_json((*postings)->search(r, res));
+    auto d = as_json((*all_postings)->search(r, res));
     ASSERT_EQ(a.has_value(), d.has_value()) << r.query;
     ASSERT_EQ(a.has_value(), b.has_value()) << r.query;
     ASSERT_EQ(a.has_value(), c.has_value()) << r.query;
@@ -200,14 +246,11 @@ TEST(SearchOutputTest, CountingBeforeTheRankedPassGivesTheOnePassAnswer) {
   EXPECT_GE(big, 40u) << "most queries should match more than their page";
 }
 
-// Hits' records kept in memory per index revision (set_record_cache_bytes): the same bytes
+// Hits' records kept in memory per index revision (SearchContext's record cache): the same bytes
 // as read from the index each time — warm, re-read, and under a budget too small to hold
 // them all (emptied and refilled) — and never stale: after a document changes and is
 // reindexed, its new text shows.
 TEST(SearchOutputTest, CachedHitRecordsGiveTheSameAnswerAndFollowTheIndex) {
-  struct Restore {
-    ~Restore() { query::set_record_cache_bytes(64u << 20); }
-  } restore;
   TempDir dir;
   auto store = corpus::Store::open(dir / "data");
   ASSERT_OK(store);
@@ -229,37 +272,37 @@ TEST(SearchOutputTest, CachedHitRecordsGiveTheSameAnswerAndFollowTheIndex) {
   EXPECT_EQ(run_all(4000), uncached);  // a few records at a time
 
   // A changed document: its sections' new text, not the cached one.
-  query::set_record_cache_bytes(64u << 20);
+  auto context = std::make_shared<query::SearchContext>(64u << 20);
   testing::FixtureSection s;
   s.text = "The officer shall not ask about zephyrine status.";
   testing::add_document(*store, "Ashmere", "https://ashmere.example/policy.txt", "police_policy", "Policy", {s});
   ASSERT_OK(index::update_index(*store, {}));
-  auto searcher = query::detail::Searcher::open({path});
+  auto searcher = query::detail::Searcher::open({path}, context);
   ASSERT_OK(searcher);
-  auto before = (*searcher)->search(req("zephyrine"), res);
+  auto before = as_json((*searcher)->search(req("zephyrine"), res));
   ASSERT_OK(before);
   EXPECT_NE(before->find("zephyrine"), std::string::npos);
   s.text = "The officer shall not ask about quorvane status.";
   testing::add_document(*store, "Ashmere", "https://ashmere.example/policy.txt", "police_policy", "Policy", {s},
                         "2025-04-01T10:00:00Z");
   ASSERT_OK(index::update_index(*store, {}));
-  auto after = (*searcher)->search(req("officer status"), res);
+  auto after = as_json((*searcher)->search(req("officer status"), res));
   ASSERT_OK(after);
   EXPECT_NE(after->find("quorvane"), std::string::npos) << *after;
   EXPECT_EQ(after->find("zephyrine"), std::string::npos) << *after;
 
   // A full budget held by an older revision's records: the current revision's are cached
   // all the same (the least recently used cache is emptied first).
-  for (const auto& r : requests) ASSERT_OK((*searcher)->search(r, res));
+  for (const auto& r : requests) ASSERT_OK(as_json((*searcher)->search(r, res)));
   const size_t full = (*searcher)->cached_record_bytes();
   EXPECT_GT(full, 4u * 1024) << "the searches' records";
-  query::set_record_cache_bytes(full + 4096);  // this revision's records fill it
+  context->set_record_cache_bytes(full + 4096);  // this revision's records fill it
   s.text = "The officer shall not ask about plenthar status.";
   testing::add_document(*store, "Ashmere", "https://ashmere.example/policy.txt", "police_policy", "Policy", {s},
                         "2025-05-01T10:00:00Z");
   ASSERT_OK(index::update_index(*store, {}));
   EXPECT_EQ((*searcher)->cached_record_bytes(), 0u) << "a new revision starts with no records";
-  for (const auto& r : requests) ASSERT_OK((*searcher)->search(r, res));
+  for (const auto& r : requests) ASSERT_OK(as_json((*searcher)->search(r, res)));
   EXPECT_GT((*searcher)->cached_record_bytes(), full / 2);
 }
 

@@ -13,6 +13,7 @@
 
 #include "index/index.h"
 #include "query/internal.h"
+#include "tests/query/as_json.h"
 #include "query/query.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
@@ -41,7 +42,7 @@ struct Corpus {
     api = std::move(*a);
   }
   json search(const query::SearchRequest& r) {
-    auto out = api->search(r);
+    auto out = as_json(api->search(r));
     EXPECT_TRUE(out.has_value()) << r.query << ": " << (out ? "" : out.error().message);
     return out ? json::parse(*out) : json();
   }
@@ -169,7 +170,7 @@ TEST(SearchTest, ConcurrentSearchersShareNothingUnsafely) {
         if (i % 3 == 0) r.query = "officer";  // ranked
         else r.counties = {"Brackett"};         // filter only: everything it matches
         r.limit = 5;
-        auto out = apis[static_cast<size_t>(t)]->search(r);
+        auto out = as_json(apis[static_cast<size_t>(t)]->search(r));
         if (!out) ++failures;
       }
     });
@@ -221,7 +222,7 @@ TEST(SearchTest, BadQueriesAreClearErrorsNeverCrashes) {
   for (const auto& c : cases) {
     query::SearchRequest r;
     r.query = c.query;
-    auto out = small().api->search(r);
+    auto out = as_json(small().api->search(r));
     ASSERT_FALSE(out.has_value()) << c.query << " gave " << *out;
     EXPECT_EQ(out.error().code, ErrorCode::kInvalidArgument) << c.query;
     EXPECT_NE(out.error().message.find(c.message), std::string::npos) << c.query << ": " << out.error().message;
@@ -229,7 +230,7 @@ TEST(SearchTest, BadQueriesAreClearErrorsNeverCrashes) {
   query::SearchRequest r;
   r.query = "share";
   r.towns = {"Quilfeld"};
-  auto out = small().api->search(r);
+  auto out = as_json(small().api->search(r));
   ASSERT_FALSE(out.has_value());
   EXPECT_NE(out.error().message.find("Quillfield"), std::string::npos) << out.error().message;  // close names
 }
@@ -241,7 +242,7 @@ TEST(SearchTest, NoIndexIsAClearError) {
   ASSERT_OK(api);
   query::SearchRequest r;
   r.query = "x";
-  auto out = (*api)->search(r);
+  auto out = as_json((*api)->search(r));
   ASSERT_FALSE(out.has_value());
   EXPECT_NE(out.error().message.find("policyindex index"), std::string::npos) << out.error().message;
   EXPECT_FALSE(query::open_api(dir / "nowhere").has_value());
@@ -298,7 +299,7 @@ void expect_facets_equal_brute_force(query::Api& api, const std::vector<BruteSec
     if (words) r.query = a + (use_or ? " OR " : " ") + b;
     if (!prov.empty()) r.provisions = {prov};
     r.limit = 5;
-    auto out = api.search(r);
+    auto out = as_json(api.search(r));
     ASSERT_TRUE(out.has_value()) << r.query << ": " << out.error().message;
     json j = json::parse(*out);
     std::map<std::string, std::map<std::string, int>> expect;
@@ -361,7 +362,7 @@ TEST(SearchTest, FacetCountsStayExactAfterTheIndexChangesUnderALongLivedReader) 
   r.query = vocab[0] + " " + vocab[1];
   r.provisions = {testing::random_provisions()[1]};
   r.towns = {"Ashmere"};
-  json j = json::parse(*(*api)->search(r));
+  json j = json::parse(as_json(*(*api)->search(r)));
   EXPECT_GE(j["facets"]["stance"].value("neutral", 0), 1) << j.dump();
 }
 
@@ -385,8 +386,8 @@ TEST(SearchTest, FacetTablesAndValueSpiesCountTheSame) {
     query::SearchRequest r;
     if (i % 4 != 3) r.query = vocab[rng() % vocab.size()] + (i % 2 ? " OR " : " ") + vocab[rng() % vocab.size()];
     if (i % 2 == 0 || r.query.empty()) r.stances = {i % 4 == 0 ? "protective" : "neutral"};
-    auto a = (*tables)->search(r, res);
-    auto b = (*spies)->search(r, res);
+    auto a = as_json((*tables)->search(r, res));
+    auto b = as_json((*spies)->search(r, res));
     ASSERT_OK(a);
     ASSERT_OK(b);
     const json ja = json::parse(*a), jb = json::parse(*b);
@@ -420,14 +421,14 @@ TEST(SearchLiveTest, ALongLivedApiSeesWhatTheIndexerCommittedSince) {
   ASSERT_OK(api);
   query::SearchRequest r;
   r.query = "kestrel";
-  EXPECT_EQ(json::parse(*(*api)->search(r))["total"], 0);
+  EXPECT_EQ(json::parse(as_json(*(*api)->search(r)))["total"], 0);
   // Several commits, so that the revision the reader started from is overwritten.
   for (int i = 0; i < 3; ++i) {
     testing::add_document(*store, "Ashmere", "https://ashmere.example/k" + std::to_string(i), "bylaw", "K",
                           {{"1", "Birds", "A kestrel bylaw " + std::to_string(i), std::nullopt, {}, {}}});
     ASSERT_OK(index::update_index(*store, {}));
   }
-  auto out = (*api)->search(r);
+  auto out = as_json((*api)->search(r));
   ASSERT_OK(out);
   EXPECT_EQ(json::parse(*out)["total"], 3);
 }

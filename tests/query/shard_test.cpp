@@ -12,6 +12,7 @@
 
 #include "index/index.h"
 #include "query/internal.h"
+#include "tests/query/as_json.h"
 #include "query/query.h"
 #include "tests/index/fixture.h"
 #include "tests/query/cache_rounds.h"
@@ -109,9 +110,9 @@ TEST(ShardTest, LocalPlusRemoteShardEqualsOneCombinedDatabase) {
     if (i == 11) r.query.clear();  // filters only
     if (i == 11) r.towns = {"Ashmere"};
     r.limit = 1000;
-    auto a = (*combined)->search(r);
-    auto b = (*sharded)->search(r);
-    auto c = (*stubbed)->search(r);
+    auto a = as_json((*combined)->search(r));
+    auto b = as_json((*sharded)->search(r));
+    auto c = as_json((*stubbed)->search(r));
     ASSERT_OK(a);
     ASSERT_OK(b);
     ASSERT_OK(c);
@@ -127,7 +128,7 @@ TEST(ShardTest, LocalPlusRemoteShardEqualsOneCombinedDatabase) {
   query::SearchRequest r;
   r.query = "harbor";
   r.limit = 1000;
-  json j = json::parse(*(*sharded)->search(r));
+  json j = json::parse(as_json(*(*sharded)->search(r)));
   size_t highlighted = 0;
   for (const auto& h : j["hits"]) highlighted += h["snippet"].get<std::string>().find("<b>harbor</b>") != std::string::npos;
   EXPECT_EQ(highlighted, j["hits"].size());
@@ -158,9 +159,9 @@ TEST(ShardTest, SeveralLocalShardsEqualOneCombinedDatabase) {
     if (i % 5 == 4) r.query.clear();
     if (i % 5 == 4) r.stances = {"protective"};
     r.limit = 1000;
-    auto a = (*combined)->search(r);
-    auto b = (*sharded)->search(r);
-    auto c = (*stubbed)->search(r);
+    auto a = as_json((*combined)->search(r));
+    auto b = as_json((*sharded)->search(r));
+    auto c = as_json((*stubbed)->search(r));
     ASSERT_OK(a);
     ASSERT_OK(b);
     ASSERT_OK(c);
@@ -180,7 +181,7 @@ TEST(ShardTest, SeveralLocalShardsEqualOneCombinedDatabase) {
   res.provision = [](std::string_view v) -> Result<std::string> { return index::facet_term(v); };
   query::SearchRequest r;
   r.query = vocab[0];
-  ASSERT_OK((*searcher)->search(r, res));
+  ASSERT_OK(as_json((*searcher)->search(r, res)));
   EXPECT_TRUE((*searcher)->last_counted_with_tables());
 }
 
@@ -188,9 +189,6 @@ TEST(ShardTest, SeveralLocalShardsEqualOneCombinedDatabase) {
 // shard's docid (Xapian interleaves the shards' docids), warm or cold, as when read from
 // the index each time.
 TEST(ShardTest, CachedHitRecordsOfSeveralShardsAreTheirOwn) {
-  struct Restore {
-    ~Restore() { query::set_record_cache_bytes(64u << 20); }
-  } restore;
   TempDir dir;
   build(dir / "even", 0, 2);
   build(dir / "odd", 1, 2);
@@ -218,7 +216,7 @@ TEST(ShardTest, AnUnreachableShardIsAClearError) {
   ASSERT_OK(api);
   query::SearchRequest r;
   r.query = "harbor";
-  auto out = (*api)->search(r);
+  auto out = as_json((*api)->search(r));
   ASSERT_FALSE(out.has_value());
   EXPECT_NE(out.error().message.find("tcp:127.0.0.1:1"), std::string::npos) << out.error().message;
 }

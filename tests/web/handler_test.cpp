@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "query/http_handler.h"
-#include "query/web.h"
+#include "serve/http_handler.h"
+#include "serve/web.h"
 #include "tests/web/fake_api.h"
 #include "tests/web/html_check.h"
 
@@ -14,12 +14,12 @@ namespace policyindex {
 namespace {
 
 using nlohmann::json;
-using query::HttpRequest;
-using query::HttpResponse;
+using serve::HttpRequest;
+using serve::HttpResponse;
 using testing::FakeApi;
 
 HttpResponse get(FakeApi& api, const std::string& target, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return query::handle_request(HttpRequest{"GET", target, std::move(headers), ""}, api);
+  return serve::handle_request(HttpRequest{"GET", target, std::move(headers), ""}, api);
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
@@ -60,7 +60,7 @@ TEST(HttpHandlerTest, HostileTextShowsAsText) {
 }
 
 TEST(HttpHandlerTest, SnippetKeepsOnlyBoldMarks) {
-  using query::web::sanitize_snippet;
+  using serve::web::sanitize_snippet;
   EXPECT_EQ(sanitize_snippet("a <b>b</b> &lt;c&gt;"), "a <b>b</b> &lt;c&gt;");
   EXPECT_EQ(sanitize_snippet("<script>x()</script>"), "&lt;script&gt;x()&lt;/script&gt;");
   EXPECT_EQ(sanitize_snippet("<b onclick=x>y</b>"), "&lt;b onclick=x&gt;y");
@@ -108,11 +108,11 @@ TEST(HttpHandlerTest, BadParametersAre400WithJsonError) {
 }
 
 TEST(HttpHandlerTest, ApiErrorsMapToStatus) {
-  EXPECT_EQ(query::http_status(ErrorCode::kInvalidArgument), 400);
-  EXPECT_EQ(query::http_status(ErrorCode::kNotFound), 404);
-  EXPECT_EQ(query::http_status(ErrorCode::kTooLarge), 413);
-  EXPECT_EQ(query::http_status(ErrorCode::kBusy), 503);
-  EXPECT_EQ(query::http_status(ErrorCode::kIndex), 500);
+  EXPECT_EQ(serve::http_status(ErrorCode::kInvalidArgument), 400);
+  EXPECT_EQ(serve::http_status(ErrorCode::kNotFound), 404);
+  EXPECT_EQ(serve::http_status(ErrorCode::kTooLarge), 413);
+  EXPECT_EQ(serve::http_status(ErrorCode::kBusy), 503);
+  EXPECT_EQ(serve::http_status(ErrorCode::kIndex), 500);
   FakeApi api;
   struct Case { ErrorCode code; int status; std::string name; };
   for (const auto& c : {Case{ErrorCode::kInvalidArgument, 400, "invalid_argument"}, Case{ErrorCode::kNotFound, 404, "not_found"},
@@ -152,10 +152,10 @@ TEST(HttpHandlerTest, UnknownPathsAre404) {
 
 TEST(HttpHandlerTest, OnlyGetAndHead) {
   FakeApi api;
-  HttpResponse r = query::handle_request(HttpRequest{"POST", "/api/search?q=x", {}, "a=b"}, api);
+  HttpResponse r = serve::handle_request(HttpRequest{"POST", "/api/search?q=x", {}, "a=b"}, api);
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.header("Allow"), "GET, HEAD");
-  HttpResponse h = query::handle_request(HttpRequest{"HEAD", "/state", {}, ""}, api);
+  HttpResponse h = serve::handle_request(HttpRequest{"HEAD", "/state", {}, ""}, api);
   EXPECT_EQ(h.status, 200);
   HttpResponse bad = get(api, "http://evil.example/");
   EXPECT_EQ(bad.status, 400);
@@ -174,7 +174,7 @@ TEST(HttpHandlerTest, AssetsAreBuiltInWithEtags) {
   EXPECT_EQ(js.status, 200);
   EXPECT_EQ(js.content_type, "text/javascript; charset=utf-8");
   // The page links the versioned URL.
-  EXPECT_TRUE(contains(get(api, "/").body, query::web::asset_url("app.css")));
+  EXPECT_TRUE(contains(get(api, "/").body, serve::web::asset_url("app.css")));
 }
 
 TEST(HttpHandlerTest, SearchPageFacetsToggleAndPage) {
@@ -271,7 +271,7 @@ TEST(HttpHandlerTest, AtomFeedIsWellFormedAndFiltered) {
 }
 
 TEST(HttpHandlerTest, QueryStringDecoding) {
-  using query::web::parse_query_string;
+  using serve::web::parse_query_string;
   auto p = parse_query_string("a=1&b=x+y&a=%E2%9C%93&&c");
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(p->all("a"), (std::vector<std::string>{"1", "✓"}));
@@ -279,7 +279,7 @@ TEST(HttpHandlerTest, QueryStringDecoding) {
   EXPECT_TRUE(p->has("c"));
   EXPECT_FALSE(parse_query_string("a=%4").has_value());
   EXPECT_FALSE(parse_query_string("a=%FF").has_value());
-  EXPECT_EQ(query::web::url_encode("Port Tessaly/é"), "Port%20Tessaly%2F%C3%A9");
+  EXPECT_EQ(serve::web::url_encode("Port Tessaly/é"), "Port%20Tessaly%2F%C3%A9");
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "query/http_server.h"
+#include "serve/http_server.h"
 #include "tests/web/fake_api.h"
 
 namespace policyindex {
@@ -82,14 +82,14 @@ int status_of(const std::string& response) {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void start(query::ServerOptions o) {
+  void start(serve::ServerOptions o) {
     o.bind = "127.0.0.1";
     o.port = 0;
     o.threads = 2;
-    pool_ = std::make_unique<query::ApiPool>(
+    pool_ = std::make_unique<serve::ApiPool>(
         [] { return Result<std::unique_ptr<query::Api>>(std::make_unique<testing::FakeApi>()); },
         [] { return std::string("same"); }, 60s);
-    auto s = query::HttpServer::start(o, *pool_);
+    auto s = serve::HttpServer::start(o, *pool_);
     ASSERT_TRUE(s.has_value()) << s.error().message;
     server_ = std::move(*s);
     thread_ = std::thread([this] { server_->run(false); });
@@ -100,8 +100,8 @@ class ServerTest : public ::testing::Test {
   }
   uint16_t port() const { return server_->port(); }
 
-  std::unique_ptr<query::ApiPool> pool_;
-  std::unique_ptr<query::HttpServer> server_;
+  std::unique_ptr<serve::ApiPool> pool_;
+  std::unique_ptr<serve::HttpServer> server_;
   std::thread thread_;
 };
 
@@ -129,7 +129,7 @@ TEST_F(ServerTest, ServesApiAndPagesWithKeepAlive) {
 }
 
 TEST_F(ServerTest, BadRequestsGetErrors) {
-  query::ServerOptions o;
+  serve::ServerOptions o;
   o.max_header_bytes = 1024;
   o.max_body_bytes = 100;
   start(o);
@@ -165,7 +165,7 @@ TEST_F(ServerTest, BadRequestsGetErrors) {
 }
 
 TEST_F(ServerTest, SlowClientIsCutOff) {
-  query::ServerOptions o;
+  serve::ServerOptions o;
   o.request_timeout = 400ms;
   start(o);
   Client slow(port());
@@ -178,7 +178,7 @@ TEST_F(ServerTest, SlowClientIsCutOff) {
 }
 
 TEST_F(ServerTest, SlowClientsCannotExhaustConnections) {
-  query::ServerOptions o;
+  serve::ServerOptions o;
   o.max_connections = 16;
   o.max_connections_per_ip = 4;
   o.request_timeout = 600ms;
@@ -226,7 +226,7 @@ TEST_F(ServerTest, ManyParallelClients) {
 TEST(ApiPoolTest, ReopensWhenTheIndexChanges) {
   std::string stamp = "v1";
   int made = 0;
-  query::ApiPool pool(
+  serve::ApiPool pool(
       [&] {
         ++made;
         return Result<std::unique_ptr<query::Api>>(std::make_unique<testing::FakeApi>());
@@ -250,7 +250,7 @@ TEST(ApiPoolTest, ReopensWhenTheIndexChanges) {
 TEST(ApiPoolTest, ReopensWhenOldAndReportsFactoryErrors) {
   int made = 0;
   bool broken = false;
-  query::ApiPool pool(
+  serve::ApiPool pool(
       [&]() -> Result<std::unique_ptr<query::Api>> {
         if (broken) return make_error(ErrorCode::kNotFound, "no corpus at /x");
         ++made;
@@ -277,8 +277,8 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(ResponseCacheTest, HitsUntilTheCorpusChangesOrAges) {
-  query::ResponseCache cache(3, 1 << 20, 200ms);
-  query::HttpResponse r;
+  serve::ResponseCache cache(3, 1 << 20, 200ms);
+  serve::HttpResponse r;
   r.body = "answer";
   cache.put("/api/search?q=a", "v1", r);
   auto hit = cache.get("/api/search?q=a", "v1");
@@ -293,8 +293,8 @@ TEST(ResponseCacheTest, HitsUntilTheCorpusChangesOrAges) {
 }
 
 TEST(ResponseCacheTest, EvictsLeastRecentlyUsed) {
-  query::ResponseCache cache(2, 1 << 20, 60s);
-  query::HttpResponse r;
+  serve::ResponseCache cache(2, 1 << 20, 60s);
+  serve::HttpResponse r;
   r.body = "x";
   cache.put("/a", "s", r);
   cache.put("/b", "s", r);
@@ -303,7 +303,7 @@ TEST(ResponseCacheTest, EvictsLeastRecentlyUsed) {
   EXPECT_EQ(cache.size(), 2u);
   EXPECT_TRUE(cache.get("/a", "s").has_value());
   EXPECT_FALSE(cache.get("/b", "s").has_value());
-  query::HttpResponse big;
+  serve::HttpResponse big;
   big.body.assign(1 << 18, 'b');  // over a sixteenth of the byte budget: not kept
   cache.put("/big", "s", big);
   EXPECT_FALSE(cache.get("/big", "s").has_value());

@@ -1,0 +1,96 @@
+// The catalog reads of query/ (scorecards, matrix, compare, peers, history, documents, the
+// change list), behind typed methods: the SQL lives here, in corpus/, and query/ never
+// writes a statement. Column meanings are those of corpus/schema.sql.
+//
+// Thread-safety: a Reader uses its Catalog from the calling thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "corpus/corpus.h"
+
+namespace policyindex::corpus {
+
+// A document as the queries show it.
+struct DocumentInfo {
+  int64_t id = 0;
+  std::optional<int64_t> municipality_id;
+  std::string title;  // the catalog's title, else the current version's extracted title
+  std::string url, doc_type, status;
+  std::optional<int64_t> current_version_id;
+};
+
+// One provision hit of a current section of an active document, with where it was found.
+struct ProvisionHitRow {
+  int64_t document_id = 0;
+  std::optional<int64_t> municipality_id;
+  std::string provision, stance, evidence;
+  std::string section;  // the section's number, else its key
+  std::string heading;
+  std::optional<int64_t> page;
+};
+
+// What the extraction of one version says about the file.
+struct ExtractionInfo {
+  std::string type;  // pdf | html | docx | text | unknown
+  std::optional<int64_t> pages;
+  std::string status;  // ok | error
+  std::string error;
+};
+
+// A row of the `changes` table with its town name and document URL.
+struct ChangeRow {
+  int64_t id = 0;
+  std::string detected_at, kind;
+  std::optional<int64_t> document_id;
+  std::string town, url, summary;
+  std::string detail;  // JSON text as recorded
+  std::optional<int64_t> old_version_id, new_version_id;
+};
+
+// Which changes to list: all (no town, no document), a town's, or a document's; PROVISION,
+// when not empty, keeps those whose detail or summary names it.
+struct ChangeFilter {
+  std::optional<int64_t> municipality_id;
+  std::optional<int64_t> document_id;
+  std::string provision;
+  size_t limit = 100;
+};
+
+class Reader {
+ public:
+  explicit Reader(Catalog& catalog) : catalog_(catalog) {}
+
+  // Documents of municipality TOWN_ID (only the active ones when ACTIVE_ONLY), by id.
+  [[nodiscard]] Result<std::vector<DocumentInfo>> documents_of(int64_t town_id, bool active_only);
+  // Every document, by id.
+  [[nodiscard]] Result<std::vector<DocumentInfo>> all_documents();
+  // Active documents with a version, per municipality id.
+  [[nodiscard]] Result<std::map<int64_t, int64_t>> active_document_counts();
+  // Provision hits of the current sections of active documents (of TOWN_ID, or of every
+  // town), in document, section and offset order.
+  [[nodiscard]] Result<std::vector<ProvisionHitRow>> provision_hits(std::optional<int64_t> town_id);
+  // How many versions DOCUMENT_ID has, and when CURRENT_VERSION_ID was fetched ("" when none).
+  [[nodiscard]] Result<std::pair<int64_t, std::string>> version_summary(int64_t document_id,
+                                                                      std::optional<int64_t> current_version_id);
+  // The extraction of VERSION_ID, when there is one.
+  [[nodiscard]] Result<std::optional<ExtractionInfo>> extraction(int64_t version_id);
+  // Changes, newest first.
+  [[nodiscard]] Result<std::vector<ChangeRow>> changes(const ChangeFilter& filter);
+  // Calls FN with (municipality id, text) for every current section of every active
+  // document that belongs to a municipality, streaming.
+  [[nodiscard]] Status for_each_current_section(const std::function<void(int64_t, std::string_view)>& fn);
+
+ private:
+  Result<std::vector<DocumentInfo>> documents(const std::string& where, std::optional<int64_t> bind);
+  Catalog& catalog_;
+};
+
+}  // namespace policyindex::corpus

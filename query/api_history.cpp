@@ -1,0 +1,212 @@
+// History, documents, versions and the change list, from the catalog. What changed between
+// two versions comes from the one section diff (changes/changes.h).
+#include <algorithm>
+#include <set>
+
+#include "changes/changes.h"
+#include "index/index.h"
+#include "query/catalog_api.h"
+
+namespace policyindex::query::detail {
+namespace {
+
+namespace ix = policyindex::index;
+
+std::optional<std::string> id_text(const std::optional<int64_t>& id) {
+  return id ? std::optional<std::string>(std::to_string(*id)) : std::nullopt;
+}
+
+// "12 Reports": the number (else the key) and the heading.
+std::string section_label(const std::string& key, const std::string& number, const std::string& heading) {
+  std::string l = number.empty() ? key : number;
+  if (!heading.empty()) l += " " + heading;
+  return l;
+}
+
+// What changed from A to B: sections added, removed and changed as the section diff aligns
+// them (a renumbered or edited section is "changed" under its new label), and the
+// provision:stance pairs the document gained or lost.
+VersionChanges version_changes(const std::vector<corpus::StoredSection>& a, const std::vector<corpus::StoredSection>& b) {
+  VersionChanges out;
+  const auto diff = changes::diff_sections(a, b);
+  for (const auto& c : diff.changes) {
+    if (c.kind == "added") {
+      out.sections_added.push_back(section_label(c.new_key, c.new_number, c.new_heading));
+    } else if (c.kind == "removed") {
+      out.sections_removed.push_back(section_label(c.old_key, c.old_number, c.old_heading));
+    } else {
+      out.sections_changed.push_back(section_label(c.new_key, c.new_number, c.new_heading));
+    }
+  }
+  std::set<std::string> old_prov, new_prov;
+  for (const auto& s : a) {
+    for (const auto& h : s.hits) old_prov.insert(h.provision + ":" + h.stance);
+  }
+  for (const auto& s : b) {
+    for (const auto& h : s.hits) new_prov.insert(h.provision + ":" + h.stance);
+  }
+  for (const auto& p : new_prov) {
+    if (!old_prov.count(p)) out.provisions_added.push_back(p);
+  }
+  for (const auto& p : old_prov) {
+    if (!new_prov.count(p)) out.provisions_removed.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<History> CatalogApi::history(std::string_view town_or_document) {
+  History out;
+  std::vector<corpus::DocumentInfo> docs;
+  std::optional<int64_t> town_id;
+  if (all_digits(town_or_document)) {
+    auto d = store_.catalog().document(std::stoll(std::string(town_or_document)));
+    if (!d) return err(d);
+    if (!*d) return make_error(ErrorCode::kNotFound, "no document " + std::string(town_or_document));
+    const auto& row = **d;
+    docs.push_back(corpus::DocumentInfo{row.id, row.municipality_id, row.title, row.url, row.doc_type, row.status,
+                                        row.current_version_id});
+    out.town = town_name(row.municipality_id);
+  } else {
+    auto t = resolve_town(store_.catalog(), town_or_document);
+    if (!t) return err(t);
+    town_id = t->id;
+    out.town = t->name;
+    out.county = t->county;
+    auto d = reader().documents_of(t->id, false);
+    if (!d) return err(d);
+    docs = std::move(*d);
+  }
+  for (const auto& d : docs) {
+    HistoryDocument h;
+    h.summary = document_summary(d);
+    auto versions = version_items(d.id, true);
+    if (!versions) return err(versions);
+    h.versions = std::move(*versions);
+    out.documents.push_back(std::move(h));
+  }
+  corpus::ChangeFilter filter;
+  if (town_id) {
+    filter.municipality_id = town_id;
+  } else {
+    filter.document_id = docs.front().id;
+  }
+  filter.limit = 1000;
+  auto changes = change_items(filter);
+  if (!changes) return err(changes);
+  out.changes = std::move(*changes);
+  return out;
+}
+
+Result<Document> CatalogApi::document(int64_t id) {
+  auto d = store_.catalog().document(id);
+  if (!d) return err(d);
+  if (!*d) return make_error(ErrorCode::kNotFound, "no document " + std::to_string(id));
+  const corpus::DocumentRow& info = **d;
+  Document out;
+  out.id = std::to_string(id);
+  out.town = town_name(info.municipality_id);
+  out.county = county_of(info.municipality_id);
+  out.title = info.title;
+  out.url = info.url;
+  out.doc_type = info.doc_type;
+  out.status = info.status;
+  auto versions = version_items(id, false);
+  if (!versions) return err(versions);
+  out.versions = std::move(*versions);
+  out.current_version = id_text(info.current_version_id);
+  if (info.current_version_id) {
+    auto ext = reader().extraction(*info.current_version_id);
+    if (!ext) return err(ext);
+    if (*ext) out.extraction = ExtractionView{(*ext)->type, (*ext)->pages, (*ext)->status, (*ext)->error};
+    auto secs = store_.catalog().sections_of(*info.current_version_id);
+    if (!secs) return err(secs);
+    for (const auto& s : *secs) {
+      DocumentSection sj;
+      sj.id = ix::section_key(id, s.key.empty() ? "s" + std::to_string(s.ord) : s.key);
+      sj.number = s.number;
+      sj.heading = s.heading;
+      sj.level = s.level;
+      sj.page = s.page;
+      sj.text = s.text;
+      for (const auto& h : s.hits) sj.provisions.push_back({h.provision, h.stance, h.evidence, h.start, h.end, h.rule});
+      sj.cites = s.cites;
+      out.sections.push_back(std::move(sj));
+    }
+  }
+  return out;
+}
+
+Result<ChangeList> CatalogApi::changes(std::string_view town, std::string_view provision, size_t limit) {
+  corpus::ChangeFilter filter;
+  if (!town.empty()) {
+    auto t = resolve_town(store_.catalog(), town);
+    if (!t) return err(t);
+    filter.municipality_id = t->id;
+  }
+  if (!provision.empty()) {
+    auto p = resolve_provision(provision);
+    if (!p) return err(p);
+    filter.provision = *p;
+  }
+  filter.limit = limit == 0 ? 100 : limit;
+  auto list = change_items(filter);
+  if (!list) return err(list);
+  return ChangeList{std::move(*list)};
+}
+
+// Versions of a document, oldest first; with DIFF, what changed in sections and provisions
+// against the previous extracted version.
+Result<std::vector<VersionItem>> CatalogApi::version_items(int64_t document_id, bool diff) {
+  auto versions = store_.catalog().versions_of(document_id);
+  if (!versions) return err(versions);
+  std::sort(versions->begin(), versions->end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::vector<VersionItem> list;
+  std::optional<std::vector<corpus::StoredSection>> previous;
+  for (const auto& v : *versions) {
+    VersionItem j;
+    j.id = std::to_string(v.id);
+    j.fetched_at = v.fetched_at;
+    j.sha256 = v.sha256;
+    j.size = v.size;
+    j.http_status = v.http_status;
+    j.content_type = v.content_type;
+    if (diff) {
+      auto secs = store_.catalog().sections_of(v.id);
+      if (!secs) return err(secs);
+      if (secs->empty()) {
+        j.changes = std::optional<VersionChanges>();  // not extracted (or nothing in it)
+      } else {
+        if (previous) j.changes = std::optional<VersionChanges>(version_changes(*previous, *secs));
+        previous = std::move(*secs);
+      }
+    }
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+Result<std::vector<ChangeItem>> CatalogApi::change_items(const corpus::ChangeFilter& filter) {
+  auto rows = reader().changes(filter);
+  if (!rows) return err(rows);
+  std::vector<ChangeItem> list;
+  list.reserve(rows->size());
+  for (auto& r : *rows) {
+    ChangeItem c;
+    c.id = std::to_string(r.id);
+    c.detected_at = std::move(r.detected_at);
+    c.kind = std::move(r.kind);
+    c.document_id = id_text(r.document_id);
+    c.town = std::move(r.town);
+    c.url = std::move(r.url);
+    c.summary = std::move(r.summary);
+    c.detail = std::move(r.detail);
+    c.old_version_id = id_text(r.old_version_id);
+    c.new_version_id = id_text(r.new_version_id);
+    list.push_back(std::move(c));
+  }
+  return list;
+}
+
+}  // namespace policyindex::query::detail

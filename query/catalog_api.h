@@ -1,0 +1,79 @@
+// Private to query/: the Api over a data directory. Search goes through the index
+// (search.cpp); everything else is read from the catalog (the source of truth) through
+// corpus::Reader and scored with provisions::score. Split by concern: api.cpp (search,
+// scorecard, matrix, compare, taxonomy, resolution), api_peers.cpp (peers and town
+// similarity), api_history.cpp (history, documents, versions, changes).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "corpus/reader.h"
+#include "provisions/provisions.h"
+#include "query/internal.h"
+
+namespace policyindex::query::detail {
+
+namespace pv = policyindex::provisions;
+
+template <class T>
+tl::unexpected<Error> err(const Result<T>& r) {
+  return tl::make_unexpected(r.error());
+}
+
+bool all_digits(std::string_view s);
+
+class CatalogApi : public Api {
+ public:
+  CatalogApi(corpus::Store store, std::shared_ptr<const pv::Taxonomy> taxonomy,
+             std::vector<std::string> index_paths, std::shared_ptr<SearchContext> context)
+      : store_(std::move(store)),
+        taxonomy_(std::move(taxonomy)),
+        index_paths_(std::move(index_paths)),
+        context_(std::move(context)) {}
+
+  Result<SearchResult> search(const SearchRequest& request) override;
+  Result<Scorecard> scorecard(std::string_view town) override;
+  Result<Matrix> matrix() override;
+  Result<Comparison> compare(const std::vector<std::string>& towns, std::string_view provision) override;
+  Result<Peers> peers(std::string_view town, std::string_view provision) override;
+  Result<History> history(std::string_view town_or_document) override;
+  Result<Document> document(int64_t id) override;
+  Result<ChangeList> changes(std::string_view town, std::string_view provision, size_t limit) override;
+  Result<TaxonomyView> taxonomy() override;
+
+ private:
+  using DocIndex = std::map<int64_t, const corpus::DocumentInfo*>;
+
+  corpus::Reader reader() { return corpus::Reader(store_.catalog()); }
+  Result<std::string> resolve_provision(std::string_view p);
+  Result<std::string> resolve_county(std::string_view name);
+  std::string label_of(const std::string& provision) const;
+  static std::string entry_key(const pv::ScoreEntry& e) { return e.question.empty() ? e.provision : e.question; }
+
+  std::string town_name(const std::optional<int64_t>& id);
+  std::string county_of(const std::optional<int64_t>& id);
+  void load_towns();
+
+  pv::Scorecard score_hits(const std::vector<corpus::ProvisionHitRow>& rows);
+  DocumentSummary document_summary(const corpus::DocumentInfo& d);
+  static std::vector<EvidenceItem> evidence_items(const std::vector<pv::Evidence>& evidence, const DocIndex& docs);
+  ScoreItem score_item(const pv::ScoreEntry& e, const DocIndex& docs);
+  Result<std::vector<VersionItem>> version_items(int64_t document_id, bool diff);
+  Result<std::vector<ChangeItem>> change_items(const corpus::ChangeFilter& filter);
+  Result<std::map<int64_t, double>> town_similarity(
+      int64_t town_id, const std::map<int64_t, std::vector<corpus::ProvisionHitRow>>& candidates);
+
+  corpus::Store store_;
+  std::shared_ptr<const pv::Taxonomy> taxonomy_;
+  std::vector<std::string> index_paths_;
+  std::shared_ptr<SearchContext> context_;
+  std::unique_ptr<Searcher> searcher_;
+  std::optional<std::map<std::string, std::string>> counties_;
+  std::map<int64_t, corpus::Municipality> towns_;
+};
+
+}  // namespace policyindex::query::detail

@@ -1,0 +1,203 @@
+// The typed results of query::Api. render/ turns each into the JSON of docs/API.md (the
+// same bytes for `--format json`, /api/... and the page), into text and into CSV; serve/'s
+// pages read them directly. Field order below is the order of the JSON keys.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "index/index.h"
+
+namespace policyindex::query {
+
+// -- search ---------------------------------------------------------------------------------
+
+struct SearchHit {
+  // The indexed section (shared with the searcher's record cache: never copied).
+  std::shared_ptr<const index::SectionRecord> record;
+  std::string snippet;  // escaped text with <b> around matches
+  size_t rank = 0;      // 1-based
+  unsigned score = 0;   // percent; 0 when sorted by value
+};
+
+// The facets in the order of the JSON answer.
+inline constexpr size_t kFacetCount = 6;
+inline constexpr std::array<const char*, kFacetCount> kFacetNames = {"town",     "county",   "provision",
+                                                                    "stance",   "doc_type", "cites"};
+
+struct SearchResult {
+  std::string query;
+  size_t total = 0, offset = 0, limit = 0;
+  std::string suggestion;
+  std::vector<SearchHit> hits;
+  // Per facet, (value, count), largest count first (ties by value). The values point into
+  // what `keep_alive` holds (the searcher's facet tables or this answer's own counts).
+  std::array<std::vector<std::pair<std::string_view, size_t>>, kFacetCount> facets;
+  std::vector<std::shared_ptr<const void>> keep_alive;
+};
+
+// -- catalog answers ------------------------------------------------------------------------
+
+// A quoted sentence and where it is.
+struct EvidenceItem {
+  std::string document_id;
+  std::string document;  // the document's title (its URL when untitled, its id when unknown)
+  std::string url;
+  std::string section, heading;
+  std::optional<int> page;
+  std::string stance;
+  std::string text;
+};
+
+// One question or provision of a scorecard.
+struct ScoreItem {
+  std::string key;  // "Q1".."Q7", or the provision id for the others
+  std::string provision, question, label;
+  std::string verdict;  // green | red | mixed | absent
+  bool present = false;  // any hit, neutral ones (a savings clause) included
+  std::vector<EvidenceItem> evidence;
+};
+
+struct DocumentSummary {
+  std::string id, title, url, doc_type, status, fetched_at;
+  int64_t versions = 0;
+};
+
+struct Scorecard {
+  std::string town, county;
+  std::vector<DocumentSummary> documents;
+  std::vector<ScoreItem> entries;
+};
+
+struct MatrixColumn {
+  std::string key;       // "Q1".. or a provision id
+  std::string provision;
+  std::string title;     // the provision's label
+};
+struct MatrixRow {
+  std::string town, county;
+  int64_t documents = 0;
+  std::vector<std::string> cells;  // per column: a verdict or "no document"
+};
+struct Matrix {
+  std::vector<MatrixColumn> columns;
+  std::vector<MatrixRow> rows;
+};
+
+struct CompareTown {
+  std::string town, county;
+  int64_t documents = 0;
+};
+struct CompareCell {
+  std::string town, verdict;
+  std::vector<EvidenceItem> evidence;
+};
+struct CompareRow {
+  std::string provision, question, label;
+  std::vector<CompareCell> cells;
+};
+struct Comparison {
+  std::vector<CompareTown> towns;
+  std::vector<CompareRow> rows;
+};
+
+struct Peer {
+  std::string town, county;
+  bool same_county = false;
+  double similarity = 0;  // rounded to 3 decimals
+  std::string verdict;
+  std::vector<EvidenceItem> evidence;
+};
+struct PeerProvision {
+  std::string provision, question, label, verdict;
+  std::vector<Peer> peers;
+};
+struct Peers {
+  std::string town, county;
+  int64_t documents = 0;
+  std::vector<PeerProvision> provisions;
+};
+
+// What changed between a version and the previous extracted one.
+struct VersionChanges {
+  std::vector<std::string> sections_added, sections_removed, sections_changed;
+  std::vector<std::string> provisions_added, provisions_removed;
+};
+struct VersionItem {
+  std::string id, fetched_at, sha256;
+  uint64_t size = 0;
+  std::optional<int64_t> http_status;
+  std::optional<std::string> content_type;
+  // history only: absent for a document view or the first extracted version; null (an
+  // empty optional inside) for a version not extracted; else what changed.
+  std::optional<std::optional<VersionChanges>> changes;
+};
+
+struct ChangeItem {
+  std::string id, detected_at, kind;
+  std::optional<std::string> document_id;
+  std::string town, url, summary;
+  std::string detail;  // JSON text (a string when not valid JSON)
+  std::optional<std::string> old_version_id, new_version_id;
+};
+
+struct HistoryDocument {
+  DocumentSummary summary;  // its "versions" count is replaced by the list
+  std::vector<VersionItem> versions;
+};
+struct History {
+  std::string town;
+  std::optional<std::string> county;  // by town only
+  std::vector<HistoryDocument> documents;
+  std::vector<ChangeItem> changes;
+};
+
+struct SectionHit {
+  std::string provision, stance, evidence;
+  int64_t start = 0, end = 0;
+  std::string rule;
+};
+struct DocumentSection {
+  std::string id, number, heading;
+  int level = 1;
+  std::optional<int64_t> page;
+  std::string text;
+  std::vector<SectionHit> provisions;
+  std::vector<std::string> cites;
+};
+struct ExtractionView {
+  std::string type;
+  std::optional<int64_t> pages;
+  std::string status, error;
+};
+struct Document {
+  std::string id, town, county, title, url, doc_type, status;
+  std::vector<VersionItem> versions;
+  std::optional<std::string> current_version;
+  std::optional<ExtractionView> extraction;  // type/pages null without one
+  std::vector<DocumentSection> sections;
+};
+
+struct ChangeList {
+  std::vector<ChangeItem> changes;
+};
+
+struct TaxonomyProvision {
+  std::string id, label, question, description;
+};
+struct TaxonomyTown {
+  std::string name, county, kind;
+  int64_t documents = 0;
+};
+struct TaxonomyView {
+  std::vector<TaxonomyProvision> provisions;
+  std::vector<TaxonomyTown> municipalities;
+};
+
+}  // namespace policyindex::query
