@@ -36,7 +36,8 @@ Status CrawlLedger::use_large_cache() {
 }
 
 Result<std::vector<CrawlSource>> CrawlLedger::stored_sources() {
-  auto src = catalog_.prepare("SELECT url, municipality_id, doc_type, kind FROM sources ORDER BY id");
+  auto src =
+      catalog_.prepare("SELECT url, municipality_id, doc_type, kind FROM sources ORDER BY id");
   if (!src) return tl::make_unexpected(src.error());
   std::vector<CrawlSource> out;
   while (true) {
@@ -183,9 +184,10 @@ Status CrawlLedger::commit_batch() { return catalog_.commit(); }
 void CrawlLedger::rollback_batch() { catalog_.rollback(); }
 
 Status CrawlLedger::add_frontier(const FrontierRow& row) {
-  auto s = cached(catalog_, impl_->frontier_insert,
-                  "INSERT OR IGNORE INTO frontier(url, run_id, municipality_id, depth, kind, state, "
-                  "doc_type, parent, anchor) VALUES(?1,?2,?3,?4,?5,'queued',?6,?7,?8)");
+  auto s =
+      cached(catalog_, impl_->frontier_insert,
+             "INSERT OR IGNORE INTO frontier(url, run_id, municipality_id, depth, kind, state, "
+             "doc_type, parent, anchor) VALUES(?1,?2,?3,?4,?5,'queued',?6,?7,?8)");
   if (!s) return tl::make_unexpected(s.error());
   auto& q = **s;
   q.bind(1, row.url).bind(2, run_id_).bind(3, row.municipality_id);
@@ -233,13 +235,14 @@ Result<int64_t> CrawlLedger::ensure_document(std::string_view url,
                                              std::string_view now) {
   // Catalog::ensure_document's statement (origin 'crawl'), kept prepared: once per new
   // document of a crawl.
-  auto s = cached(catalog_, impl_->document_ensure,
-                  "INSERT INTO documents(url, municipality_id, doc_type, title, origin, first_seen) "
-                  "VALUES(?1, ?2, ?3, ?4, 'crawl', ?5) ON CONFLICT(url) DO UPDATE SET "
-                  "municipality_id=COALESCE(municipality_id, excluded.municipality_id), "
-                  "doc_type=CASE WHEN doc_type='' THEN excluded.doc_type ELSE doc_type END, "
-                  "title=CASE WHEN title='' THEN excluded.title ELSE title END "
-                  "RETURNING id");
+  auto s =
+      cached(catalog_, impl_->document_ensure,
+             "INSERT INTO documents(url, municipality_id, doc_type, title, origin, first_seen) "
+             "VALUES(?1, ?2, ?3, ?4, 'crawl', ?5) ON CONFLICT(url) DO UPDATE SET "
+             "municipality_id=COALESCE(municipality_id, excluded.municipality_id), "
+             "doc_type=CASE WHEN doc_type='' THEN excluded.doc_type ELSE doc_type END, "
+             "title=CASE WHEN title='' THEN excluded.title ELSE title END "
+             "RETURNING id");
   if (!s) return tl::make_unexpected(s.error());
   auto& q = **s;
   q.bind(1, url).bind(2, municipality_id).bind(3, doc_type).bind(4, title).bind(5, now);
@@ -259,7 +262,9 @@ Result<int64_t> CrawlLedger::insert_version(const VersionInput& v) {
                   "last_modified, content_type, size) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
   if (!s) return tl::make_unexpected(s.error());
   auto& q = **s;
-  q.bind(1, v.document_id).bind(2, std::string_view(v.sha256)).bind(3, std::string_view(v.fetched_at));
+  q.bind(1, v.document_id)
+      .bind(2, std::string_view(v.sha256))
+      .bind(3, std::string_view(v.fetched_at));
   q.bind(4, v.http_status).bind(5, v.etag).bind(6, v.last_modified).bind(7, v.content_type);
   q.bind(8, static_cast<int64_t>(v.size));
   if (auto st = q.run(); !st) return tl::make_unexpected(st.error());
@@ -294,9 +299,10 @@ Status CrawlLedger::mark_gone(int64_t document_id) {
 
 Status CrawlLedger::log_fetch(const FetchRecord& f, std::string_view now) {
   // Catalog::log_fetch's statement, kept prepared: once per request of a crawl.
-  auto s = cached(catalog_, impl_->fetch_log_insert,
-                  "INSERT INTO fetch_log(run_id, url, document_id, started_at, http_status, bytes, "
-                  "elapsed_ms, outcome, error, conditional) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+  auto s =
+      cached(catalog_, impl_->fetch_log_insert,
+             "INSERT INTO fetch_log(run_id, url, document_id, started_at, http_status, bytes, "
+             "elapsed_ms, outcome, error, conditional) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
   if (!s) return tl::make_unexpected(s.error());
   auto& q = **s;
   q.bind(1, run_id_).bind(2, std::string_view(f.url)).bind(3, f.document_id);

@@ -64,11 +64,12 @@ struct StoredFrontierRow {
 
 // The run's first transaction.
 struct CrawlRunStart {
-  bool refresh = false;         // crawl_runs.kind: refresh | crawl
+  bool refresh = false;               // crawl_runs.kind: refresh | crawl
   std::optional<int64_t> resume_run;  // continue this run (its frontier stays)
   std::vector<CrawlSource> sources;   // upserted into sources
   std::vector<FrontierRow> frontier;  // queued
-  bool known_documents = false;  // queue every crawled document (kind 'known', depth 1) not queued yet
+  bool known_documents =
+      false;  // queue every crawled document (kind 'known', depth 1) not queued yet
 };
 
 // A document's current state, looked up by URL during a batch.
@@ -118,8 +119,7 @@ class CrawlLedger {
 
   // Queues a URL in the run's frontier (ignored when the URL is there already).
   [[nodiscard]] Status add_frontier(const FrontierRow& row);
-  [[nodiscard]] Status set_frontier_state(std::string_view url, FrontierState state,
-                                          int attempts);
+  [[nodiscard]] Status set_frontier_state(std::string_view url, FrontierState state, int attempts);
   [[nodiscard]] Result<std::optional<DocumentHead>> document_head(std::string_view url);
   // The crawled document for URL, made when missing (as Catalog::ensure_document).
   [[nodiscard]] Result<int64_t> ensure_document(std::string_view url,

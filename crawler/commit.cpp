@@ -22,8 +22,8 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
   const std::string now = corpus::now_iso8601();
   for (auto& f : finished) {
     if (f.disposition == Disposition::kSitemap) {
-      if (auto s = ledger.set_frontier_state(f.item.url, corpus::FrontierState::kDone,
-                                             f.item.attempts);
+      if (auto s =
+              ledger.set_frontier_state(f.item.url, corpus::FrontierState::kDone, f.item.attempts);
           !s) {
         return s;
       }
@@ -73,7 +73,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
           o.new_version_id = cur_version;
         } else {
           v.document_id = *doc_id;
-          v.sha256 = f.job->sha;
+          v.sha256 = std::move(f.job->sha);  // not read again
           v.size = f.job->size;
           v.fetched_at = now;
           v.http_status = f.http_status;

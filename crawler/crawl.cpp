@@ -16,8 +16,8 @@ namespace {
 
 using corpus::FetchOutcome;
 
-constexpr size_t kParseCap = 8u << 20;      // HTML/XML kept in memory for link discovery
-constexpr size_t kErrorBodyCap = 1u << 20;  // bodies of error responses are read and dropped
+constexpr size_t kParseCap = 8u << 20;       // HTML/XML kept in memory for link discovery
+constexpr size_t kErrorBodyCap = 1u << 20;   // bodies of error responses are read and dropped
 constexpr uint64_t kRobotsCap = 512 * 1024;  // RFC 9309 §2.5: at least 500 KiB are read
 constexpr int kTickMs = 200;
 
@@ -39,8 +39,10 @@ Result<CrawlSummary> run_crawl(corpus::Store& store, const CrawlOptions& options
   return c.run();
 }
 
-Result<CrawlSummary> crawl(corpus::Store& store, const CrawlOptions& options, ProgressSink* progress) {
-  if (options.concurrency < 1 || options.per_host < 1 || options.delay_ms < 0 || options.depth < 0) {
+Result<CrawlSummary> crawl(corpus::Store& store, const CrawlOptions& options,
+                           ProgressSink* progress) {
+  if (options.concurrency < 1 || options.per_host < 1 || options.delay_ms < 0 ||
+      options.depth < 0) {
     return make_error(ErrorCode::kInvalidArgument,
                       "crawl: --concurrency and --per-host must be at least 1, --delay-ms and "
                       "--depth at least 0");
@@ -255,8 +257,8 @@ void Crawl::start(Host& h, Item it) {
         }
         if (!body->decided) {
           body->decided = true;
-          body->keep = may_discover &&
-                       (keep_all || is_html(head.content_type) || head.content_type.empty());
+          body->keep =
+              may_discover && (keep_all || is_html(head.content_type) || head.content_type.empty());
         }
         if (body->store) {
           if (!body->job) body->job = sink_.new_job();
@@ -385,8 +387,8 @@ void Crawl::retry_or_fail(Host& h, Item it, const HttpResponse& r, const Verdict
     ++summary_.retries;
     const int64_t jitter =
         std::uniform_int_distribution<int64_t>(0, std::max(1, opts_.retry_base_ms / 2))(rng_);
-    const int64_t backoff = retry_delay_ms(it.attempts, opts_.retry_base_ms, jitter,
-                                           r.retry_after, opts_.retry_after_cap_ms);
+    const int64_t backoff = retry_delay_ms(it.attempts, opts_.retry_base_ms, jitter, r.retry_after,
+                                           opts_.retry_after_cap_ms);
     log.outcome = FetchOutcome::kRetry;
     log.error = v.reason + " (retry " + std::to_string(it.attempts) + " in " +
                 std::to_string(backoff) + " ms)";
@@ -407,8 +409,8 @@ void Crawl::retry_or_fail(Host& h, Item it, const HttpResponse& r, const Verdict
 void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
   auto target = redirect_target(it, r);
   if (!target) {
-    Finished f = failed(std::move(it), Disposition::kFailed, FetchOutcome::kFailed,
-                        target.error().message);
+    Finished f =
+        failed(std::move(it), Disposition::kFailed, FetchOutcome::kFailed, target.error().message);
     f.log = std::move(log);
     f.log.outcome = FetchOutcome::kFailed;
     f.log.error = f.reason;
@@ -460,12 +462,23 @@ void Crawl::collect() {
   for (auto& o : done) {
     std::vector<UrlOutcome>* list = &summary_.failed;
     switch (o.outcome) {
-      case UrlResult::kNew: list = &summary_.new_documents; break;
-      case UrlResult::kNewVersion: list = &summary_.new_versions; break;
-      case UrlResult::kUnchanged: list = &summary_.unchanged; break;
-      case UrlResult::kGone: list = &summary_.gone; break;
-      case UrlResult::kDisallowed: list = &summary_.disallowed; break;
-      case UrlResult::kFailed: break;
+      case UrlResult::kNew:
+        list = &summary_.new_documents;
+        break;
+      case UrlResult::kNewVersion:
+        list = &summary_.new_versions;
+        break;
+      case UrlResult::kUnchanged:
+        list = &summary_.unchanged;
+        break;
+      case UrlResult::kGone:
+        list = &summary_.gone;
+        break;
+      case UrlResult::kDisallowed:
+        list = &summary_.disallowed;
+        break;
+      case UrlResult::kFailed:
+        break;
     }
     if (o.outcome == UrlResult::kNew || o.outcome == UrlResult::kNewVersion) ++stored_;
     list->push_back(std::move(o));

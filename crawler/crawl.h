@@ -25,8 +25,8 @@ namespace policyindex::crawler {
 // crawl() with its seams given: `engine` (owned; destroyed when the loop has ended) and
 // `clock` (the engine's time; must outlive the call). Options are not checked here.
 [[nodiscard]] Result<CrawlSummary> run_crawl(corpus::Store& store, const CrawlOptions& options,
-                                             ProgressSink* progress,
-                                             std::unique_ptr<Engine> engine, const Clock& clock);
+                                             ProgressSink* progress, std::unique_ptr<Engine> engine,
+                                             const Clock& clock);
 
 class Crawl final : private Dispatcher {
  public:

@@ -164,8 +164,8 @@ void Frontier::park(Host& h, std::string reason) {
 
 void Frontier::park_if_failing(Host& h, const std::string& last_reason) {
   if (h.consecutive_failures >= opts_.host_failure_limit) {
-    park(h, std::to_string(h.consecutive_failures) + " consecutive failures (last: " +
-                last_reason + ")");
+    park(h, std::to_string(h.consecutive_failures) + " consecutive failures (last: " + last_reason +
+                ")");
   }
 }
 

@@ -63,8 +63,7 @@ class Dispatcher {
 class Frontier {
  public:
   // `options` and `dispatcher` must outlive the frontier.
-  Frontier(const CrawlOptions& options, Dispatcher& dispatcher)
-      : opts_(options), d_(dispatcher) {}
+  Frontier(const CrawlOptions& options, Dispatcher& dispatcher) : opts_(options), d_(dispatcher) {}
   Frontier(const Frontier&) = delete;
   Frontier& operator=(const Frontier&) = delete;
 

@@ -36,10 +36,14 @@ ItemKind item_kind_from_string(std::string_view name) {
 
 bool derive_policy(const Item& it) {
   switch (it.kind) {
-    case ItemKind::kSource: return true;
-    case ItemKind::kKnown: return !it.doc_type.empty() && it.doc_type != "webpage";
-    case ItemKind::kPage: return policy_score(it.url, it.anchor) >= 2;
-    default: return false;
+    case ItemKind::kSource:
+      return true;
+    case ItemKind::kKnown:
+      return !it.doc_type.empty() && it.doc_type != "webpage";
+    case ItemKind::kPage:
+      return policy_score(it.url, it.anchor) >= 2;
+    default:
+      return false;
   }
 }
 

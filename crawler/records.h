@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "crawler/clock.h"
 #include "corpus/corpus.h"
+#include "crawler/clock.h"
 
 namespace policyindex::crawler {
 

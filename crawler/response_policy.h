@@ -28,8 +28,8 @@ enum class Action {
 struct Verdict {
   Action action = Action::kFail;
   corpus::FetchOutcome outcome = corpus::FetchOutcome::kFailed;  // for the fetch log
-  std::string reason;         // failures: why ("HTTP 503", "timeout: ...")
-  bool host_failure = false;  // counts towards parking the host
+  std::string reason;          // failures: why ("HTTP 503", "timeout: ...")
+  bool host_failure = false;   // counts towards parking the host
   bool host_answered = false;  // an answer that resets the host's failure count
 };
 
@@ -49,7 +49,7 @@ inline constexpr int kMaxRedirects = 10;
 // The wait before retry number `attempt` (1 = the first retry): `base_ms` doubled per
 // attempt plus `jitter_ms`; a Retry-After, when the response has one, replaces it (capped
 // at `retry_after_cap_ms`).
-int64_t retry_delay_ms(int attempt, int base_ms, int64_t jitter_ms,
-                       const std::string& retry_after, int retry_after_cap_ms);
+int64_t retry_delay_ms(int attempt, int base_ms, int64_t jitter_ms, const std::string& retry_after,
+                       int retry_after_cap_ms);
 
 }  // namespace policyindex::crawler

@@ -22,7 +22,8 @@ Status Crawl::prepare_run() {
     for (const auto& m : reg->municipalities) {
       if (!m.website.empty()) seeds.push_back({m.website, m.name, "", "website"});
     }
-    for (const auto& s : reg->sources) seeds.push_back({s.url, s.municipality, s.doc_type, "source"});
+    for (const auto& s : reg->sources)
+      seeds.push_back({s.url, s.municipality, s.doc_type, "source"});
   }
   // Resolve seeds to municipalities and canonical URLs; remember them for refreshes.
   auto towns = cat.municipalities();

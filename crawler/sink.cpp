@@ -173,10 +173,12 @@ void Sink::write_loop(size_t k) {
     lk.lock();
     ++w.done;
     wq_bytes_ -= bytes;
-    if (bytes > 0 && spare_buffers_.size() < kSpareBuffers) spare_buffers_.push_back(std::move(op.data));
+    if (bytes > 0 && spare_buffers_.size() < kSpareBuffers)
+      spare_buffers_.push_back(std::move(op.data));
     // Wake the loop (waiting at the cap) or the commit thread (waiting for a batch's seals)
     // only when what it waits for has happened.
-    if ((loop_waiting_ && wq_bytes_ < kWriteQueueCap) || (commit_waiting_ && written(commit_waits_for_))) {
+    if ((loop_waiting_ && wq_bytes_ < kWriteQueueCap) ||
+        (commit_waiting_ && written(commit_waits_for_))) {
       wcv_done_.notify_all();
     }
   }
@@ -297,7 +299,8 @@ void Sink::commit_loop(RunStart start) {
     Batch all = std::move(work.front());
     for (size_t i = 1; i < work.size(); ++i) {
       auto& b = work[i];
-      for (size_t k = 0; k < kWriters; ++k) all.write_seq[k] = std::max(all.write_seq[k], b.write_seq[k]);
+      for (size_t k = 0; k < kWriters; ++k)
+        all.write_seq[k] = std::max(all.write_seq[k], b.write_seq[k]);
       std::move(b.finished.begin(), b.finished.end(), std::back_inserter(all.finished));
       std::move(b.logs.begin(), b.logs.end(), std::back_inserter(all.logs));
       std::move(b.frontier.begin(), b.frontier.end(), std::back_inserter(all.frontier));

@@ -178,12 +178,12 @@ class Sink {
   std::mutex wmu_;
   std::condition_variable wcv_done_;
   std::array<WriterQueue, kWriters> wq_;
-  size_t wq_bytes_ = 0;                          // over all writers
+  size_t wq_bytes_ = 0;                         // over all writers
   std::array<uint64_t, kWriters> write_seq_{};  // the loop's copy of each queue's pushed
-  size_t next_writer_ = 0;                       // loop only
+  size_t next_writer_ = 0;                      // loop only
   bool writer_closing_ = false;
   bool commit_waiting_ = false;
-  bool loop_waiting_ = false;  // the loop waits at the queue's cap
+  bool loop_waiting_ = false;                          // the loop waits at the queue's cap
   std::array<uint64_t, kWriters> commit_waits_for_{};  // the commit thread waits for these
   std::vector<std::string> spare_buffers_;
   std::vector<std::thread> writers_;

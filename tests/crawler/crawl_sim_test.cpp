@@ -65,7 +65,8 @@ class CrawlSimTest : public ::testing::Test {
     auto rows = ledger.fetches_of(url);
     EXPECT_TRUE(rows.has_value()) << PI_RESULT_MESSAGE(rows);
     if (!rows) return out;
-    for (const auto& f : *rows) out.emplace_back(std::string(corpus::to_string(f.outcome)), f.error);
+    for (const auto& f : *rows)
+      out.emplace_back(std::string(corpus::to_string(f.outcome)), f.error);
     return out;
   }
 
@@ -240,7 +241,9 @@ TEST_F(CrawlSimTest, AHangingServerTimesOutIsRetriedAndLoggedAsTimeout) {
   std::sort(log.begin(), log.end());
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].first, "retry");
-  EXPECT_EQ(log[0].second.rfind("timeout: Operation timed out after 30000 milliseconds (retry 1 in ", 0), 0u)
+  EXPECT_EQ(
+      log[0].second.rfind("timeout: Operation timed out after 30000 milliseconds (retry 1 in ", 0),
+      0u)
       << log[0].second;
   EXPECT_EQ(log[1].first, "timeout");
   // A minute of simulated waiting, and the other document did not wait for it.

@@ -62,7 +62,7 @@ struct FakeNet {
   };
 
   FakeClock clock;
-  Handler handler;  // unset: every URL answers 404
+  Handler handler;                // unset: every URL answers 404
   std::vector<Request> requests;  // in start order
   int in_flight = 0, max_in_flight = 0;
   std::map<std::string, int> host_in_flight, max_host_in_flight;  // by origin

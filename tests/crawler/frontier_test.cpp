@@ -1,12 +1,12 @@
 // The frontier alone, with a recording dispatcher and explicit times.
 
+#include "crawler/frontier.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include "crawler/frontier.h"
 
 namespace policyindex::crawler {
 namespace {
@@ -119,8 +119,7 @@ TEST_F(FrontierTest, TheBudgetHoldsDocumentsButNotSitemaps) {
   f.enqueue(item("http://a.test/sitemap.xml", ItemKind::kSitemap));
   f.enqueue(item("http://a.test/2"));
   f.schedule(t0_);
-  EXPECT_EQ(d_.started,
-            (std::vector<std::string>{"http://a.test/1", "http://a.test/sitemap.xml"}));
+  EXPECT_EQ(d_.started, (std::vector<std::string>{"http://a.test/1", "http://a.test/sitemap.xml"}));
   EXPECT_TRUE(f.limit_reached());
   EXPECT_FALSE(f.has_work()) << "at the limit, queued URLs no longer keep the crawl going";
   EXPECT_EQ(f.queued(), 1);

@@ -1,8 +1,9 @@
+#include "crawler/response_policy.h"
+
 #include <gtest/gtest.h>
 
 #include "corpus/fetch_outcome.h"
 #include "crawler/records.h"
-#include "crawler/response_policy.h"
 
 namespace policyindex::crawler {
 namespace {
@@ -129,9 +130,9 @@ TEST(ResponsePolicyTest, RetryDelayDoublesAndRetryAfterReplacesIt) {
 }
 
 TEST(FetchOutcomeTest, EveryOutcomeRoundTripsThroughItsStoredName) {
-  const char* names[] = {"fetched",  "not_modified", "unchanged", "http_error",
-                         "disallowed", "timeout",    "failed",    "too_large",
-                         "retry",    "redirect",     "robots",    "robots_unreachable"};
+  const char* names[] = {"fetched",    "not_modified", "unchanged", "http_error",
+                         "disallowed", "timeout",      "failed",    "too_large",
+                         "retry",      "redirect",     "robots",    "robots_unreachable"};
   for (int i = 0; i <= static_cast<int>(FetchOutcome::kRobotsUnreachable); ++i) {
     auto o = static_cast<FetchOutcome>(i);
     EXPECT_EQ(corpus::to_string(o), names[i]);
