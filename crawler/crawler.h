@@ -1,6 +1,8 @@
 // The crawler: one Boost.Asio event loop driving libcurl's multi interface; frontier,
 // politeness, robots.txt, redirects, retries, conditional GET and link discovery. Writes
-// into the store (corpus/); knows nothing of PDF or Xapian.
+// into the store (corpus/); knows nothing of PDF or Xapian. The parts (private headers in
+// this folder): crawl.h wires them; frontier.h, engine.h, clock.h, response_policy.h,
+// follow.h, sink.h; the catalog rows are corpus/crawl_ledger.h's.
 //
 // Thread-safety: crawl() runs its event loop on the calling thread; the Store is used from
 // there and, during the run, from one commit thread of its own (never both at once).
