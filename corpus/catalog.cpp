@@ -547,7 +547,7 @@ Status Catalog::log_fetch(const FetchRecord& f) {
   stmt->bind(1, f.run_id).bind(2, std::string_view(f.url)).bind(3, f.document_id);
   stmt->bind(4, std::string_view(f.started_at.empty() ? now_iso8601() : f.started_at));
   stmt->bind(5, f.http_status).bind(6, static_cast<int64_t>(f.bytes)).bind(7, f.elapsed_ms);
-  stmt->bind(8, std::string_view(f.outcome)).bind(9, std::string_view(f.error));
+  stmt->bind(8, to_string(f.outcome)).bind(9, std::string_view(f.error));
   stmt->bind(10, static_cast<int64_t>(f.conditional ? 1 : 0));
   return stmt->run();
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "corpus/fetch_outcome.h"
 
 namespace policyindex::corpus {
 
@@ -221,7 +222,7 @@ struct FetchRecord {
   std::optional<int64_t> http_status;
   uint64_t bytes = 0;
   double elapsed_ms = 0;
-  std::string outcome;  // fetched, not_modified, unchanged, http_error, disallowed, timeout, ...
+  FetchOutcome outcome = FetchOutcome::kFetched;  // stored by name (corpus/fetch_outcome.h)
   std::string error;    // reason, empty on success
   bool conditional = false;
 };

@@ -1,6 +1,8 @@
 // The crawler: one Boost.Asio event loop driving libcurl's multi interface; frontier,
 // politeness, robots.txt, redirects, retries, conditional GET and link discovery. Writes
-// into the store (corpus/); knows nothing of PDF or Xapian.
+// into the store (corpus/); knows nothing of PDF or Xapian. The parts (private headers in
+// this folder): crawl.h wires them; frontier.h, engine.h, clock.h, response_policy.h,
+// follow.h, sink.h; the catalog rows are corpus/crawl_ledger.h's.
 //
 // Thread-safety: crawl() runs its event loop on the calling thread; the Store is used from
 // there and, during the run, from one commit thread of its own (never both at once).
@@ -11,6 +13,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -81,6 +84,13 @@ class ProgressSink {
   virtual void update(const Progress& p) = 0;
 };
 
+// What a run did with one URL (the summary's lists, by this).
+enum class UrlResult { kNew, kNewVersion, kUnchanged, kGone, kFailed, kDisallowed };
+
+// "new", "new_version", "unchanged", "gone", "failed", "disallowed" (the summary JSON's
+// "outcome").
+std::string_view to_string(UrlResult r);
+
 // What happened to one URL in a run.
 struct UrlOutcome {
   std::string url;
@@ -90,7 +100,7 @@ struct UrlOutcome {
   std::optional<int64_t> old_version_id;  // new versions and unchanged
   std::optional<int64_t> new_version_id;  // new documents and new versions
   std::optional<int64_t> http_status;
-  std::string outcome;  // new | new_version | unchanged | gone | failed | disallowed
+  UrlResult outcome = UrlResult::kFailed;
   std::string reason;   // failed/disallowed: why, naming the cause ("timeout after 30 s", ...)
   uint64_t bytes = 0;
 };

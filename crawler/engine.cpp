@@ -26,6 +26,7 @@
 #include <unordered_map>
 
 #include "corpus/corpus.h"
+#include "crawler/engine.h"
 #include "crawler/internal.h"
 
 namespace policyindex::crawler {

@@ -8,7 +8,7 @@ namespace policyindex::crawler {
 namespace {
 
 nlohmann::json outcome_json(const UrlOutcome& o) {
-  nlohmann::json j = {{"url", o.url}, {"outcome", o.outcome}};
+  nlohmann::json j = {{"url", o.url}, {"outcome", std::string(to_string(o.outcome))}};
   auto opt = [&](const char* k, const std::optional<int64_t>& v) {
     j[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
   };
@@ -24,6 +24,18 @@ nlohmann::json outcome_json(const UrlOutcome& o) {
 }
 
 }  // namespace
+
+std::string_view to_string(UrlResult r) {
+  switch (r) {
+    case UrlResult::kNew: return "new";
+    case UrlResult::kNewVersion: return "new_version";
+    case UrlResult::kUnchanged: return "unchanged";
+    case UrlResult::kGone: return "gone";
+    case UrlResult::kFailed: return "failed";
+    case UrlResult::kDisallowed: return "disallowed";
+  }
+  return "failed";
+}
 
 std::string summary_json(const CrawlSummary& s, bool full) {
   nlohmann::json j;

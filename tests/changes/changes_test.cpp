@@ -282,7 +282,7 @@ void fetched_from(corpus::Catalog& catalog, int64_t document, const std::string&
   log.document_id = document;
   log.started_at = "2026-02-01T00:00:00Z";
   log.http_status = outcome == "not_modified" ? 304 : 200;
-  log.outcome = outcome;
+  log.outcome = *corpus::fetch_outcome_from_string(outcome);
   ASSERT_OK(catalog.log_fetch(log));
 }
 

@@ -44,7 +44,7 @@ using testing::TempDir;
     if (!store->catalog().add_version(v)) _exit(8);
     FetchRecord f;
     f.url = "https://example.org/doc";
-    f.outcome = "fetched";
+    f.outcome = FetchOutcome::kFetched;
     if (!store->catalog().log_fetch(f)) _exit(9);
   }
 }

@@ -228,7 +228,7 @@ TEST_F(CatalogTest, ExtractionReplacesSectionsHitsAndCites) {
 TEST_F(CatalogTest, FetchLogAndChangesAreRecorded) {
   FetchRecord f;
   f.url = "https://example.org/x";
-  f.outcome = "timeout";
+  f.outcome = FetchOutcome::kTimeout;
   f.error = "no response in 30 s";
   ASSERT_OK(cat().log_fetch(f));
   ChangeRecord c;

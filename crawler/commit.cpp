@@ -1,0 +1,143 @@
+// A batch's catalog rows, on the commit thread inside the batch's transaction: what each
+// finished URL came to (new document, new version, unchanged, gone, failed, disallowed).
+
+#include "corpus/crawl_ledger.h"
+#include "crawler/sink.h"
+
+namespace policyindex::crawler {
+
+using corpus::FetchOutcome;
+
+Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
+                     std::vector<Finished>& finished, const std::vector<corpus::FetchRecord>& logs,
+                     const std::vector<Item>& frontier, std::vector<UrlOutcome>& outcomes) {
+  for (const auto& it : frontier) {
+    if (auto s = ledger.add_frontier(frontier_row(it)); !s) return s;
+  }
+  for (const auto& f : finished) {
+    for (const auto& it : f.discovered) {
+      if (auto s = ledger.add_frontier(frontier_row(it)); !s) return s;
+    }
+  }
+  const std::string now = corpus::now_iso8601();
+  for (auto& f : finished) {
+    if (f.disposition == Disposition::kSitemap) {
+      if (auto s =
+              ledger.set_frontier_state(f.item.url, corpus::FrontierState::kDone, f.item.attempts);
+          !s) {
+        return s;
+      }
+      if (auto s = ledger.log_fetch(f.log, now); !s) return s;
+      continue;
+    }
+    UrlOutcome o;
+    o.url = f.item.url;
+    o.municipality_id = f.item.municipality_id;
+    o.doc_type = f.item.doc_type;
+    o.http_status = f.http_status;
+    o.bytes = f.bytes;
+    o.reason = f.reason;
+    // The document as it stands: as loaded at the start for a known URL (one URL is fetched
+    // once per run, and only this thread writes its rows), else from the catalog.
+    std::optional<int64_t> doc_id, cur_version;
+    std::string cur_sha;
+    if (auto k = known.find(f.item.url); k != known.end()) {
+      doc_id = k->second.document_id;
+      cur_version = k->second.version_id;
+      cur_sha = k->second.sha256;
+    } else {
+      auto head = ledger.document_head(f.item.url);
+      if (!head) return tl::make_unexpected(head.error());
+      if (*head) {
+        doc_id = (*head)->document_id;
+        cur_version = (*head)->version_id;
+        cur_sha = std::move((*head)->sha256);
+      }
+    }
+    switch (f.disposition) {
+      case Disposition::kStored: {
+        if (!doc_id) {
+          auto id = ledger.ensure_document(f.item.url, f.item.municipality_id, f.item.doc_type,
+                                           std::string_view(f.item.anchor).substr(0, 300), now);
+          if (!id) return tl::make_unexpected(id.error());
+          doc_id = *id;
+        }
+        corpus::VersionInput v;
+        if (!f.etag.empty()) v.etag = f.etag;
+        if (!f.last_modified.empty()) v.last_modified = f.last_modified;
+        int64_t version_id;
+        if (cur_version && cur_sha == f.job->sha) {
+          version_id = *cur_version;
+          o.outcome = UrlResult::kUnchanged;
+          o.old_version_id = cur_version;
+          o.new_version_id = cur_version;
+        } else {
+          v.document_id = *doc_id;
+          v.sha256 = std::move(f.job->sha);  // not read again
+          v.size = f.job->size;
+          v.fetched_at = now;
+          v.http_status = f.http_status;
+          if (!f.content_type.empty()) v.content_type = f.content_type;
+          auto id = ledger.insert_version(v);
+          if (!id) return tl::make_unexpected(id.error());
+          version_id = *id;
+          o.outcome = cur_version ? UrlResult::kNewVersion : UrlResult::kNew;
+          o.old_version_id = cur_version;
+          o.new_version_id = version_id;
+        }
+        if (auto s = ledger.set_current_version(*doc_id, version_id, v.etag, v.last_modified, now);
+            !s) {
+          return s;
+        }
+        break;
+      }
+      case Disposition::kNotModified:
+        if (doc_id && cur_version) {
+          if (auto s = ledger.touch_document(*doc_id, now); !s) return s;
+          o.outcome = UrlResult::kUnchanged;
+          o.old_version_id = o.new_version_id = cur_version;
+        } else {
+          o.outcome = UrlResult::kFailed;
+          o.reason = "HTTP 304 for a URL with no stored version";
+        }
+        break;
+      case Disposition::kGone:
+        if (doc_id) {
+          if (auto s = ledger.mark_gone(*doc_id); !s) return s;
+          o.outcome = UrlResult::kGone;
+          o.old_version_id = cur_version;
+        } else {
+          o.outcome = UrlResult::kFailed;
+        }
+        break;
+      case Disposition::kDisallowed:
+        o.outcome = UrlResult::kDisallowed;
+        break;
+      case Disposition::kFailed:
+      case Disposition::kSitemap:
+        o.outcome = UrlResult::kFailed;
+        break;
+    }
+    o.document_id = doc_id;
+    const bool failed = o.outcome == UrlResult::kFailed || o.outcome == UrlResult::kDisallowed;
+    if (auto s = ledger.set_frontier_state(
+            f.item.url, failed ? corpus::FrontierState::kFailed : corpus::FrontierState::kDone,
+            f.item.attempts);
+        !s) {
+      return s;
+    }
+    corpus::FetchRecord& log = f.log;
+    log.document_id = doc_id;
+    if (o.outcome == UrlResult::kUnchanged && log.outcome == FetchOutcome::kFetched) {
+      log.outcome = FetchOutcome::kUnchanged;
+    }
+    if (auto s = ledger.log_fetch(log, now); !s) return s;
+    outcomes.push_back(std::move(o));
+  }
+  for (const auto& l : logs) {
+    if (auto s = ledger.log_fetch(l, now); !s) return s;
+  }
+  return {};
+}
+
+}  // namespace policyindex::crawler

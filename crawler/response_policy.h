@@ -1,0 +1,55 @@
+// Response policy: what an HTTP response (or a failed transfer) means for its URL — store
+// it, a 304, gone, follow a redirect, retry after a backoff, or give up — and for its host
+// (a failure that counts towards parking it). Pure functions of the response, testable
+// without a network. Private to crawler/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "corpus/fetch_outcome.h"
+#include "crawler/engine.h"
+#include "crawler/internal.h"
+#include "crawler/records.h"
+
+namespace policyindex::crawler {
+
+enum class Action {
+  kStore,        // 2xx: the body is the document (or the sitemap)
+  kNotModified,  // 304
+  kGone,         // 404/410
+  kRedirect,     // 3xx other than 304: follow it by hand
+  kRetry,        // worth another attempt (5xx, 429, a timeout or reset) if any are left
+  kFail,         // final failure
+};
+
+struct Verdict {
+  Action action = Action::kFail;
+  corpus::FetchOutcome outcome = corpus::FetchOutcome::kFailed;  // for the fetch log
+  std::string reason;          // failures: why ("HTTP 503", "timeout: ...")
+  bool host_failure = false;   // counts towards parking the host
+  bool host_answered = false;  // an answer that resets the host's failure count
+};
+
+// A document's response. `body_too_large`: the body passed `max_bytes` while streaming.
+Verdict judge_response(const HttpResponse& r, bool body_too_large, uint64_t max_bytes);
+
+// A robots.txt response: empty when usable (2xx: parse it; 4xx: allow all), else why the
+// file is unreachable (5xx, network), which parks the host (RFC 9309 §2.3.1.4).
+std::string robots_unreachable_reason(const HttpResponse& r);
+
+// The target of a redirect response, checked: a Location (resolved against the URL
+// fetched), http(s), no loop back to a URL of the item's chain, at most kMaxRedirects
+// hops. The error message is the reason the redirect is refused.
+inline constexpr int kMaxRedirects = 10;
+[[nodiscard]] Result<Url> redirect_target(const Item& it, const HttpResponse& r);
+
+// The wait before retry number `attempt` (1 = the first retry): `base_ms` doubled per
+// attempt plus `jitter_ms`; a Retry-After, when the response has one, replaces it (capped
+// at `retry_after_cap_ms`).
+int64_t retry_delay_ms(int attempt, int base_ms, int64_t jitter_ms, const std::string& retry_after,
+                       int retry_after_cap_ms);
+
+}  // namespace policyindex::crawler

@@ -1,0 +1,146 @@
+// Setup and resume: what a run starts from (seeds, registry sources, stored sources on a
+// refresh, every known document with its validators, an unfinished run to resume).
+
+#include "crawler/crawl.h"
+#include "crawler/internal.h"
+
+namespace policyindex::crawler {
+
+// Reads what the run needs and queues the URLs: the loop can start at once. The run's first
+// catalog transaction (sources, the crawl_runs row, the frontier rows) is the commit
+// thread's first job, done while the first requests are in flight. Nothing of a run is
+// committed before it (one thread, in order), so a crawl killed before that transaction
+// leaves no trace of itself: the next one starts afresh.
+Status Crawl::prepare_run() {
+  if (auto st = ledger_.use_large_cache(); !st) return st;
+  corpus::Catalog& cat = store_.catalog();
+  std::vector<Seed> seeds = opts_.seeds;
+  if (!opts_.registry.empty()) {
+    auto reg = corpus::read_registry(opts_.registry);
+    if (!reg) return tl::make_unexpected(reg.error());
+    if (auto st = cat.upsert_municipalities(reg->municipalities); !st) return st;
+    for (const auto& m : reg->municipalities) {
+      if (!m.website.empty()) seeds.push_back({m.website, m.name, "", "website"});
+    }
+    for (const auto& s : reg->sources)
+      seeds.push_back({s.url, s.municipality, s.doc_type, "source"});
+  }
+  // Resolve seeds to municipalities and canonical URLs; remember them for refreshes.
+  auto towns = cat.municipalities();
+  if (!towns) return tl::make_unexpected(towns.error());
+  std::vector<Item> items;
+  for (const auto& s : seeds) {
+    auto url = canonical_url(s.url);
+    if (!url) return make_error(ErrorCode::kInvalidArgument, "seed: " + url.error().message);
+    Item it;
+    it.url = it.fetch_url = *url;
+    it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
+    it.doc_type = s.kind == "source" ? s.doc_type : "webpage";
+    if (!s.municipality.empty()) {
+      auto id = cat.find_municipality(s.municipality);
+      if (!id) return tl::make_unexpected(id.error());
+      if (!*id) {
+        return make_error(ErrorCode::kInvalidArgument,
+                          "unknown municipality '" + s.municipality + "' for seed " + s.url);
+      }
+      it.municipality_id = *id;
+    } else {
+      auto host = parse_url(*url)->host;
+      for (const auto& [id, m] : *towns) {
+        if (m.website.empty()) continue;
+        auto w = parse_url(m.website);
+        if (w && same_site(w->host, host)) {
+          it.municipality_id = id;
+          break;
+        }
+      }
+    }
+    start_.sources.push_back(
+        {it.municipality_id, it.url, s.doc_type, s.kind.empty() ? "seed" : s.kind});
+    items.push_back(std::move(it));
+  }
+  if (opts_.refresh) {
+    auto sources = ledger_.stored_sources();
+    if (!sources) return tl::make_unexpected(sources.error());
+    for (auto& s : *sources) {
+      Item it;
+      it.url = it.fetch_url = std::move(s.url);
+      it.municipality_id = s.municipality_id;
+      it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
+      it.doc_type = it.kind == ItemKind::kSeed ? "webpage" : std::move(s.doc_type);
+      items.push_back(std::move(it));
+    }
+  }
+
+  // Every stored document, in one pass: validators and current version (the loop needs
+  // them per request and must not touch the catalog), and, on a refresh, the crawled ones
+  // as URLs to check.
+  auto docs = ledger_.for_each_document([&](corpus::KnownDocument&& d) {
+    if (opts_.refresh && d.crawled) {
+      Item it;
+      it.url = it.fetch_url = d.url;
+      it.municipality_id = d.municipality_id;
+      it.doc_type = std::move(d.doc_type);
+      it.kind = ItemKind::kKnown;
+      it.depth = 1;
+      items.push_back(std::move(it));
+    }
+    if (!d.version_id) return;  // no version yet
+    Known k;
+    k.etag = std::move(d.etag);
+    k.last_modified = std::move(d.last_modified);
+    k.sha256 = std::move(d.sha256);
+    k.content_type = std::move(d.content_type);
+    k.size = d.size;
+    k.document_id = d.document_id;
+    k.version_id = *d.version_id;
+    known_.emplace(std::move(d.url), std::move(k));
+  });
+  if (!docs) return docs;
+
+  // Resume the latest unfinished run when its frontier has work left.
+  auto last = ledger_.resumable_run();
+  if (!last) return tl::make_unexpected(last.error());
+  if (*last) {
+    start_.resume_run = **last;
+    summary_.resumed = true;
+  }
+  if (items.empty() && !summary_.resumed) {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "nothing to crawl: give --registry DIR or --seed URL (or --refresh with "
+                      "stored sources)");
+  }
+  if (summary_.resumed) {
+    auto rows = ledger_.for_each_frontier_row(**last, [&](corpus::StoredFrontierRow&& r) {
+      if (!r.queued) {
+        frontier_.mark_seen(r.url);
+        return;
+      }
+      Item it;
+      it.url = it.fetch_url = r.url;
+      it.municipality_id = r.municipality_id;
+      it.depth = r.depth;
+      it.kind = item_kind_from_string(r.kind);
+      it.doc_type = std::move(r.doc_type);
+      it.parent = std::move(r.parent);
+      it.anchor = std::move(r.anchor);
+      it.policy = derive_policy(it);
+      frontier_.enqueue(std::move(it));
+    });
+    if (!rows) return rows;
+  }
+  start_.refresh = opts_.refresh;
+  start_.known_documents = opts_.refresh;
+  frontier_.reserve(items.size());
+  for (auto& it : items) {
+    it.policy = derive_policy(it);
+    if (frontier_.seen(it.url)) continue;
+    // The known documents' frontier rows are copied by start_run straight from the
+    // documents table (in the same order, after the seeds and sources).
+    if (it.kind != ItemKind::kKnown) start_.frontier.push_back(it);
+    frontier_.enqueue(std::move(it));
+  }
+  return {};
+}
+
+}  // namespace policyindex::crawler

@@ -1,0 +1,318 @@
+// The whole crawl (frontier, response policy, sink, catalog) on a fake engine and a fake
+// clock: politeness, concurrency limits, retries with backoff and timeouts are checked in
+// simulated time, without a network and without sleeping.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include "corpus/corpus.h"
+#include "corpus/crawl_ledger.h"
+#include "crawler/crawl.h"
+#include "tests/crawler/fake_engine.h"
+#include "tests/testing/testing.h"
+
+namespace policyindex::crawler {
+namespace {
+
+using testing::FakeEngine;
+using testing::FakeNet;
+using testing::FakeReply;
+using testing::TempDir;
+
+// The path of an http URL ("/a.pdf" for "http://host/a.pdf").
+std::string path_of(const std::string& url) {
+  auto p = url.find('/', url.find("://") + 3);
+  return p == std::string::npos ? "/" : url.substr(p);
+}
+
+class CrawlSimTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = corpus::Store::open(dir_ / "data");
+    ASSERT_OK(s);
+    store_.emplace(std::move(*s));
+    opts_.retry_base_ms = 1000;
+    opts_.delay_ms = 0;
+  }
+
+  // Seeds for `paths` on `host`.
+  void seed(const std::string& host, std::initializer_list<const char*> paths) {
+    for (const char* p : paths) opts_.seeds.push_back({"http://" + host + p, "", "", "seed"});
+  }
+
+  Result<CrawlSummary> crawl() {
+    return run_crawl(*store_, opts_, nullptr, std::make_unique<FakeEngine>(net_), net_.clock);
+  }
+
+  // Start times (fake ms) of the requests for URLs on `host` other than robots.txt.
+  std::vector<int64_t> starts_on(const std::string& host) const {
+    std::vector<int64_t> out;
+    for (const auto& r : net_.requests) {
+      if (r.url.find("//" + host + "/") != std::string::npos && path_of(r.url) != "/robots.txt") {
+        out.push_back(r.start_ms);
+      }
+    }
+    return out;
+  }
+
+  // (outcome, error) of the fetch-log rows of `url`, in order.
+  std::vector<std::pair<std::string, std::string>> log_of(const std::string& url) {
+    std::vector<std::pair<std::string, std::string>> out;
+    corpus::CrawlLedger ledger(store_->catalog());
+    auto rows = ledger.fetches_of(url);
+    EXPECT_TRUE(rows.has_value()) << PI_RESULT_MESSAGE(rows);
+    if (!rows) return out;
+    for (const auto& f : *rows)
+      out.emplace_back(std::string(corpus::to_string(f.outcome)), f.error);
+    return out;
+  }
+
+  TempDir dir_;
+  std::optional<corpus::Store> store_;
+  CrawlOptions opts_;
+  FakeNet net_;
+};
+
+FakeReply pdf(std::string body, int64_t latency_ms = 5) {
+  FakeReply r;
+  r.content_type = "application/pdf";
+  r.body = std::move(body);
+  r.latency_ms = latency_ms;
+  return r;
+}
+
+FakeReply status(int code) {
+  FakeReply r;
+  r.status = code;
+  r.body = "error " + std::to_string(code);
+  return r;
+}
+
+TEST_F(CrawlSimTest, WaitsTheDelayBetweenTwoStartsOnOneHost) {
+  opts_.delay_ms = 2000;
+  opts_.per_host = 4;  // the delay, not the concurrency limit, spaces the requests
+  seed("alpha.test", {"/a.pdf", "/b.pdf", "/c.pdf", "/d.pdf"});
+  seed("beta.test", {"/e.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    return path_of(req.url) == "/robots.txt" ? status(404) : pdf("%PDF " + req.url);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(s->new_documents.size(), 5u) << summary_json(*s);
+
+  auto alpha = starts_on("alpha.test");
+  ASSERT_EQ(alpha.size(), 4u);
+  // robots.txt starts the host's clock too: the first document waits one delay after it.
+  auto robots = net_.to("alpha.test/robots.txt");
+  ASSERT_EQ(robots.size(), 1u);
+  EXPECT_GE(alpha[0] - robots[0].start_ms, 2000);
+  for (size_t i = 1; i < alpha.size(); ++i) {
+    EXPECT_GE(alpha[i] - alpha[i - 1], 2000) << "request " << i;
+    EXPECT_LE(alpha[i] - alpha[i - 1], 2100) << "request " << i << ": no needless waiting";
+  }
+  // Hosts do not wait for each other.
+  auto beta = starts_on("beta.test");
+  ASSERT_EQ(beta.size(), 1u);
+  EXPECT_LT(beta[0], alpha[1]);
+}
+
+TEST_F(CrawlSimTest, RobotsCrawlDelayRaisesTheHostsDelay) {
+  opts_.delay_ms = 500;
+  seed("alpha.test", {"/a.pdf", "/b.pdf", "/c.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") {
+      FakeReply r;
+      r.content_type = "text/plain";
+      r.body = "User-agent: *\nCrawl-delay: 4\n";
+      return r;
+    }
+    return pdf("%PDF " + req.url);
+  };
+  ASSERT_OK(crawl());
+  auto starts = starts_on("alpha.test");
+  ASSERT_EQ(starts.size(), 3u);
+  for (size_t i = 1; i < starts.size(); ++i) EXPECT_GE(starts[i] - starts[i - 1], 4000);
+}
+
+TEST_F(CrawlSimTest, KeepsPerHostAndTotalConcurrencyLimits) {
+  opts_.per_host = 2;
+  opts_.concurrency = 3;
+  seed("alpha.test", {"/1.pdf", "/2.pdf", "/3.pdf", "/4.pdf", "/5.pdf", "/6.pdf"});
+  seed("beta.test", {"/1.pdf", "/2.pdf", "/3.pdf", "/4.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    return path_of(req.url) == "/robots.txt" ? status(404) : pdf("%PDF " + req.url, 1000);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(s->new_documents.size(), 10u);
+  EXPECT_EQ(net_.max_host_in_flight["http://alpha.test"], 2);
+  EXPECT_EQ(net_.max_host_in_flight["http://beta.test"], 2);
+  EXPECT_EQ(net_.max_in_flight, 3);
+  // 10 slow answers, 3 at a time: four rounds of a second, not ten.
+  EXPECT_LT(net_.clock.ms(), 4 * 1000 + 500);
+  EXPECT_GE(net_.clock.ms(), 4 * 1000);
+}
+
+TEST_F(CrawlSimTest, RetriesAfterAGrowingBackoff) {
+  opts_.retries = 3;
+  seed("alpha.test", {"/flaky.pdf"});
+  int calls = 0;
+  net_.handler = [&](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    return ++calls <= 2 ? status(503) : pdf("%PDF flaky");
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  ASSERT_EQ(s->new_documents.size(), 1u) << summary_json(*s);
+  EXPECT_EQ(s->retries, 2);
+  auto tries = net_.to("/flaky.pdf");
+  ASSERT_EQ(tries.size(), 3u);
+  // First backoff: the base (1 s) plus up to half of it as jitter; then twice the base.
+  const int64_t wait1 = tries[1].start_ms - tries[0].end_ms;
+  const int64_t wait2 = tries[2].start_ms - tries[1].end_ms;
+  EXPECT_GE(wait1, 1000);
+  EXPECT_LE(wait1, 1500 + 2);
+  EXPECT_GE(wait2, 2000);
+  EXPECT_LE(wait2, 2500 + 2);
+  // One row per attempt (a batch writes its final results before its retry rows, so the
+  // rows are compared as a set).
+  auto log = log_of("http://alpha.test/flaky.pdf");
+  std::sort(log.begin(), log.end());
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0].first, "fetched");
+  EXPECT_EQ(log[1].first, "retry");
+  EXPECT_EQ(log[1].second.rfind("HTTP 503 (retry 1 in ", 0), 0u) << log[1].second;
+  EXPECT_EQ(log[2].first, "retry");
+  EXPECT_EQ(log[2].second.rfind("HTTP 503 (retry 2 in ", 0), 0u) << log[2].second;
+}
+
+TEST_F(CrawlSimTest, HonoursRetryAfterUpToItsCap) {
+  opts_.retries = 2;
+  opts_.retry_after_cap_ms = 20000;
+  seed("alpha.test", {"/busy.pdf", "/greedy.pdf"});
+  std::map<std::string, int> calls;
+  net_.handler = [&](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return status(404);
+    if (++calls[p] > 1) return pdf("%PDF " + p);
+    FakeReply r = status(429);
+    r.retry_after = p == "/busy.pdf" ? "7" : "3600";  // the second one is capped
+    return r;
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(s->new_documents.size(), 2u) << summary_json(*s);
+  auto busy = net_.to("/busy.pdf");
+  ASSERT_EQ(busy.size(), 2u);
+  EXPECT_GE(busy[1].start_ms - busy[0].end_ms, 7000);
+  EXPECT_LE(busy[1].start_ms - busy[0].end_ms, 7000 + 2);
+  auto greedy = net_.to("/greedy.pdf");
+  ASSERT_EQ(greedy.size(), 2u);
+  EXPECT_GE(greedy[1].start_ms - greedy[0].end_ms, 20000);
+  EXPECT_LE(greedy[1].start_ms - greedy[0].end_ms, 20000 + 2);
+}
+
+TEST_F(CrawlSimTest, AHangingServerTimesOutIsRetriedAndLoggedAsTimeout) {
+  opts_.retries = 1;
+  opts_.timeout_ms = 30000;
+  seed("alpha.test", {"/hang.pdf", "/ok.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return status(404);
+    if (p == "/hang.pdf") {
+      FakeReply r;
+      r.fault = FakeReply::Fault::kHang;
+      return r;
+    }
+    return pdf("%PDF ok");
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  ASSERT_EQ(s->failed.size(), 1u) << summary_json(*s);
+  EXPECT_EQ(s->failed[0].reason.rfind("timeout: ", 0), 0u) << s->failed[0].reason;
+  EXPECT_EQ(s->new_documents.size(), 1u);
+  auto tries = net_.to("/hang.pdf");
+  ASSERT_EQ(tries.size(), 2u);
+  for (const auto& t : tries) EXPECT_EQ(t.end_ms - t.start_ms, 30000);
+  auto log = log_of("http://alpha.test/hang.pdf");
+  std::sort(log.begin(), log.end());
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].first, "retry");
+  EXPECT_EQ(
+      log[0].second.rfind("timeout: Operation timed out after 30000 milliseconds (retry 1 in ", 0),
+      0u)
+      << log[0].second;
+  EXPECT_EQ(log[1].first, "timeout");
+  // A minute of simulated waiting, and the other document did not wait for it.
+  EXPECT_GE(net_.clock.ms(), 60000);
+  auto ok = net_.to("/ok.pdf");
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_LT(ok[0].start_ms, 1000);
+}
+
+TEST_F(CrawlSimTest, ParksAHostAfterConsecutiveFailures) {
+  opts_.retries = 0;
+  opts_.host_failure_limit = 3;
+  opts_.per_host = 1;
+  seed("down.test", {"/1.pdf", "/2.pdf", "/3.pdf", "/4.pdf", "/5.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    FakeReply r;
+    r.fault = FakeReply::Fault::kReset;
+    return r;
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(starts_on("down.test").size(), 3u) << "the host is left alone after 3 failures";
+  ASSERT_EQ(s->parked_hosts.size(), 1u);
+  EXPECT_EQ(s->parked_hosts[0].host, "http://down.test");
+  EXPECT_EQ(s->parked_hosts[0].urls_skipped, 2);
+  EXPECT_EQ(s->failed.size(), 5u);
+}
+
+TEST_F(CrawlSimTest, AnUnreachableRobotsTxtParksTheHost) {
+  seed("alpha.test", {"/a.pdf"});
+  seed("beta.test", {"/b.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    if (req.url == "http://alpha.test/robots.txt") return status(503);
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    return pdf("%PDF " + req.url);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/a.pdf").empty());
+  EXPECT_EQ(net_.to("/b.pdf").size(), 1u);
+  ASSERT_EQ(s->parked_hosts.size(), 1u);
+  EXPECT_NE(s->parked_hosts[0].reason.find("robots.txt unreachable"), std::string::npos);
+  EXPECT_EQ(log_of("http://alpha.test/robots.txt").at(0).first, "robots_unreachable");
+}
+
+TEST_F(CrawlSimTest, ASecondCrawlAsksConditionallyAndRecordsNotModified) {
+  seed("alpha.test", {"/a.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    for (const auto& h : req.headers) {
+      if (h == "If-None-Match: \"v1\"") return status(304);
+    }
+    FakeReply r = pdf("%PDF a");
+    r.etag = "\"v1\"";
+    return r;
+  };
+  auto first = crawl();
+  ASSERT_OK(first);
+  ASSERT_EQ(first->new_documents.size(), 1u);
+  auto second = crawl();
+  ASSERT_OK(second);
+  EXPECT_EQ(second->conditional, 1);
+  ASSERT_EQ(second->unchanged.size(), 1u) << summary_json(*second);
+  auto log = log_of("http://alpha.test/a.pdf");
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].first, "fetched");
+  EXPECT_EQ(log[1].first, "not_modified");
+}
+
+}  // namespace
+}  // namespace policyindex::crawler
