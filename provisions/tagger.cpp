@@ -1,67 +1,16 @@
-// The rule engine: sentences and clauses, exceptions, commentary and quotes, definitions,
-// savings clauses, proximity matching of term groups, and stance from negation/modality.
+// The rule engine: proximity matching of term groups on the clauses the clause analyser
+// (clauses.cpp) finds, and stance from negation, modality and the drafting structure.
 // The rules themselves are data (taxonomy.toml); see the comment at the top of that file.
 
 #include <algorithm>
 #include <cstring>
 
-#include "provisions/internal.h"
+#include "provisions/clauses.h"
 
 namespace policyindex::provisions {
 
 namespace {
 
-// What lies between two tokens (struck text excluded).
-struct Gap {
-  bool newline = false;
-  bool blank_line = false;
-  bool terminal = false;  // '.', '!' or '?' right after the previous token
-  bool question = false;
-  bool semicolon = false;
-  bool comma = false;
-  bool colon = false;
-};
-
-constexpr size_t kLongLine = 60;  // a line this long that ends without punctuation was wrapped
-
-bool is_abbreviation(const std::string& w) {
-  if (w.size() == 1 && w[0] >= 'a' && w[0] <= 'z') return true;  // initials, "c.", "v.", "a."
-  static const char* const kAbbrev[] = {"no",   "nos",  "sec", "secs", "mass", "gen",  "st",  "inc", "dept",
-                                        "vs",   "ch",   "mr",  "mrs",  "ms",   "dr",   "art", "para", "pp",
-                                        "cf",   "approx", "corp", "co", "jr",  "sr",   "ann", "stat", "reg",
-                                        "regs", "fed",  "supp", "rev", "amend", "prov", "par", "subd", "cl"};
-  for (const char* a : kAbbrev) {
-    if (w == a) return true;
-  }
-  return false;
-}
-
-bool is_function_word(const std::string& w) {
-  static const char* const kWords[] = {"the",  "a",     "an",   "of",    "to",   "and",   "or",    "in",
-                                       "for",  "with",  "by",   "on",    "at",   "from",  "as",    "that",
-                                       "which", "any",  "its",  "their", "his",  "her",   "our",   "this",
-                                       "these", "those", "such", "shall", "may",  "will",  "must",  "not",
-                                       "no",   "be",    "is",   "are",   "was",  "were",  "has",   "have",
-                                       "than", "into",  "upon", "under", "between", "without", "whether",
-                                       "if",   "unless", "except", "including", "regarding", "who", "whom"};
-  for (const char* x : kWords) {
-    if (w == x) return true;
-  }
-  return false;
-}
-
-struct Span {
-  uint32_t begin = 0;  // token range [begin, end)
-  uint32_t end = 0;
-};
-
-struct Clause {
-  Span span;
-  uint32_t sentence = 0;
-  uint32_t paragraph = 0;
-  bool commentary = false;
-  bool definition = false;
-};
 
 // Scratch buffers for one tag() call.
 struct Work {
@@ -158,9 +107,9 @@ std::optional<Match> match_groups(const std::vector<const std::vector<Occurrence
   return std::nullopt;
 }
 
-class SectionTagger {
+class SectionTagger : private ClauseAnalysis {
  public:
-  SectionTagger(const Taxonomy::Impl& tax, const SectionInput& in) : tax_(tax), in_(in), text_(in.text) {}
+  SectionTagger(const Taxonomy::Impl& tax, const SectionInput& in) : ClauseAnalysis(tax, in.text), in_(in) {}
 
   Tagged run() {
     Tagged out;
@@ -174,20 +123,7 @@ class SectionTagger {
     // term of every group anywhere in the section, no clause or pair of clauses can match,
     // and the clause analysis below is skipped.
     if (!some_rule_can_match()) return out;
-    occ_begin_.assign(tokens_.size() + 1, 0);
-    {
-      size_t j = 0;
-      for (uint32_t t = 0; t <= tokens_.size(); ++t) {
-        while (j < occ_.size() && occ_[j].first < t) ++j;
-        occ_begin_[t] = uint32_t(j);
-      }
-    }
-    compute_gaps();
-    compute_quotes();
-    compute_clauses();
-    exception_.assign(tokens_.size(), 0);
-    for (auto& c : clauses_) mark_exceptions(c.span);
-    mask_labels();
+    analyse();
     work_.buckets.assign(tax_.rules.size() * kMaxGroups, {});
     work_.touched_mark.assign(tax_.rules.size(), 0);
 
@@ -261,305 +197,6 @@ class SectionTagger {
     return std::any_of(allowed_.begin(), allowed_.end(), [](char c) { return c != 0; });
   }
 
-  bool in_struck(size_t pos, size_t& si) const {
-    while (si < struck_.size() && struck_[si].second <= pos) ++si;
-    return si < struck_.size() && struck_[si].first <= pos;
-  }
-
-  void compute_gaps() {
-    gaps_.assign(tokens_.size() + 1, Gap{});
-    size_t si = 0;
-    for (size_t k = 0; k <= tokens_.size(); ++k) {
-      size_t from = k == 0 ? 0 : tokens_[k - 1].end;
-      size_t to = k == tokens_.size() ? text_.size() : tokens_[k].start;
-      Gap g;
-      bool seen_space = false;
-      int newlines = 0;
-      for (size_t i = from; i < to; ++i) {
-        if (in_struck(i, si)) continue;
-        char c = text_[i];
-        if (c == '\n') {
-          ++newlines;
-          seen_space = true;
-        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
-          seen_space = true;
-        } else if (c == '.' || c == '!' || c == '?') {
-          if (!seen_space) {
-            g.terminal = true;
-            if (c == '?') g.question = true;
-          }
-        } else if (c == ';') {
-          g.semicolon = true;
-        } else if (c == ',') {
-          g.comma = true;
-        } else if (c == ':') {
-          g.colon = true;
-        } else if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < to &&
-                   static_cast<unsigned char>(text_[i + 1]) == 0xA0) {
-          seen_space = true;  // no-break space
-        }
-      }
-      g.newline = newlines > 0;
-      g.blank_line = newlines > 1;
-      gaps_[k] = g;
-    }
-  }
-
-  // Quoted spans: “...” pairs and straight double quotes, as token ranges.
-  void compute_quotes() {
-    size_t si = 0;
-    size_t open = std::string::npos;
-    bool curly = false;
-    std::vector<std::pair<size_t, size_t>> bytes;
-    for (size_t i = 0; i < text_.size(); ++i) {
-      const char c = text_[i];
-      if ((c != '"' && c != '\xE2') || in_struck(i, si)) continue;
-      bool left = c == '\xE2' && text_.compare(i, 3, "\xE2\x80\x9C") == 0;
-      bool right = c == '\xE2' && text_.compare(i, 3, "\xE2\x80\x9D") == 0;
-      bool straight = c == '"';
-      if (left || (straight && open == std::string::npos)) {
-        open = i;
-        curly = left;
-      } else if ((right && (curly || open != std::string::npos)) || (straight && open != std::string::npos && !curly)) {
-        if (open != std::string::npos) bytes.emplace_back(open, i);
-        open = std::string::npos;
-      }
-    }
-    for (const auto& [a, b] : bytes) {
-      auto lo = std::lower_bound(tokens_.begin(), tokens_.end(), a, [](const Token& t, size_t v) { return t.start < v; });
-      auto hi = std::lower_bound(tokens_.begin(), tokens_.end(), b, [](const Token& t, size_t v) { return t.start < v; });
-      Span s{uint32_t(lo - tokens_.begin()), uint32_t(hi - tokens_.begin())};
-      if (s.end > s.begin) quotes_.push_back(s);
-    }
-  }
-
-  size_t line_length_before(size_t token) const {
-    size_t end = tokens_[token].end;
-    size_t nl = text_.rfind('\n', end == 0 ? 0 : end - 1);
-    size_t start = nl == std::string::npos ? 0 : nl + 1;
-    return end - start;
-  }
-
-  bool starts_upper(size_t token) const {
-    char c = text_[tokens_[token].start];
-    return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80 || c == '\xC2';
-  }
-  bool starts_lower(size_t token) const {
-    char c = text_[tokens_[token].start];
-    return c >= 'a' && c <= 'z';
-  }
-  // "a)", "(b)", "iv)", "1." at the start of a line.
-  bool list_marker(size_t token) const {
-    const Token& t = tokens_[token];
-    if (t.end - t.start > 3) return false;
-    return t.end < text_.size() && (text_[t.end] == ')' || (text_[t.end] == '.' && t.end + 1 < text_.size() &&
-                                                             text_[t.end + 1] == ')'));
-  }
-
-  bool sentence_break(size_t k) const {
-    const Gap& g = gaps_[k];
-    if (g.terminal && !is_abbreviation(tokens_[k - 1].norm)) {
-      if (g.newline || starts_upper(k) || tokens_[k].norm == "\xC2\xA7") return true;
-      // an opening quote or bracket before an upper-case word
-      return false;
-    }
-    if (g.terminal && g.newline && !starts_lower(k)) return true;  // "... c.\nNext" after an initial
-    if (g.newline && !g.terminal) {
-      if (starts_lower(k)) return false;
-      if (list_marker(k)) return true;
-      if (g.colon) return false;  // a list introduced by ':' continues the sentence
-      if (is_function_word(tokens_[k - 1].norm)) return false;  // "... of the [city or town] Public\nSchools"
-      if (line_length_before(k - 1) >= kLongLine) return false;  // a wrapped line
-      // The first line of a section's text may be the tail of a line whose start went to
-      // the heading: judge it by its words only.
-      size_t nl = text_.rfind('\n', tokens_[k - 1].start);
-      if (nl == std::string_view::npos) return false;
-      // A line that itself began in lower case continues a sentence: only a heading or a
-      // list item ends without punctuation, and those start with a capital or a marker.
-      size_t ls = nl + 1;
-      while (ls < text_.size() && (text_[ls] == ' ' || text_[ls] == '\t')) ++ls;
-      if (ls < text_.size() && text_[ls] >= 'a' && text_[ls] <= 'z') return false;
-      return true;
-    }
-    return false;
-  }
-
-  bool is_bullet(size_t k) const {
-    // "§ Red flags: ..." -- a section sign before a word (not a number) is a bullet.
-    return tokens_[k].norm == "\xC2\xA7" && k + 1 < tokens_.size() && starts_upper(k + 1);
-  }
-
-  bool commentary_cue_at(size_t f) const {
-    if (f >= tokens_.size()) return false;
-    for (uint32_t j = occ_begin_[f]; j < occ_begin_[f + 1]; ++j) {
-      if (tax_.term_cues[occ_[j].term] & kCueCommentary) return true;
-    }
-    return false;
-  }
-
-  void compute_clauses() {
-    // Segments: lines and bulleted items ("§ Green flags: ..."), whether or not the
-    // extractor kept the line breaks.
-    std::vector<char> seg_first(tokens_.size(), 0);
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      seg_first[k] = (k == 0 || gaps_[k].newline || is_bullet(k)) ? 1 : 0;
-    }
-    uint32_t sentence = 0, paragraph = 0;
-    size_t start = 0;
-    std::vector<char> sentence_first(tokens_.size(), 0);
-    auto close = [&](size_t end, bool sentence_end) {
-      if (end > start) {
-        Clause c;
-        c.span = Span{uint32_t(start), uint32_t(end)};
-        c.sentence = sentence;
-        c.paragraph = paragraph;
-        clauses_.push_back(c);
-      }
-      start = end;
-      if (sentence_end) ++sentence;
-    };
-    sentence_first[0] = 1;
-    for (size_t k = 1; k < tokens_.size(); ++k) {
-      bool sb = sentence_break(k);
-      if (sb) {
-        close(k, true);
-        sentence_first[k] = 1;
-        if (gaps_[k].blank_line || (gaps_[k].newline && !gaps_[k].terminal)) ++paragraph;
-      } else if (gaps_[k].semicolon) {
-        close(k, false);
-      }
-    }
-    close(tokens_.size(), true);
-
-    // Commentary: a segment or sentence opening with a commentary cue ("Red flags:"),
-    // up to the next line or bullet.
-    std::vector<char> commentary(tokens_.size(), 0);
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!seg_first[k] && !sentence_first[k]) continue;
-      size_t f = tokens_[k].norm == "\xC2\xA7" ? k + 1 : k;
-      if (!commentary_cue_at(f)) continue;
-      for (size_t j = k; j < tokens_.size() && (j == k || !seg_first[j]); ++j) commentary[j] = 1;
-    }
-    // A question is commentary from its last "Label: " on ("... Step 3: What to do?").
-    std::vector<Clause> split;
-    size_t i = 0;
-    while (i < clauses_.size()) {
-      size_t j = i;
-      while (j < clauses_.size() && clauses_[j].sentence == clauses_[i].sentence) ++j;
-      uint32_t first = clauses_[i].span.begin;
-      uint32_t last_end = clauses_[j - 1].span.end;
-      bool question = gaps_[last_end].question;
-      uint32_t tail = first;
-      if (question) {
-        for (uint32_t t = last_end - 1; t > first; --t) {
-          if (gaps_[t].colon && starts_upper(t)) {
-            tail = t;
-            break;
-          }
-        }
-      }
-      bool definition = is_definition(first, last_end);
-      for (size_t m = i; m < j; ++m) {
-        Clause c = clauses_[m];
-        c.definition = definition;
-        c.commentary = commentary[first] != 0;
-        if (question && c.span.end > tail) {
-          if (c.span.begin < tail) {
-            Clause head = c;
-            head.span.end = tail;
-            split.push_back(head);
-            c.span.begin = tail;
-          }
-          c.commentary = true;
-        }
-        split.push_back(c);
-      }
-      i = j;
-    }
-    clauses_ = std::move(split);
-  }
-
-  // '"ICE" means ...': a quoted term opening the sentence, then a definition verb.
-  bool is_definition(uint32_t first, uint32_t end) const {
-    for (const auto& q : quotes_) {
-      if (q.begin < first || q.begin > first + 2 || q.begin >= end) continue;
-      // the quote must open right at the term
-      uint32_t after = q.end;
-      for (uint32_t t = after; t < std::min<uint32_t>(end, after + 8); ++t) {
-        for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
-          if (tax_.term_cues[occ_[j].term] & kCueDefinition) return true;
-        }
-      }
-      return false;
-    }
-    return false;
-  }
-
-  // Exceptions in a clause: a leading "Except/Unless ..." up to the first comma, and a
-  // trailing "..., except ..." / "... unless ..." to the end of the clause.
-  void mark_exceptions(const Span& s) {
-    bool leading_done = false;
-    for (uint32_t t = s.begin; t < s.end; ++t) {
-      bool cue = false;
-      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) cue = cue || (tax_.term_cues[occ_[j].term] & kCueException);
-      if (!cue) continue;
-      if (t <= s.begin + 3 && !leading_done) {
-        uint32_t e = t + 1;
-        while (e < s.end && !gaps_[e].comma) ++e;
-        if (e >= s.end) e = t + 1;  // no comma: only the cue word itself
-        for (uint32_t x = t; x < e; ++x) exception_[x] = 1;
-        leading_done = true;
-        t = e - 1;
-        continue;
-      }
-      for (uint32_t x = t; x < s.end; ++x) exception_[x] = 1;
-      return;
-    }
-  }
-
-  // "Information Sharing: No member ..." -- a short run-in label at the start of a line names
-  // a topic; its words are not the policy's words. Labels never hold a modal or negation.
-  void mask_labels() {
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!(k == 0 || gaps_[k].newline)) continue;
-      size_t f = k;
-      if (tokens_[f].norm == "\xC2\xA7") ++f;
-      if (f >= tokens_.size() || !starts_upper(f)) continue;
-      for (size_t j = f + 1; j <= f + 6 && j < tokens_.size(); ++j) {
-        if (gaps_[j].newline || gaps_[j].terminal) break;
-        if (!gaps_[j].colon) continue;
-        char after = text_[tokens_[j].start];
-        if (after >= '0' && after <= '9') break;
-        bool cue = false;
-        for (uint32_t o = occ_begin_[f]; o < occ_begin_[j]; ++o) {
-          cue = cue || (tax_.term_cues[occ_[o].term] & (kCueModality | kCueNegation | kCueNegPredicate));
-        }
-        if (!cue) {
-          for (size_t t = f; t < j; ++t) exception_[t] = 1;
-        }
-        break;
-      }
-    }
-  }
-
-  bool is_savings(const Span& s) const {
-    uint32_t seen = 0;
-    for (uint32_t t = s.begin; t < s.end && seen < 8; ++t) {
-      if (exception_[t]) continue;
-      ++seen;
-      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
-        if ((tax_.term_cues[occ_[j].term] & kCueSavings) && occ_[j].last < s.end) return true;
-      }
-    }
-    return false;
-  }
-
-  bool occ_in_exception(const Occurrence& o) const {
-    for (uint32_t t = o.first; t <= o.last; ++t) {
-      if (exception_[t]) return true;
-    }
-    return false;
-  }
 
   // Evaluates every rule on the unit; FIRED collects the rules that produced a hit.
   void eval_unit(const Span& u, bool savings, int sentences, std::vector<size_t>* fired,
@@ -717,17 +354,6 @@ class SectionTagger {
     return s.affirmed;
   }
 
-  // The unit opens (after a list marker) with a condition cue: "When", "If", "Upon" ...
-  bool opens_with_condition(const Span& u) const {
-    for (uint32_t t = u.begin; t < std::min<uint32_t>(u.end, u.begin + 2); ++t) {
-      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
-        if (occ_[j].first == t && (tax_.term_cues[occ_[j].term] & kCueCondition)) return true;
-      }
-      if (!list_marker(t)) break;
-    }
-    return false;
-  }
-
   bool add_hit(const Rule& rule, Stance stance, const Span& u) {
     const std::string& id = tax_.infos[rule.provision].id;
     size_t start = tokens_[u.begin].start;
@@ -777,17 +403,7 @@ class SectionTagger {
     return out;
   }
 
-  const Taxonomy::Impl& tax_;
   const SectionInput& in_;
-  std::string_view text_;
-  std::vector<std::pair<size_t, size_t>> struck_;
-  std::vector<Token> tokens_;
-  std::vector<Occurrence> occ_;
-  std::vector<uint32_t> occ_begin_;  // first occurrence starting at token t
-  std::vector<Gap> gaps_;            // gaps_[k]: before token k; gaps_[n]: after the last
-  std::vector<Span> quotes_;
-  std::vector<Clause> clauses_;
-  std::vector<char> exception_;
   std::vector<char> allowed_;
   std::vector<Hit> hits_;
   Work work_;
