@@ -54,6 +54,7 @@ void ClauseAnalysis::analyse() {
   exception_.assign(tokens_.size(), 0);
   for (auto& c : clauses_) mark_exceptions(c.span);
   mask_labels();
+  compute_structure();
 }
 
 bool ClauseAnalysis::in_struck(size_t pos, size_t& si) const {
@@ -89,6 +90,11 @@ void ClauseAnalysis::compute_gaps() {
         g.comma = true;
       } else if (c == ':') {
         g.colon = true;
+      } else if (text_.compare(i, 3, "\xE2\x80\xA2") == 0 || text_.compare(i, 3, "\xE2\x96\xAA") == 0 ||
+                 text_.compare(i, 3, "\xE2\x97\xA6") == 0 || text_.compare(i, 3, "\xE2\x97\x8F") == 0 ||
+                 text_.compare(i, 3, "\xE2\x80\xA3") == 0) {
+        g.bullet = true;
+        i += 2;
       } else if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < to &&
                  static_cast<unsigned char>(text_[i + 1]) == 0xA0) {
         seen_space = true;  // no-break space
@@ -153,6 +159,7 @@ bool ClauseAnalysis::list_marker(size_t token) const {
 
 bool ClauseAnalysis::sentence_break(size_t k) const {
   const Gap& g = gaps_[k];
+  if (g.bullet) return true;  // "... to: • Assist ... • Ask ..." -- every bullet opens an item
   if (g.terminal && !is_abbreviation(tokens_[k - 1].norm)) {
     if (g.newline || starts_upper(k) || tokens_[k].norm == "\xC2\xA7") return true;
     // an opening quote or bracket before an upper-case word
@@ -330,7 +337,7 @@ void ClauseAnalysis::mask_labels() {
         cue = cue || (tax_.term_cues[occ_[o].term] & (kCueModality | kCueNegation | kCueNegPredicate));
       }
       if (!cue) {
-        for (size_t t = f; t < j; ++t) exception_[t] = 1;
+        for (size_t t = f; t < j; ++t) exception_[t] = 2;
       }
       break;
     }
@@ -366,4 +373,239 @@ bool ClauseAnalysis::opens_with_condition(const Span& u) const {
   }
   return false;
 }
+bool ClauseAnalysis::occ_in_label(const Occurrence& o) const {
+  for (uint32_t t = o.first; t <= o.last; ++t) {
+    if (exception_[t] == 2) return true;
+  }
+  return false;
+}
+
+bool ClauseAnalysis::reported(const Occurrence& o) const {
+  if (!(tax_.term_cues[o.term] & kCueReported)) return false;
+  const std::string& w = tokens_[o.first].norm;
+  if (o.first != o.last || (w != "said" && w != "says")) return true;
+  // "Hodgson said at a news conference", "officials said, ..." report; "docket said report",
+  // "of said town" (legal drafting: the aforesaid) do not.
+  const uint32_t n = o.last + 1;
+  if (n >= tokens_.size()) return true;
+  const Gap& g = gaps_[n];
+  if (g.comma || g.terminal || g.colon || g.newline) return true;
+  static const char* const kAfter[] = {"that", "the", "he", "she", "they", "it", "in", "at", "on", "during",
+                                       "after", "before", "this", "last", "there", "we", "i", "a", "an", "to"};
+  for (const char* a : kAfter) {
+    if (tokens_[n].norm == a) return true;
+  }
+  return false;
+}
+
+bool ClauseAnalysis::has_cue(uint32_t token, uint32_t cue) const {
+  for (uint32_t j = occ_begin_[token]; j < occ_begin_[token + 1]; ++j) {
+    if (tax_.term_cues[occ_[j].term] & cue) return true;
+  }
+  return false;
+}
+
+int ClauseAnalysis::item_style(uint32_t token) const {
+  if (gaps_[token].bullet) return 1;
+  if (!(token == 0 || gaps_[token].newline || gaps_[token].semicolon) || !list_marker(token)) return 0;
+  const std::string& w = tokens_[token].norm;
+  if (w.empty()) return 0;
+  if (w[0] >= '0' && w[0] <= '9') return 2;
+  if (w.size() > 1 && w.find_first_not_of("ivxl") == std::string::npos) return 5;
+  char c = text_[tokens_[token].start];
+  return (c >= 'A' && c <= 'Z') ? 4 : 3;
+}
+
+void ClauseAnalysis::compute_structure() {
+  // "not limited to" and the like negate nothing.
+  neutral_.assign(tokens_.size(), 0);
+  for (const auto& o : occ_) {
+    if (tax_.term_cues[o.term] & kCueNeutral) {
+      for (uint32_t t = o.first; t <= o.last; ++t) neutral_[t] = 1;
+    }
+  }
+  // Descriptive sentences: opening with a descriptive cue (WHEREAS, "The purpose of this
+  // policy", findings) within its first words, or reporting speech anywhere ("said").
+  for (size_t i = 0; i < clauses_.size();) {
+    size_t j = i;
+    while (j < clauses_.size() && clauses_[j].sentence == clauses_[i].sentence) ++j;
+    uint32_t first = clauses_[i].span.begin, end = clauses_[j - 1].span.end;
+    bool descriptive = false;
+    uint32_t seen = 0;
+    for (uint32_t t = first; t < end && !descriptive; ++t) {
+      if (exception_[t] == 2 || (seen == 0 && list_marker(t))) continue;
+      if (seen++ < 6 && has_cue(t, kCueDescriptive)) descriptive = true;
+      for (uint32_t q = occ_begin_[t]; q < occ_begin_[t + 1]; ++q) descriptive = descriptive || reported(occ_[q]);
+    }
+    for (size_t m = i; m < j; ++m) clauses_[m].descriptive = descriptive;
+    i = j;
+  }
+  // Lead-ins and their items. A clause ending in ':' before a line break, bullet or item
+  // marker is a lead-in; the clauses after it are its items while each opens with a marker
+  // or bullet (or follows a marker on a line of its own, or continues an item after ';').
+  // An item that is itself a lead-in opens a nested list; a marker of an outer list's style
+  // closes the nested one ("(2) ...: (A) ... (B) ... (3) ...").
+  struct Level {
+    int lead;
+    int style;
+  };
+  std::vector<Level> stack;
+  for (size_t ci = 0; ci < clauses_.size(); ++ci) {
+    Clause& c = clauses_[ci];
+    const uint32_t b = c.span.begin;
+    const bool sentence_first = ci == 0 || clauses_[ci - 1].sentence != c.sentence;
+    const int style = item_style(b);
+    const bool after_marker = ci > 0 && clauses_[ci - 1].marker_only;
+    c.marker_only = style > 1 && c.span.end == b + 1;
+    if (!stack.empty()) {
+      if (sentence_first && style == 0 && !after_marker) {
+        stack.clear();
+      } else if (style != 0) {
+        for (size_t lv = stack.size(); lv-- > 1;) {
+          if (stack[lv].style == style) break;
+          if (stack[lv - 1].style == style) {
+            stack.resize(lv);
+            break;
+          }
+        }
+        if (stack.back().style == 0) stack.back().style = style;
+      }
+      if (!stack.empty()) c.lead_in = stack.back().lead;
+    }
+    const uint32_t e = c.span.end;
+    if (e < tokens_.size() && !c.marker_only && gaps_[e].colon &&
+        (gaps_[e].newline || gaps_[e].bullet || item_style(e) != 0)) {
+      c.lead = true;
+      stack.push_back({int(ci), 0});
+    }
+  }
+  // Exception spans, per clause.
+  for (size_t ci = 0; ci < clauses_.size(); ++ci) {
+    const Span& sp = clauses_[ci].span;
+    for (uint32_t t = sp.begin; t < sp.end;) {
+      if (exception_[t] != 1) {
+        ++t;
+        continue;
+      }
+      uint32_t e = t;
+      while (e < sp.end && exception_[e] == 1) ++e;
+      exceptions_.push_back({Span{t, e}, uint32_t(ci)});
+      t = e;
+    }
+  }
+}
+
+Polarity ClauseAnalysis::polarity(uint32_t lo, uint32_t hi, const std::vector<Occurrence>* parts,
+                                  bool in_exception) const {
+  Polarity p;
+  struct Neg {
+    uint32_t first, last;
+    bool predicate;
+    bool cancelled;
+  };
+  Neg negs[16];
+  size_t n = 0;
+  int restrict_token = -1;
+  bool warrant = false;
+  for (uint32_t j = occ_begin_[lo]; j < occ_begin_[hi]; ++j) {
+    const Occurrence& o = occ_[j];
+    if (o.last >= hi) continue;
+    const uint32_t cues = tax_.term_cues[o.term];
+    if (!cues || (in_exception ? occ_in_label(o) : occ_in_exception(o))) continue;
+    if (cues & kCueModality) p.modality = true;
+    if (cues & kCuePermission) p.permission = true;
+    bool clash = false;
+    if (parts) {
+      for (const auto& q : *parts) clash = clash || (o.first <= q.last && q.first <= o.last);
+    }
+    if (clash || neutral_[o.first]) continue;
+    if (cues & kCueNegation) {
+      // "No." before a number is an abbreviation, not a negation.
+      bool number_no = tokens_[o.first].norm == "no" && o.last + 1 < tokens_.size() &&
+                       !tokens_[o.last + 1].norm.empty() && tokens_[o.last + 1].norm[0] >= '0' &&
+                       tokens_[o.last + 1].norm[0] <= '9';
+      if (!number_no && n < 16) negs[n++] = {o.first, o.last, false, false};
+    } else if ((cues & kCueNegPredicate) && n < 16) {
+      negs[n++] = {o.first, o.last, true, false};
+    }
+    if (cues & kCueRestrictive) {
+      p.restrictive = true;
+      if (restrict_token < 0) restrict_token = int(o.first);
+      if (tokens_[o.first].norm == "only" || tokens_[o.first].norm == "solely") p.conditional_only = true;
+      else warrant = true;
+    }
+  }
+  // A negation right before a negative predicate cancels it, and the predicates coordinated
+  // with it: "may not prohibit or materially limit" permits.
+  for (size_t a = 0; a < n; ++a) {
+    if (negs[a].predicate || negs[a].cancelled) continue;
+    for (size_t b = a + 1; b < n; ++b) {
+      if (!negs[b].predicate || negs[b].first <= negs[a].last) continue;
+      if (negs[b].first - negs[a].last > 8) break;  // "No member of this department will prohibit"
+      negs[a].cancelled = negs[b].cancelled = true;
+      p.double_negation = true;
+      uint32_t last = negs[b].last;
+      for (size_t c = b + 1; c < n && negs[c].predicate && negs[c].first - last <= 5; ++c) {
+        negs[c].cancelled = true;
+        last = negs[c].last;
+      }
+      break;
+    }
+  }
+  size_t live = 0;
+  for (size_t a = 0; a < n; ++a) {
+    if (negs[a].cancelled) continue;
+    if (p.cue < 0) p.cue = int(negs[a].first);
+    ++live;
+  }
+  // Negations that do not pair up are each a prohibition ("may not ask ... and are barred
+  // from arresting"), not a double negation.
+  p.negated = live > 0;
+  if (warrant) p.conditional_only = false;
+  if (p.cue < 0) p.cue = restrict_token;
+  return p;
+}
+
+Polarity ClauseAnalysis::inherited(int lead_in) const {
+  Polarity p;
+  bool first = true;
+  while (lead_in >= 0) {
+    const Clause& l = clauses_[size_t(lead_in)];
+    Polarity q = polarity(l.span.begin, l.span.end, nullptr);
+    if (first) {
+      p = q;
+      first = false;
+    } else {
+      p.negated = p.negated != q.negated;
+      p.modality = p.modality || q.modality;
+      p.permission = p.permission || q.permission;
+      p.double_negation = p.double_negation || q.double_negation;
+    }
+    lead_in = l.lead_in;
+  }
+  return p;
+}
+
+std::string ClauseAnalysis::words(uint32_t begin, uint32_t end, size_t max) const {
+  if (begin >= end || end > tokens_.size()) return {};
+  size_t a = tokens_[begin].start, b = tokens_[end - 1].end;
+  std::string out;
+  bool space = false;
+  for (size_t i = a; i < b; ++i) {
+    char c = text_[i];
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace policyindex::provisions

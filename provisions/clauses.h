@@ -23,6 +23,7 @@ struct Gap {
   bool semicolon = false;
   bool comma = false;
   bool colon = false;
+  bool bullet = false;  // a bullet sign ("•", "▪", "◦") opens the next item
 };
 
 struct Span {
@@ -36,6 +37,31 @@ struct Clause {
   uint32_t paragraph = 0;
   bool commentary = false;
   bool definition = false;
+  // Descriptive text: a recital (WHEREAS), purpose or findings clause, reported speech.
+  bool descriptive = false;
+  // Ends with ':' before a list ("... may not use City resources to:"): its items inherit
+  // its actor, modality and negation.
+  bool lead = false;
+  bool marker_only = false;  // "(1)" on a line of its own
+  int lead_in = -1;          // the lead-in clause this clause is a list item of, or -1
+};
+
+// The grammar of a stretch of text around a match: what decides its stance.
+struct Polarity {
+  bool negated = false;      // an odd number of negations, after "may not prohibit" pairs cancel
+  bool modality = false;     // states a rule: shall, may, will, must, is prohibited ...
+  bool permission = false;   // may, is authorized ...
+  bool restrictive = false;  // only if, judicial warrant ...
+  bool conditional_only = false;  // the restriction is "only when/if/upon" (no warrant named)
+  bool double_negation = false;   // "may not prohibit": cancelled pairs
+  bool inherited = false;    // a list item's: combined with its lead-in's
+  int cue = -1;              // the token of the deciding negation or restriction, or -1
+};
+
+// An exception inside a clause ("unless ...", "except ...").
+struct ExceptionSpan {
+  Span span;
+  uint32_t clause = 0;
 };
 // The analysed text of one section. The tagger derives from it.
 class ClauseAnalysis {
@@ -67,7 +93,24 @@ class ClauseAnalysis {
   // a topic; its words are not the policy's words. Labels never hold a modal or negation.
   void mask_labels();
   bool is_savings(const Span& s) const;
+  // Drafting structure: list items under lead-ins, descriptive sentences, exception spans.
+  void compute_structure();
+  // 0 no item marker; 1 bullet; 2 "(1)"; 3 "(a)"; 4 "(A)"; 5 "(iv)".
+  int item_style(uint32_t token) const;
+  bool has_cue(uint32_t token, uint32_t cue) const;
+  // O is reported speech ("officials said"), not legal "said" ("docket said report").
+  bool reported(const Occurrence& o) const;  // an occurrence starting at TOKEN has CUE
+  // The grammar of tokens [lo, hi): negations (a "not prohibit" pair cancels), modality,
+  // permission and restriction; occurrences overlapping PARTS (the match's own words) do not
+  // negate, and neither do words inside exceptions or "not limited to" phrases.
+  // IN_EXCEPTION: reading an exception on its own, whose words then count.
+  Polarity polarity(uint32_t lo, uint32_t hi, const std::vector<Occurrence>* parts, bool in_exception = false) const;
+  // The polarity a list item inherits from its lead-in (and the lead-in's own lead-in).
+  Polarity inherited(int lead_in) const;
+  // The words of tokens [begin, end) as written, shortened to about MAX bytes.
+  std::string words(uint32_t begin, uint32_t end, size_t max = 80) const;
   bool occ_in_exception(const Occurrence& o) const;
+  bool occ_in_label(const Occurrence& o) const;
   // The unit opens (after a list marker) with a condition cue: "When", "If", "Upon" ...
   bool opens_with_condition(const Span& u) const;
 
@@ -80,7 +123,9 @@ class ClauseAnalysis {
   std::vector<Gap> gaps_;            // gaps_[k]: before token k; gaps_[n]: after the last
   std::vector<Span> quotes_;
   std::vector<Clause> clauses_;
-  std::vector<char> exception_;
+  std::vector<char> exception_;  // 1 inside an exception, 2 inside a run-in label
+  std::vector<char> neutral_;    // inside "not limited to" and the like
+  std::vector<ExceptionSpan> exceptions_;
 };
 
 }  // namespace policyindex::provisions

@@ -124,6 +124,7 @@ class SectionTagger : private ClauseAnalysis {
     // and the clause analysis below is skipped.
     if (!some_rule_can_match()) return out;
     analyse();
+    section_descriptive_ = section_descriptive_ || reads_as_report();
     work_.buckets.assign(tax_.rules.size() * kMaxGroups, {});
     work_.touched_mark.assign(tax_.rules.size(), 0);
 
@@ -132,6 +133,7 @@ class SectionTagger : private ClauseAnalysis {
       const Clause& c = clauses_[ci];
       if (c.definition) continue;
       bool savings = is_savings(c.span);
+      cur_clause_ = int(ci);
       if (c.commentary) {
         for (const auto& q : quotes_) {
           Span u{std::max(q.begin, c.span.begin), std::min(q.end, c.span.end)};
@@ -142,6 +144,16 @@ class SectionTagger : private ClauseAnalysis {
         eval_unit(c.span, savings, 1, &clause_rules[ci]);
       }
     }
+    // An exception is read on its own too: "except in limited circumstances when officers may
+    // respond to ICE requests for notification" is a second, permissive, item.
+    cur_clause_ = -1;
+    for (const auto& x : exceptions_) {
+      const Clause& c = clauses_[x.clause];
+      if (c.definition || c.commentary || x.span.end - x.span.begin < 3) continue;
+      cur_exception_ = int(x.clause);
+      eval_unit(x.span, false, 1, nullptr);
+    }
+    cur_exception_ = -1;
     // Rules that may reach into the next clause ("Requests by ICE for assistance should be
     // directed to a supervisor. The Department may provide available support services.").
     bool any_pair_rules = std::any_of(tax_.rules.begin(), tax_.rules.end(), [](const Rule& r) { return r.sentences > 1; });
@@ -152,11 +164,13 @@ class SectionTagger : private ClauseAnalysis {
         if (a.definition || b.definition || a.commentary || b.commentary || a.paragraph != b.paragraph) continue;
         std::vector<size_t> skip = clause_rules[ci];
         skip.insert(skip.end(), clause_rules[ci + 1].begin(), clause_rules[ci + 1].end());
+        pair_descriptive_ = a.descriptive || b.descriptive;
         eval_unit(Span{a.span.begin, b.span.end}, is_savings(a.span) || is_savings(b.span), 2, nullptr, &skip);
+        pair_descriptive_ = false;
       }
     }
     std::stable_sort(hits_.begin(), hits_.end(), [](const Hit& x, const Hit& y) { return x.start < y.start; });
-    out.hits = std::move(hits_);
+    for (auto& h : hits_) (h.descriptive ? out.context : out.hits).push_back(std::move(h));
     return out;
   }
 
@@ -178,9 +192,26 @@ class SectionTagger : private ClauseAnalysis {
     return false;
   }
 
+  // A section that reports rather than rules: a news story (a dateline "TOWN —", or
+  // reported speech in two sentences or more), or a document of a descriptive genre.
+  bool reads_as_report() const {
+    int reported = 0;
+    for (const auto& o : occ_) reported += this->reported(o) ? 1 : 0;
+    if (reported >= 2) return true;
+    // "LEVERETT — Town employees ...": a capitalized place name, then a dash.
+    for (size_t k = 1; k < tokens_.size() && k < 4; ++k) {
+      if (!tokens_[k - 1].upper) break;
+      size_t a = tokens_[k - 1].end, b = tokens_[k].start;
+      std::string_view gap = text_.substr(a, b - a);
+      if (gap.find("\xE2\x80\x94") != std::string_view::npos || gap.find(" -- ") != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
   // Applies [[heading_cue]]: returns false when the heading allows no provision at all.
   bool heading_filter() {
     allowed_.assign(tax_.infos.size(), 1);
+    section_descriptive_ = in_.genre == "news" || in_.genre == "guidance" || in_.genre == "minutes";
     if (in_.heading.empty() || tax_.heading_cues.empty()) return true;
     auto htoks = tokenize(in_.heading);
     std::vector<Occurrence> hocc;
@@ -190,6 +221,8 @@ class SectionTagger : private ClauseAnalysis {
         return std::binary_search(cue.terms.begin(), cue.terms.end(), o.term);
       });
       if (!hit) continue;
+      if (cue.descriptive) section_descriptive_ = true;
+      if (!cue.restrict_only) continue;
       std::vector<char> keep(tax_.infos.size(), 0);
       for (size_t p : cue.only) keep[p] = 1;
       for (size_t p = 0; p < allowed_.size(); ++p) allowed_[p] = char(allowed_[p] && keep[p]);
@@ -205,7 +238,7 @@ class SectionTagger : private ClauseAnalysis {
     w.unit_occ.clear();
     for (uint32_t j = occ_begin_[u.begin]; j < occ_begin_[u.end]; ++j) {
       const Occurrence& o = occ_[j];
-      if (o.last >= u.end || occ_in_exception(o)) continue;
+      if (o.last >= u.end || (cur_exception_ < 0 ? occ_in_exception(o) : occ_in_label(o))) continue;
       w.unit_occ.push_back(o);
     }
     for (const auto& o : w.unit_occ) {
@@ -257,11 +290,13 @@ class SectionTagger : private ClauseAnalysis {
       }
       if (complete) {
         if (auto m = match_groups(lists, rule.window, rule.ordered)) {
-          if (auto st = stance_for(rule, *m, u)) {
-            if (add_hit(rule, *st, u)) {
+          Polarity pol;
+          if (auto st = stance_for(rule, *m, u, pol)) {
+            if (add_hit(rule, *st, u, why(rule, *st, pol))) {
               unit_hits.emplace_back(hits_.size() - 1, r);
               hit_match_first.push_back(m->first);
             }
+            second_items(rule, *st, pol, u, r, unit_hits, hit_match_first, m->first);
             fired_matches.push_back({r, m->first, m->last});
             if (fired) fired->push_back(r);
           }
@@ -310,7 +345,7 @@ class SectionTagger : private ClauseAnalysis {
     }
   }
 
-  std::optional<Stance> stance_for(const Rule& rule, const Match& m, const Span& u) const {
+  std::optional<Stance> stance_for(const Rule& rule, const Match& m, const Span& u, Polarity& pol) const {
     const auto& st = tax_.settings;
     uint32_t lo = m.first > u.begin + uint32_t(st.scope_before) ? m.first - uint32_t(st.scope_before) : u.begin;
     uint32_t hi = std::min<uint32_t>(u.end, m.last + 1 + uint32_t(st.scope_after));
@@ -323,38 +358,87 @@ class SectionTagger : private ClauseAnalysis {
         break;
       }
     }
-    bool neg = false, negpred = false, restrictive = false, modality = false, permission = false;
-    for (const auto& o : work_.unit_occ) {
-      if (o.first < lo || o.last >= hi) continue;
-      uint32_t cues = tax_.term_cues[o.term];
-      if (!cues) continue;
-      // A matched term's own words ("no bearing") are not a negation of it; its modal
-      // ("shall be enforced") still states a rule.
-      bool clash = false;
-      for (const auto& p : m.parts) clash = clash || overlaps(o, p);
-      if (cues & kCueModality) modality = true;
-      if (cues & kCuePermission) permission = true;
-      if (clash) continue;
-      if (cues & kCueNegation) {
-        // "No." before a number is an abbreviation, not a negation.
-        bool number_no = tokens_[o.first].norm == "no" && o.last + 1 < tokens_.size() &&
-                         !tokens_[o.last + 1].norm.empty() && tokens_[o.last + 1].norm[0] >= '0' &&
-                         tokens_[o.last + 1].norm[0] <= '9';
-        if (!number_no) neg = true;
-      }
-      if (cues & kCueNegPredicate) negpred = true;
-      if (cues & kCueRestrictive) restrictive = true;
+    Polarity p = polarity(lo, hi, &m.parts, cur_exception_ >= 0);
+    if (cur_exception_ >= 0) {
+      // Inside an exception, only the exception's own words count; it states a rule when
+      // its clause does ("... shall not ..., except when officers may respond ...").
+      const Clause& c = clauses_[size_t(cur_exception_)];
+      p.modality = p.modality || polarity(c.span.begin, c.span.end, nullptr).modality;
     }
-    if (rule.require_modality && tax_.has_modality_cues && !modality && !neg && !negpred) return std::nullopt;
+    if (cur_clause_ >= 0 && clauses_[size_t(cur_clause_)].lead_in >= 0) {
+      // A list item takes the actor, modality and negation of its lead-in.
+      Polarity l = inherited(clauses_[size_t(cur_clause_)].lead_in);
+      p.negated = p.negated != l.negated;
+      p.modality = p.modality || l.modality || l.negated || l.double_negation;
+      p.permission = p.permission || l.permission;
+      p.double_negation = p.double_negation || l.double_negation;
+      p.inherited = true;
+    }
+    if (rule.require_modality && tax_.has_modality_cues && !p.modality && p.cue < 0 && !p.double_negation) {
+      return std::nullopt;
+    }
+    pol = p;
     const StanceRule& s = rule.stance;
     if (s.fixed) return s.stance;
-    bool negated = (neg != negpred) || restrictive;
-    if (negated) return s.negated;
-    if (permission) return s.permitted;
+    if (p.negated || p.restrictive) return s.negated;
+    if (p.permission) return s.permitted;
     return s.affirmed;
   }
 
-  bool add_hit(const Rule& rule, Stance stance, const Span& u) {
+  // Second items of a clause: an exception naming a case where cooperation is allowed
+  // ("shall not be detained ... unless convicted of a violent felony"), or a duty to
+  // cooperate bounded by a condition ("shall provide notice to ICE only when ..."), is also
+  // an item of the other stance.
+  void second_items(const Rule& rule, Stance stance, const Polarity& pol, const Span& u, uint16_t r,
+                    std::vector<std::pair<size_t, size_t>>& unit_hits, std::vector<uint32_t>& hit_match_first,
+                    uint32_t match_first) {
+    const StanceRule& s = rule.stance;
+    if (s.fixed || s.negated == s.affirmed || stance != s.negated || cur_exception_ >= 0) return;
+    std::string because;
+    if (pol.restrictive && pol.conditional_only && !pol.negated) {
+      because = "the clause obliges or allows it when its condition holds ('" +
+                words(uint32_t(pol.cue), std::min<uint32_t>(u.end, uint32_t(pol.cue) + 6), 60) + "')";
+    } else if (cur_clause_ >= 0) {
+      for (const auto& x : exceptions_) {
+        if (x.clause != uint32_t(cur_clause_)) continue;
+        bool permits = false;
+        for (uint32_t t = x.span.begin; t < x.span.end && !permits; ++t) permits = has_cue(t, kCueExceptionPermits);
+        if (permits) {
+          because = "exception allows it: '" + words(x.span.begin, x.span.end, 80) + "'";
+          break;
+        }
+      }
+    }
+    if (because.empty()) return;
+    Stance other = pol.permission ? s.permitted : s.affirmed;
+    if (other == stance) return;
+    if (add_hit(rule, other, u, because)) {
+      unit_hits.emplace_back(hits_.size() - 1, r);
+      hit_match_first.push_back(match_first);
+    }
+  }
+
+  // Why the stance is what it is, in words (shown by analyze --explain).
+  std::string why(const Rule& rule, Stance stance, const Polarity& p) const {
+    std::string out = std::string(stance_name(stance));
+    if (rule.stance.fixed) return out + ": the provision's fixed stance";
+    if (p.cue >= 0) {
+      out += std::string(p.negated ? ": negated by '" : p.restrictive ? ": restricted by '" : ": '") +
+             words(uint32_t(p.cue), uint32_t(p.cue) + 1, 30) + "'";
+    } else if (p.double_negation) {
+      out += ": double negation ('may not prohibit ...') permits";
+    } else {
+      out += p.permission ? ": permitted ('may')" : ": affirmed";
+    }
+    if (p.inherited && cur_clause_ >= 0) {
+      const Clause& l = clauses_[size_t(clauses_[size_t(cur_clause_)].lead_in)];
+      out += "; list item under the lead-in '" + words(l.span.begin, l.span.end, 90) + "'";
+    }
+    if (cur_exception_ >= 0) out += "; read inside an exception of its clause";
+    return out;
+  }
+
+  bool add_hit(const Rule& rule, Stance stance, const Span& u, std::string why) {
     const std::string& id = tax_.infos[rule.provision].id;
     size_t start = tokens_[u.begin].start;
     size_t end = tokens_[u.end - 1].end;
@@ -379,6 +463,12 @@ class SectionTagger : private ClauseAnalysis {
     h.end = end;
     h.evidence = evidence_text(start, end);
     h.rule = rule.name;
+    h.why = std::move(why);
+    h.descriptive = section_descriptive_ || pair_descriptive_ ||
+                    (cur_clause_ >= 0 && clauses_[size_t(cur_clause_)].descriptive) ||
+                    (cur_exception_ >= 0 && clauses_[size_t(cur_exception_)].descriptive);
+    if (h.descriptive) h.why += section_descriptive_ ? "; descriptive: the section reports or explains"
+                                                     : "; descriptive: recital, purpose or reported speech";
     hits_.push_back(std::move(h));
     return true;
   }
@@ -404,6 +494,10 @@ class SectionTagger : private ClauseAnalysis {
   }
 
   const SectionInput& in_;
+  int cur_clause_ = -1;     // the clause being evaluated (its lead-in, its exceptions)
+  int cur_exception_ = -1;  // the clause whose exception is being evaluated
+  bool section_descriptive_ = false;
+  bool pair_descriptive_ = false;
   std::vector<char> allowed_;
   std::vector<Hit> hits_;
   Work work_;
