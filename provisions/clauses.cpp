@@ -167,8 +167,8 @@ bool ClauseAnalysis::sentence_break(size_t k) const {
   }
   if (g.terminal && g.newline && !starts_lower(k)) return true;  // "... c.\nNext" after an initial
   if (g.newline && !g.terminal) {
+    if (list_marker(k) && (g.colon || g.semicolon || !starts_lower(k) || tokens_[k].norm.size() <= 2)) return true;
     if (starts_lower(k)) return false;
-    if (list_marker(k)) return true;
     if (g.colon) return false;  // a list introduced by ':' continues the sentence
     if (is_function_word(tokens_[k - 1].norm)) return false;  // "... of the [city or town] Public\nSchools"
     if (line_length_before(k - 1) >= kLongLine) return false;  // a wrapped line

@@ -425,6 +425,8 @@ class SectionTagger : private ClauseAnalysis {
     if (p.cue >= 0) {
       out += std::string(p.negated ? ": negated by '" : p.restrictive ? ": restricted by '" : ": '") +
              words(uint32_t(p.cue), uint32_t(p.cue) + 1, 30) + "'";
+    } else if (p.inherited && p.negated) {
+      out += ": negated by its lead-in";
     } else if (p.double_negation) {
       out += ": double negation ('may not prohibit ...') permits";
     } else {
