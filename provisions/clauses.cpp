@@ -167,7 +167,10 @@ bool ClauseAnalysis::sentence_break(size_t k) const {
   }
   if (g.terminal && g.newline && !starts_lower(k)) return true;  // "... c.\nNext" after an initial
   if (g.newline && !g.terminal) {
-    if (list_marker(k) && (g.colon || g.semicolon || !starts_lower(k) || tokens_[k].norm.size() <= 2)) return true;
+    // "(a)" opens an item, unless the line broke mid-phrase ("information about an\ne) ...").
+    if (list_marker(k) && (!starts_lower(k) || g.colon || g.semicolon || !is_function_word(tokens_[k - 1].norm))) {
+      return true;
+    }
     if (starts_lower(k)) return false;
     if (g.colon) return false;  // a list introduced by ':' continues the sentence
     if (is_function_word(tokens_[k - 1].norm)) return false;  // "... of the [city or town] Public\nSchools"
