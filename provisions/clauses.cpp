@@ -317,8 +317,16 @@ void ClauseAnalysis::mark_exceptions(const Span& s) {
       t = e - 1;
       continue;
     }
-    for (uint32_t x = t; x < s.end; ++x) exception_[x] = 1;
-    return;
+    // A trailing exception runs to the end of the clause, or to a comma before a coordinated
+    // act of the main clause's list (", or conditioning the provision of services ...").
+    uint32_t e = t + 1;
+    while (e < s.end && !(gaps_[e].comma && e + 1 < s.end && (tokens_[e].norm == "or" || tokens_[e].norm == "and") &&
+                          tokens_[e + 1].norm.size() > 4 &&
+                          tokens_[e + 1].norm.compare(tokens_[e + 1].norm.size() - 3, 3, "ing") == 0)) {
+      ++e;
+    }
+    for (uint32_t x = t; x < e; ++x) exception_[x] = 1;
+    t = e;
   }
 }
 
@@ -440,7 +448,14 @@ void ClauseAnalysis::compute_structure() {
       if (seen++ < 6 && has_cue(t, kCueDescriptive)) descriptive = true;
       for (uint32_t q = occ_begin_[t]; q < occ_begin_[t + 1]; ++q) descriptive = descriptive || reported(occ_[q]);
     }
-    for (size_t m = i; m < j; ++m) clauses_[m].descriptive = descriptive;
+    for (size_t m = i; m < j; ++m) {
+      // A recital clause inside a longer sentence ("...; and WHEREAS, ...").
+      bool opens = false;
+      for (uint32_t t = clauses_[m].span.begin; t < std::min(clauses_[m].span.end, clauses_[m].span.begin + 3); ++t) {
+        opens = opens || has_cue(t, kCueDescriptive);
+      }
+      clauses_[m].descriptive = descriptive || opens;
+    }
     i = j;
   }
   // Lead-ins and their items. A clause ending in ':' before a line break, bullet or item
