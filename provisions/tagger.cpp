@@ -359,6 +359,15 @@ class SectionTagger : private ClauseAnalysis {
       }
     }
     Polarity p = polarity(lo, hi, &m.parts, cur_exception_ >= 0);
+    if (!p.restrictive && hi < u.end) {
+      // "shall provide notice to ICE of an inmate's release only when ...": a condition on
+      // the whole duty, however far after the match it comes.
+      Polarity rest = polarity(hi, u.end, nullptr, cur_exception_ >= 0);
+      if (rest.restrictive && rest.conditional_only) {
+        p.restrictive = p.conditional_only = true;
+        if (p.cue < 0) p.cue = rest.cue;
+      }
+    }
     if (cur_exception_ >= 0) {
       // Inside an exception, only the exception's own words count; it states a rule when
       // its clause does ("... shall not ..., except when officers may respond ...").
