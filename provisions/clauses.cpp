@@ -90,9 +90,9 @@ void ClauseAnalysis::compute_gaps() {
         g.comma = true;
       } else if (c == ':') {
         g.colon = true;
-      } else if (text_.compare(i, 3, "\xE2\x80\xA2") == 0 || text_.compare(i, 3, "\xE2\x96\xAA") == 0 ||
+      } else if (static_cast<unsigned char>(c) == 0xE2 && (text_.compare(i, 3, "\xE2\x80\xA2") == 0 || text_.compare(i, 3, "\xE2\x96\xAA") == 0 ||
                  text_.compare(i, 3, "\xE2\x97\xA6") == 0 || text_.compare(i, 3, "\xE2\x97\x8F") == 0 ||
-                 text_.compare(i, 3, "\xE2\x80\xA3") == 0) {
+                 text_.compare(i, 3, "\xE2\x80\xA3") == 0)) {
         g.bullet = true;
         i += 2;
       } else if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < to &&
@@ -437,7 +437,9 @@ void ClauseAnalysis::compute_structure() {
   }
   // Descriptive sentences: opening with a descriptive cue (WHEREAS, "The purpose of this
   // policy", findings) within its first words, or reporting speech anywhere ("said").
-  for (size_t i = 0; i < clauses_.size();) {
+  bool any_descriptive = false;
+  for (const auto& o : occ_) any_descriptive = any_descriptive || (tax_.term_cues[o.term] & (kCueDescriptive | kCueReported));
+  for (size_t i = 0; any_descriptive && i < clauses_.size();) {
     size_t j = i;
     while (j < clauses_.size() && clauses_[j].sentence == clauses_[i].sentence) ++j;
     uint32_t first = clauses_[i].span.begin, end = clauses_[j - 1].span.end;
@@ -468,6 +470,9 @@ void ClauseAnalysis::compute_structure() {
     int style;
   };
   std::vector<Level> stack;
+  // A heading that ends in ':' ("No employee of the Town shall:") leads the items that open
+  // the section.
+  if (heading_lead_) stack.push_back({kHeadingLead, 0});
   for (size_t ci = 0; ci < clauses_.size(); ++ci) {
     Clause& c = clauses_[ci];
     const uint32_t b = c.span.begin;
@@ -587,7 +592,16 @@ Polarity ClauseAnalysis::polarity(uint32_t lo, uint32_t hi, const std::vector<Oc
 Polarity ClauseAnalysis::inherited(int lead_in) const {
   Polarity p;
   bool first = true;
-  while (lead_in >= 0) {
+  while (lead_in >= 0 || lead_in == kHeadingLead) {
+    if (lead_in == kHeadingLead) {
+      const Polarity& q = heading_polarity_;
+      if (first) return q;
+      p.negated = p.negated != q.negated;
+      p.modality = p.modality || q.modality;
+      p.permission = p.permission || q.permission;
+      p.double_negation = p.double_negation || q.double_negation;
+      break;
+    }
     const Clause& l = clauses_[size_t(lead_in)];
     Polarity q = polarity(l.span.begin, l.span.end, nullptr);
     if (first) {

@@ -43,7 +43,7 @@ struct Clause {
   // its actor, modality and negation.
   bool lead = false;
   bool marker_only = false;  // "(1)" on a line of its own
-  int lead_in = -1;          // the lead-in clause this clause is a list item of, or -1
+  int lead_in = -1;          // the lead-in clause of this list item, -1, or kHeadingLead
 };
 
 // The grammar of a stretch of text around a match: what decides its stance.
@@ -126,6 +126,10 @@ class ClauseAnalysis {
   std::vector<char> exception_;  // 1 inside an exception, 2 inside a run-in label
   std::vector<char> neutral_;    // inside "not limited to" and the like
   std::vector<ExceptionSpan> exceptions_;
+  // The section's heading ends in ':' and leads its first items (lead_in == kHeadingLead).
+  static constexpr int kHeadingLead = -2;
+  bool heading_lead_ = false;
+  Polarity heading_polarity_;
 };
 
 }  // namespace policyindex::provisions

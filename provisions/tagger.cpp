@@ -123,6 +123,7 @@ class SectionTagger : private ClauseAnalysis {
     // term of every group anywhere in the section, no clause or pair of clauses can match,
     // and the clause analysis below is skipped.
     if (!some_rule_can_match()) return out;
+    heading_lead_in();
     analyse();
     section_descriptive_ = section_descriptive_ || reads_as_report();
     work_.buckets.assign(tax_.rules.size() * kMaxGroups, {});
@@ -190,6 +191,22 @@ class SectionTagger : private ClauseAnalysis {
       if (all) return true;
     }
     return false;
+  }
+
+  // A heading ending in ':' is the lead-in of the list its section opens with ("Town
+  // employees may not:" over "(a) ask about immigration status ...").
+  void heading_lead_in() {
+    std::string_view h = in_.heading;
+    while (!h.empty() && (h.back() == ' ' || h.back() == '\n' || h.back() == '\t')) h.remove_suffix(1);
+    if (h.empty() || h.back() != ':') return;
+    SectionInput hin{"", "", h, {}};
+    SectionTagger lead(tax_, hin);
+    lead.tokens_ = tokenize(h);
+    if (lead.tokens_.empty()) return;
+    find_terms(tax_, lead.tokens_, 0, lead.tokens_.size(), lead.occ_);
+    lead.analyse();
+    heading_polarity_ = lead.polarity(0, uint32_t(lead.tokens_.size()), nullptr);
+    heading_lead_ = heading_polarity_.modality || heading_polarity_.negated || heading_polarity_.double_negation;
   }
 
   // A section that reports rather than rules: a news story (a dateline "TOWN —", or
@@ -374,7 +391,7 @@ class SectionTagger : private ClauseAnalysis {
       const Clause& c = clauses_[size_t(cur_exception_)];
       p.modality = p.modality || polarity(c.span.begin, c.span.end, nullptr).modality;
     }
-    if (cur_clause_ >= 0 && clauses_[size_t(cur_clause_)].lead_in >= 0) {
+    if (cur_clause_ >= 0 && clauses_[size_t(cur_clause_)].lead_in != -1) {
       // A list item takes the actor, modality and negation of its lead-in.
       Polarity l = inherited(clauses_[size_t(cur_clause_)].lead_in);
       p.negated = p.negated != l.negated;
@@ -442,8 +459,13 @@ class SectionTagger : private ClauseAnalysis {
       out += p.permission ? ": permitted ('may')" : ": affirmed";
     }
     if (p.inherited && cur_clause_ >= 0) {
-      const Clause& l = clauses_[size_t(clauses_[size_t(cur_clause_)].lead_in)];
-      out += "; list item under the lead-in '" + words(l.span.begin, l.span.end, 90) + "'";
+      const int li = clauses_[size_t(cur_clause_)].lead_in;
+      if (li == kHeadingLead) {
+        out += "; list item under the heading '" + std::string(in_.heading) + "'";
+      } else {
+        const Clause& l = clauses_[size_t(li)];
+        out += "; list item under the lead-in '" + words(l.span.begin, l.span.end, 90) + "'";
+      }
     }
     if (cur_exception_ >= 0) out += "; read inside an exception of its clause";
     return out;

@@ -132,6 +132,16 @@ TEST_F(ClausesTest, ListItemsInheritTheLeadIn) {
               [](std::string_view t) { return tag(t); }, describe);
 }
 
+TEST_F(ClausesTest, HeadingEndingInColonLeadsTheList) {
+  Tagged t = tag("(a) ask a resident about citizenship status;\n(b) hold anyone on an immigration detainer.",
+                 "Harrowgate employees may not:");
+  EXPECT_TRUE(find(t.hits, "status_inquiry", P)) << describe(t);
+  EXPECT_TRUE(find(t.hits, "detention_on_detainer", P)) << describe(t);
+  // A plain topic heading with a colon leads nothing.
+  Tagged u = tag("(a) ask a resident about citizenship status.", "Status questions:");
+  EXPECT_TRUE(u.hits.empty()) << describe(u);
+}
+
 TEST_F(ClausesTest, NestedListsReturnToTheOuterLeadIn) {
   Tagged t = tag(
       "No Quillby official shall do any of the following:\n(1) with respect to records of a person in custody:\n"
