@@ -237,6 +237,10 @@ TEST_F(ClausesTest, DescriptiveTextIsContext) {
   // Legal "said" (the aforesaid) is not reported speech.
   Tagged l = tag("The clerk shall docket said report and officers shall not ask about immigration status.");
   EXPECT_TRUE(any(l.hits, "status_inquiry")) << describe(l);
+  // Operative text that merely uses such words stays operative.
+  Tagged op = tag("As explained in section 2, officers shall not run a background check on the immigration "
+                  "status of a witness. The Chief noted that findings are due each year.");
+  EXPECT_TRUE(any(op.hits, "status_inquiry")) << describe(op);
   // A purpose heading makes its section context.
   Tagged h = tag("No Town employee shall ask about immigration status.", "Purpose");
   EXPECT_TRUE(h.hits.empty()) << describe(h);
