@@ -28,6 +28,10 @@ struct Token {
 // Byte ranges of struck-through text written as ~~like this~~ (the seeds' convention).
 std::vector<std::pair<size_t, size_t>> struck_ranges(std::string_view text);
 
+// Byte ranges of page-furniture lines ("Page 3 of 10", "- 4 -", a bare page number, "Skip to
+// main content", "Download as PDF"): never part of a section's words or an evidence quote.
+std::vector<std::pair<size_t, size_t>> furniture_ranges(std::string_view text);
+
 // Tokens of TEXT, skipping the byte ranges in SKIP (sorted, non-overlapping).
 std::vector<Token> tokenize(std::string_view text,
                             const std::vector<std::pair<size_t, size_t>>& skip = {});

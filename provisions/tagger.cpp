@@ -114,6 +114,18 @@ class SectionTagger : private ClauseAnalysis {
   Tagged run() {
     Tagged out;
     struck_ = struck_ranges(text_);
+    // Page furniture is set aside like struck text: no words, no part of a quote.
+    auto furniture = furniture_ranges(text_);
+    if (!furniture.empty()) {
+      struck_.insert(struck_.end(), furniture.begin(), furniture.end());
+      std::sort(struck_.begin(), struck_.end());
+      std::vector<std::pair<size_t, size_t>> merged;
+      for (const auto& r : struck_) {
+        if (!merged.empty() && r.first <= merged.back().second) merged.back().second = std::max(merged.back().second, r.second);
+        else merged.push_back(r);
+      }
+      struck_ = std::move(merged);
+    }
     tokens_ = tokenize(text_, struck_);
     out.cites = citations_from_tokens(text_, tokens_);
     if (tokens_.empty()) return out;

@@ -249,6 +249,23 @@ TEST_F(ClausesTest, DescriptiveTextIsContext) {
   EXPECT_TRUE(def.hits.empty() && def.context.empty()) << describe(def);
 }
 
+// (7) Page furniture never enters the words or an evidence quote.
+TEST_F(ClausesTest, PageFurnitureIsNotEvidence) {
+  Tagged t = tag("Quillby officers shall not hold any person\nPage 3 of 12\non an ICE detainer.\n- 4 -\n"
+                 "Skip to main content\nNo officer shall ask a victim about immigration status.\n17");
+  ASSERT_TRUE(find(t.hits, "detention_on_detainer", P)) << describe(t);
+  for (const auto& h : t.hits) {
+    EXPECT_EQ(h.evidence.find("Page 3"), std::string::npos) << h.evidence;
+    EXPECT_EQ(h.evidence.find("Skip"), std::string::npos) << h.evidence;
+    EXPECT_EQ(h.evidence.find("- 4 -"), std::string::npos) << h.evidence;
+  }
+  EXPECT_EQ(find(t.hits, "detention_on_detainer", P)->evidence,
+            "Quillby officers shall not hold any person on an ICE detainer.");
+  // A numbered line with words stays: "1. No officer shall ..." is not a page number.
+  Tagged n = tag("12\nNo officer shall ask a victim about immigration status.");
+  EXPECT_TRUE(find(n.hits, "status_inquiry", P)) << describe(n);
+}
+
 // (8) Genre.
 TEST(GenreTest, ClassifiesByTitleAndOpeningWords) {
   struct G {
