@@ -625,7 +625,9 @@ std::string ClauseAnalysis::words(uint32_t begin, uint32_t end, size_t max) cons
   bool space = false;
   for (size_t i = a; i < b; ++i) {
     char c = text_[i];
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
+        (c == '|' && (i == a || text_[i - 1] == ' ' || text_[i - 1] == '\n') &&
+         (i + 1 >= b || text_[i + 1] == ' ' || text_[i + 1] == '\n' || text_[i + 1] == '\r'))) {  // a table's column rule
       space = true;
       continue;
     }

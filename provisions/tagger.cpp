@@ -486,6 +486,7 @@ class SectionTagger : private ClauseAnalysis {
   bool add_hit(const Rule& rule, Stance stance, const Span& u, std::string why) {
     const std::string& id = tax_.infos[rule.provision].id;
     size_t start = tokens_[u.begin].start;
+    if (start > 0 && text_[start - 1] == '(') --start;  // "(a) ..." keeps its opening parenthesis
     size_t end = tokens_[u.end - 1].end;
     // Keep the closing punctuation and quotes of the clause.
     while (end < text_.size()) {
@@ -527,7 +528,9 @@ class SectionTagger : private ClauseAnalysis {
     for (size_t i = start; i < end; ++i) {
       if (in_struck(i, si)) continue;
       char c = text_[i];
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
+        (c == '|' && (i == start || text_[i - 1] == ' ' || text_[i - 1] == '\n') &&
+         (i + 1 >= end || text_[i + 1] == ' ' || text_[i + 1] == '\n' || text_[i + 1] == '\r'))) {  // a table's column rule
         space = true;
         continue;
       }
