@@ -111,7 +111,7 @@ void print_scorecard_text(const nlohmann::json& card) {
 void register_analyze(Registry& r) {
   struct Opts {
     std::string file, format = "text";
-    bool no_ocr = false;
+    bool no_ocr = false, explain = false;
     int timeout = 600;
   };
   auto opts = std::make_shared<Opts>();
@@ -119,6 +119,7 @@ void register_analyze(Registry& r) {
   sub->add_option("FILE", opts->file, "A PDF, HTML, DOCX or text file")->required();
   sub->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   sub->add_flag("--no-ocr", opts->no_ocr, "Do not OCR pages without a text layer");
+  sub->add_flag("--explain", opts->explain, "Show why each provision was tagged (rule, cues, list structure, context)");
   sub->add_option("--timeout", opts->timeout, "Seconds before the extraction is abandoned")->check(CLI::PositiveNumber);
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
@@ -130,7 +131,23 @@ void register_analyze(Registry& r) {
     auto analysis = pipeline::analyze_file(opts->file, *tagger, options);
     if (!analysis) return fail(analysis.error());
     const extract::Document* doc = &analysis->document;
-    const nlohmann::json result = analysis_json(*analysis, tagger->taxonomy());
+    nlohmann::json result = analysis_json(*analysis, tagger->taxonomy());
+    if (opts->explain) {  // the tagger's reasons, and hits in descriptive text (context only)
+      std::string opening;
+      for (const extract::Section& s : doc->sections) opening += s.heading + "\n" + s.text + "\n";
+      const provisions::Genre genre = provisions::classify_genre(doc->title, opening);
+      result["genre"] = {{"id", genre.id}, {"reason", genre.reason}, {"descriptive", genre.descriptive}};
+      result["explain"] = nlohmann::json::array();
+      for (const extract::Section& s : doc->sections) {
+        const provisions::Tagged t = tagger->tag_raw(s);
+        for (const auto* hits : {&t.hits, &t.context})
+          for (const auto& h : *hits)
+            result["explain"].push_back({{"section", s.number.empty() ? s.key : s.number}, {"provision", h.provision},
+                                         {"stance", provisions::stance_name(h.stance)}, {"descriptive", h.descriptive},
+                                         {"rule", h.rule}, {"why", h.why}, {"start", h.start}, {"end", h.end},
+                                         {"evidence", h.evidence}});
+      }
+    }
     if (opts->format == "json") {
       std::cout << result.dump(2) << "\n";
       return kExitOk;
@@ -148,6 +165,16 @@ void register_analyze(Registry& r) {
       std::cout << "\n";
     }
     print_scorecard_text(result["scorecard"]);
+    if (opts->explain) {
+      std::cout << "\nWhy (genre: " << result["genre"]["id"].get<std::string>() << ", from "
+                << result["genre"]["reason"].get<std::string>() << "):\n";
+      for (const auto& e : result["explain"])
+        std::cout << "  [" << e["section"].get<std::string>() << "] " << e["provision"].get<std::string>() << " "
+                  << e["stance"].get<std::string>() << (e["descriptive"].get<bool>() ? " (context)" : "") << " -- "
+                  << e["rule"].get<std::string>() << ": " << e["why"].get<std::string>() << "\n      \""
+                  << e["evidence"].get<std::string>() << "\" [" << e["start"].get<size_t>() << ", "
+                  << e["end"].get<size_t>() << ")\n";
+    }
     if (!doc->struck.empty()) std::cout << doc->struck.size() << " struck passages set aside\n";
     for (const auto& w : doc->warnings) std::cout << "warning: " << w << "\n";
     return kExitOk;

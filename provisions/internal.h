@@ -28,6 +28,10 @@ struct Token {
 // Byte ranges of struck-through text written as ~~like this~~ (the seeds' convention).
 std::vector<std::pair<size_t, size_t>> struck_ranges(std::string_view text);
 
+// Byte ranges of page-furniture lines ("Page 3 of 10", "- 4 -", a bare page number, "Skip to
+// main content", "Download as PDF"): never part of a section's words or an evidence quote.
+std::vector<std::pair<size_t, size_t>> furniture_ranges(std::string_view text);
+
 // Tokens of TEXT, skipping the byte ranges in SKIP (sorted, non-overlapping).
 std::vector<Token> tokenize(std::string_view text,
                             const std::vector<std::pair<size_t, size_t>>& skip = {});
@@ -62,6 +66,10 @@ enum CueBit : uint32_t {
   kCueCommentary = 1u << 7,
   kCueDefinition = 1u << 8,
   kCueCondition = 1u << 9,
+  kCueNeutral = 1u << 10,           // "not limited to": no negation inside
+  kCueExceptionPermits = 1u << 11,  // an exception naming a case cooperation is allowed in
+  kCueDescriptive = 1u << 12,       // a sentence opening so is recited/explained, not operative
+  kCueReported = 1u << 13,          // reported speech ("said", "according to")
 };
 
 // A stance rule: fixed, or from the grammar (negated / permitted / affirmed).
@@ -97,7 +105,9 @@ struct Rule {
 struct HeadingCue {
   std::vector<uint32_t> terms;
   bool restrict_all = false;  // only = []
-  std::vector<size_t> only;   // provision indexes allowed
+  std::vector<size_t> only;   // provision indexes allowed (all when restrict_only is false)
+  bool restrict_only = true;  // false when the cue has no `only` (a descriptive-only cue)
+  bool descriptive = false;   // the section is descriptive (purpose, findings, background)
 };
 
 struct Settings {
@@ -146,6 +156,6 @@ void find_terms(const Taxonomy::Impl& tax, const std::vector<Token>& tokens, siz
 std::vector<std::string> citations_from_tokens(std::string_view text, const std::vector<Token>& tokens);
 
 // The version of the rule engine (changes when tagging behaviour changes).
-inline constexpr std::string_view kEngineVersion = "engine.2";
+inline constexpr std::string_view kEngineVersion = "engine.3";
 
 }  // namespace policyindex::provisions

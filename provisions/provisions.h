@@ -65,6 +65,12 @@ struct Hit {
   size_t start = 0;      // byte offsets of the evidence in the section text
   size_t end = 0;
   std::string rule;      // which rule fired
+  // Descriptive text (a recital, purpose or findings clause, reported speech, a news report,
+  // guidance): context only, never a verdict on its own. Such hits are in Tagged::context.
+  bool descriptive = false;
+  // Why, in words: the cues and the drafting structure that decided the stance ("list item
+  // under the lead-in 'may not use City resources to:' (negated)", "exception: 'unless ...'").
+  std::string why;
 };
 
 // What the tagger sees of a section.
@@ -72,12 +78,28 @@ struct SectionInput {
   std::string_view heading;
   std::string_view number;
   std::string_view text;
+  // The document's genre id when known (see classify_genre): a descriptive genre (news,
+  // guidance, minutes) makes every hit context.
+  std::string_view genre = {};
 };
 
 struct Tagged {
-  std::vector<Hit> hits;
+  std::vector<Hit> hits;           // operative text: what verdicts are built from
   std::vector<std::string> cites;  // normalized citation ids, sorted, unique
+  std::vector<Hit> context;        // the same provisions found in descriptive text
 };
+
+// What kind of document a text is, from its title and opening words: "ordinance" (and
+// bylaws, code sections), "police_policy" (general orders, directives), "resolution",
+// "warrant_article" (town-meeting articles and votes), "agreement" (287(g) MOAs),
+// "state_law" (bills, acts, statutes), "executive_order", "news" (and press releases),
+// "guidance" (FAQs, know-your-rights, staff reports), "minutes" (and agendas), or "unknown".
+struct Genre {
+  std::string id;
+  std::string reason;       // the words that decided it
+  bool descriptive = false; // news, guidance, minutes: the text reports or explains
+};
+Genre classify_genre(std::string_view title, std::string_view text);
 
 // Tags sections with provisions, stance, evidence and citations. Thread-safe (const).
 class Tagger {

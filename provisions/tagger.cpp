@@ -1,67 +1,16 @@
-// The rule engine: sentences and clauses, exceptions, commentary and quotes, definitions,
-// savings clauses, proximity matching of term groups, and stance from negation/modality.
+// The rule engine: proximity matching of term groups on the clauses the clause analyser
+// (clauses.cpp) finds, and stance from negation, modality and the drafting structure.
 // The rules themselves are data (taxonomy.toml); see the comment at the top of that file.
 
 #include <algorithm>
 #include <cstring>
 
-#include "provisions/internal.h"
+#include "provisions/clauses.h"
 
 namespace policyindex::provisions {
 
 namespace {
 
-// What lies between two tokens (struck text excluded).
-struct Gap {
-  bool newline = false;
-  bool blank_line = false;
-  bool terminal = false;  // '.', '!' or '?' right after the previous token
-  bool question = false;
-  bool semicolon = false;
-  bool comma = false;
-  bool colon = false;
-};
-
-constexpr size_t kLongLine = 60;  // a line this long that ends without punctuation was wrapped
-
-bool is_abbreviation(const std::string& w) {
-  if (w.size() == 1 && w[0] >= 'a' && w[0] <= 'z') return true;  // initials, "c.", "v.", "a."
-  static const char* const kAbbrev[] = {"no",   "nos",  "sec", "secs", "mass", "gen",  "st",  "inc", "dept",
-                                        "vs",   "ch",   "mr",  "mrs",  "ms",   "dr",   "art", "para", "pp",
-                                        "cf",   "approx", "corp", "co", "jr",  "sr",   "ann", "stat", "reg",
-                                        "regs", "fed",  "supp", "rev", "amend", "prov", "par", "subd", "cl"};
-  for (const char* a : kAbbrev) {
-    if (w == a) return true;
-  }
-  return false;
-}
-
-bool is_function_word(const std::string& w) {
-  static const char* const kWords[] = {"the",  "a",     "an",   "of",    "to",   "and",   "or",    "in",
-                                       "for",  "with",  "by",   "on",    "at",   "from",  "as",    "that",
-                                       "which", "any",  "its",  "their", "his",  "her",   "our",   "this",
-                                       "these", "those", "such", "shall", "may",  "will",  "must",  "not",
-                                       "no",   "be",    "is",   "are",   "was",  "were",  "has",   "have",
-                                       "than", "into",  "upon", "under", "between", "without", "whether",
-                                       "if",   "unless", "except", "including", "regarding", "who", "whom"};
-  for (const char* x : kWords) {
-    if (w == x) return true;
-  }
-  return false;
-}
-
-struct Span {
-  uint32_t begin = 0;  // token range [begin, end)
-  uint32_t end = 0;
-};
-
-struct Clause {
-  Span span;
-  uint32_t sentence = 0;
-  uint32_t paragraph = 0;
-  bool commentary = false;
-  bool definition = false;
-};
 
 // Scratch buffers for one tag() call.
 struct Work {
@@ -158,13 +107,25 @@ std::optional<Match> match_groups(const std::vector<const std::vector<Occurrence
   return std::nullopt;
 }
 
-class SectionTagger {
+class SectionTagger : private ClauseAnalysis {
  public:
-  SectionTagger(const Taxonomy::Impl& tax, const SectionInput& in) : tax_(tax), in_(in), text_(in.text) {}
+  SectionTagger(const Taxonomy::Impl& tax, const SectionInput& in) : ClauseAnalysis(tax, in.text), in_(in) {}
 
   Tagged run() {
     Tagged out;
     struck_ = struck_ranges(text_);
+    // Page furniture is set aside like struck text: no words, no part of a quote.
+    auto furniture = furniture_ranges(text_);
+    if (!furniture.empty()) {
+      struck_.insert(struck_.end(), furniture.begin(), furniture.end());
+      std::sort(struck_.begin(), struck_.end());
+      std::vector<std::pair<size_t, size_t>> merged;
+      for (const auto& r : struck_) {
+        if (!merged.empty() && r.first <= merged.back().second) merged.back().second = std::max(merged.back().second, r.second);
+        else merged.push_back(r);
+      }
+      struck_ = std::move(merged);
+    }
     tokens_ = tokenize(text_, struck_);
     out.cites = citations_from_tokens(text_, tokens_);
     if (tokens_.empty()) return out;
@@ -174,20 +135,9 @@ class SectionTagger {
     // term of every group anywhere in the section, no clause or pair of clauses can match,
     // and the clause analysis below is skipped.
     if (!some_rule_can_match()) return out;
-    occ_begin_.assign(tokens_.size() + 1, 0);
-    {
-      size_t j = 0;
-      for (uint32_t t = 0; t <= tokens_.size(); ++t) {
-        while (j < occ_.size() && occ_[j].first < t) ++j;
-        occ_begin_[t] = uint32_t(j);
-      }
-    }
-    compute_gaps();
-    compute_quotes();
-    compute_clauses();
-    exception_.assign(tokens_.size(), 0);
-    for (auto& c : clauses_) mark_exceptions(c.span);
-    mask_labels();
+    heading_lead_in();
+    analyse();
+    section_descriptive_ = section_descriptive_ || reads_as_report();
     work_.buckets.assign(tax_.rules.size() * kMaxGroups, {});
     work_.touched_mark.assign(tax_.rules.size(), 0);
 
@@ -196,6 +146,7 @@ class SectionTagger {
       const Clause& c = clauses_[ci];
       if (c.definition) continue;
       bool savings = is_savings(c.span);
+      cur_clause_ = int(ci);
       if (c.commentary) {
         for (const auto& q : quotes_) {
           Span u{std::max(q.begin, c.span.begin), std::min(q.end, c.span.end)};
@@ -206,6 +157,16 @@ class SectionTagger {
         eval_unit(c.span, savings, 1, &clause_rules[ci]);
       }
     }
+    // An exception is read on its own too: "except in limited circumstances when officers may
+    // respond to ICE requests for notification" is a second, permissive, item.
+    cur_clause_ = -1;
+    for (const auto& x : exceptions_) {
+      const Clause& c = clauses_[x.clause];
+      if (c.definition || c.commentary || x.span.end - x.span.begin < 3) continue;
+      cur_exception_ = int(x.clause);
+      eval_unit(x.span, false, 1, nullptr);
+    }
+    cur_exception_ = -1;
     // Rules that may reach into the next clause ("Requests by ICE for assistance should be
     // directed to a supervisor. The Department may provide available support services.").
     bool any_pair_rules = std::any_of(tax_.rules.begin(), tax_.rules.end(), [](const Rule& r) { return r.sentences > 1; });
@@ -216,11 +177,13 @@ class SectionTagger {
         if (a.definition || b.definition || a.commentary || b.commentary || a.paragraph != b.paragraph) continue;
         std::vector<size_t> skip = clause_rules[ci];
         skip.insert(skip.end(), clause_rules[ci + 1].begin(), clause_rules[ci + 1].end());
+        pair_descriptive_ = a.descriptive || b.descriptive;
         eval_unit(Span{a.span.begin, b.span.end}, is_savings(a.span) || is_savings(b.span), 2, nullptr, &skip);
+        pair_descriptive_ = false;
       }
     }
     std::stable_sort(hits_.begin(), hits_.end(), [](const Hit& x, const Hit& y) { return x.start < y.start; });
-    out.hits = std::move(hits_);
+    for (auto& h : hits_) (h.descriptive ? out.context : out.hits).push_back(std::move(h));
     return out;
   }
 
@@ -242,9 +205,42 @@ class SectionTagger {
     return false;
   }
 
+  // A heading ending in ':' is the lead-in of the list its section opens with ("Town
+  // employees may not:" over "(a) ask about immigration status ...").
+  void heading_lead_in() {
+    std::string_view h = in_.heading;
+    while (!h.empty() && (h.back() == ' ' || h.back() == '\n' || h.back() == '\t')) h.remove_suffix(1);
+    if (h.empty() || h.back() != ':') return;
+    SectionInput hin{"", "", h, {}};
+    SectionTagger lead(tax_, hin);
+    lead.tokens_ = tokenize(h);
+    if (lead.tokens_.empty()) return;
+    find_terms(tax_, lead.tokens_, 0, lead.tokens_.size(), lead.occ_);
+    lead.analyse();
+    heading_polarity_ = lead.polarity(0, uint32_t(lead.tokens_.size()), nullptr);
+    heading_lead_ = heading_polarity_.modality || heading_polarity_.negated || heading_polarity_.double_negation;
+  }
+
+  // A section that reports rather than rules: a news story (a dateline "TOWN —", or
+  // reported speech in two sentences or more), or a document of a descriptive genre.
+  bool reads_as_report() const {
+    int reported = 0;
+    for (const auto& o : occ_) reported += this->reported(o) ? 1 : 0;
+    if (reported >= 2) return true;
+    // "LEVERETT — Town employees ...": a capitalized place name, then a dash.
+    for (size_t k = 1; k < tokens_.size() && k < 4; ++k) {
+      if (!tokens_[k - 1].upper) break;
+      size_t a = tokens_[k - 1].end, b = tokens_[k].start;
+      std::string_view gap = text_.substr(a, b - a);
+      if (gap.find("\xE2\x80\x94") != std::string_view::npos || gap.find(" -- ") != std::string_view::npos) return true;
+    }
+    return false;
+  }
+
   // Applies [[heading_cue]]: returns false when the heading allows no provision at all.
   bool heading_filter() {
     allowed_.assign(tax_.infos.size(), 1);
+    section_descriptive_ = in_.genre == "news" || in_.genre == "guidance" || in_.genre == "minutes";
     if (in_.heading.empty() || tax_.heading_cues.empty()) return true;
     auto htoks = tokenize(in_.heading);
     std::vector<Occurrence> hocc;
@@ -254,6 +250,8 @@ class SectionTagger {
         return std::binary_search(cue.terms.begin(), cue.terms.end(), o.term);
       });
       if (!hit) continue;
+      if (cue.descriptive) section_descriptive_ = true;
+      if (!cue.restrict_only) continue;
       std::vector<char> keep(tax_.infos.size(), 0);
       for (size_t p : cue.only) keep[p] = 1;
       for (size_t p = 0; p < allowed_.size(); ++p) allowed_[p] = char(allowed_[p] && keep[p]);
@@ -261,305 +259,6 @@ class SectionTagger {
     return std::any_of(allowed_.begin(), allowed_.end(), [](char c) { return c != 0; });
   }
 
-  bool in_struck(size_t pos, size_t& si) const {
-    while (si < struck_.size() && struck_[si].second <= pos) ++si;
-    return si < struck_.size() && struck_[si].first <= pos;
-  }
-
-  void compute_gaps() {
-    gaps_.assign(tokens_.size() + 1, Gap{});
-    size_t si = 0;
-    for (size_t k = 0; k <= tokens_.size(); ++k) {
-      size_t from = k == 0 ? 0 : tokens_[k - 1].end;
-      size_t to = k == tokens_.size() ? text_.size() : tokens_[k].start;
-      Gap g;
-      bool seen_space = false;
-      int newlines = 0;
-      for (size_t i = from; i < to; ++i) {
-        if (in_struck(i, si)) continue;
-        char c = text_[i];
-        if (c == '\n') {
-          ++newlines;
-          seen_space = true;
-        } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f') {
-          seen_space = true;
-        } else if (c == '.' || c == '!' || c == '?') {
-          if (!seen_space) {
-            g.terminal = true;
-            if (c == '?') g.question = true;
-          }
-        } else if (c == ';') {
-          g.semicolon = true;
-        } else if (c == ',') {
-          g.comma = true;
-        } else if (c == ':') {
-          g.colon = true;
-        } else if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < to &&
-                   static_cast<unsigned char>(text_[i + 1]) == 0xA0) {
-          seen_space = true;  // no-break space
-        }
-      }
-      g.newline = newlines > 0;
-      g.blank_line = newlines > 1;
-      gaps_[k] = g;
-    }
-  }
-
-  // Quoted spans: “...” pairs and straight double quotes, as token ranges.
-  void compute_quotes() {
-    size_t si = 0;
-    size_t open = std::string::npos;
-    bool curly = false;
-    std::vector<std::pair<size_t, size_t>> bytes;
-    for (size_t i = 0; i < text_.size(); ++i) {
-      const char c = text_[i];
-      if ((c != '"' && c != '\xE2') || in_struck(i, si)) continue;
-      bool left = c == '\xE2' && text_.compare(i, 3, "\xE2\x80\x9C") == 0;
-      bool right = c == '\xE2' && text_.compare(i, 3, "\xE2\x80\x9D") == 0;
-      bool straight = c == '"';
-      if (left || (straight && open == std::string::npos)) {
-        open = i;
-        curly = left;
-      } else if ((right && (curly || open != std::string::npos)) || (straight && open != std::string::npos && !curly)) {
-        if (open != std::string::npos) bytes.emplace_back(open, i);
-        open = std::string::npos;
-      }
-    }
-    for (const auto& [a, b] : bytes) {
-      auto lo = std::lower_bound(tokens_.begin(), tokens_.end(), a, [](const Token& t, size_t v) { return t.start < v; });
-      auto hi = std::lower_bound(tokens_.begin(), tokens_.end(), b, [](const Token& t, size_t v) { return t.start < v; });
-      Span s{uint32_t(lo - tokens_.begin()), uint32_t(hi - tokens_.begin())};
-      if (s.end > s.begin) quotes_.push_back(s);
-    }
-  }
-
-  size_t line_length_before(size_t token) const {
-    size_t end = tokens_[token].end;
-    size_t nl = text_.rfind('\n', end == 0 ? 0 : end - 1);
-    size_t start = nl == std::string::npos ? 0 : nl + 1;
-    return end - start;
-  }
-
-  bool starts_upper(size_t token) const {
-    char c = text_[tokens_[token].start];
-    return (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80 || c == '\xC2';
-  }
-  bool starts_lower(size_t token) const {
-    char c = text_[tokens_[token].start];
-    return c >= 'a' && c <= 'z';
-  }
-  // "a)", "(b)", "iv)", "1." at the start of a line.
-  bool list_marker(size_t token) const {
-    const Token& t = tokens_[token];
-    if (t.end - t.start > 3) return false;
-    return t.end < text_.size() && (text_[t.end] == ')' || (text_[t.end] == '.' && t.end + 1 < text_.size() &&
-                                                             text_[t.end + 1] == ')'));
-  }
-
-  bool sentence_break(size_t k) const {
-    const Gap& g = gaps_[k];
-    if (g.terminal && !is_abbreviation(tokens_[k - 1].norm)) {
-      if (g.newline || starts_upper(k) || tokens_[k].norm == "\xC2\xA7") return true;
-      // an opening quote or bracket before an upper-case word
-      return false;
-    }
-    if (g.terminal && g.newline && !starts_lower(k)) return true;  // "... c.\nNext" after an initial
-    if (g.newline && !g.terminal) {
-      if (starts_lower(k)) return false;
-      if (list_marker(k)) return true;
-      if (g.colon) return false;  // a list introduced by ':' continues the sentence
-      if (is_function_word(tokens_[k - 1].norm)) return false;  // "... of the [city or town] Public\nSchools"
-      if (line_length_before(k - 1) >= kLongLine) return false;  // a wrapped line
-      // The first line of a section's text may be the tail of a line whose start went to
-      // the heading: judge it by its words only.
-      size_t nl = text_.rfind('\n', tokens_[k - 1].start);
-      if (nl == std::string_view::npos) return false;
-      // A line that itself began in lower case continues a sentence: only a heading or a
-      // list item ends without punctuation, and those start with a capital or a marker.
-      size_t ls = nl + 1;
-      while (ls < text_.size() && (text_[ls] == ' ' || text_[ls] == '\t')) ++ls;
-      if (ls < text_.size() && text_[ls] >= 'a' && text_[ls] <= 'z') return false;
-      return true;
-    }
-    return false;
-  }
-
-  bool is_bullet(size_t k) const {
-    // "§ Red flags: ..." -- a section sign before a word (not a number) is a bullet.
-    return tokens_[k].norm == "\xC2\xA7" && k + 1 < tokens_.size() && starts_upper(k + 1);
-  }
-
-  bool commentary_cue_at(size_t f) const {
-    if (f >= tokens_.size()) return false;
-    for (uint32_t j = occ_begin_[f]; j < occ_begin_[f + 1]; ++j) {
-      if (tax_.term_cues[occ_[j].term] & kCueCommentary) return true;
-    }
-    return false;
-  }
-
-  void compute_clauses() {
-    // Segments: lines and bulleted items ("§ Green flags: ..."), whether or not the
-    // extractor kept the line breaks.
-    std::vector<char> seg_first(tokens_.size(), 0);
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      seg_first[k] = (k == 0 || gaps_[k].newline || is_bullet(k)) ? 1 : 0;
-    }
-    uint32_t sentence = 0, paragraph = 0;
-    size_t start = 0;
-    std::vector<char> sentence_first(tokens_.size(), 0);
-    auto close = [&](size_t end, bool sentence_end) {
-      if (end > start) {
-        Clause c;
-        c.span = Span{uint32_t(start), uint32_t(end)};
-        c.sentence = sentence;
-        c.paragraph = paragraph;
-        clauses_.push_back(c);
-      }
-      start = end;
-      if (sentence_end) ++sentence;
-    };
-    sentence_first[0] = 1;
-    for (size_t k = 1; k < tokens_.size(); ++k) {
-      bool sb = sentence_break(k);
-      if (sb) {
-        close(k, true);
-        sentence_first[k] = 1;
-        if (gaps_[k].blank_line || (gaps_[k].newline && !gaps_[k].terminal)) ++paragraph;
-      } else if (gaps_[k].semicolon) {
-        close(k, false);
-      }
-    }
-    close(tokens_.size(), true);
-
-    // Commentary: a segment or sentence opening with a commentary cue ("Red flags:"),
-    // up to the next line or bullet.
-    std::vector<char> commentary(tokens_.size(), 0);
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!seg_first[k] && !sentence_first[k]) continue;
-      size_t f = tokens_[k].norm == "\xC2\xA7" ? k + 1 : k;
-      if (!commentary_cue_at(f)) continue;
-      for (size_t j = k; j < tokens_.size() && (j == k || !seg_first[j]); ++j) commentary[j] = 1;
-    }
-    // A question is commentary from its last "Label: " on ("... Step 3: What to do?").
-    std::vector<Clause> split;
-    size_t i = 0;
-    while (i < clauses_.size()) {
-      size_t j = i;
-      while (j < clauses_.size() && clauses_[j].sentence == clauses_[i].sentence) ++j;
-      uint32_t first = clauses_[i].span.begin;
-      uint32_t last_end = clauses_[j - 1].span.end;
-      bool question = gaps_[last_end].question;
-      uint32_t tail = first;
-      if (question) {
-        for (uint32_t t = last_end - 1; t > first; --t) {
-          if (gaps_[t].colon && starts_upper(t)) {
-            tail = t;
-            break;
-          }
-        }
-      }
-      bool definition = is_definition(first, last_end);
-      for (size_t m = i; m < j; ++m) {
-        Clause c = clauses_[m];
-        c.definition = definition;
-        c.commentary = commentary[first] != 0;
-        if (question && c.span.end > tail) {
-          if (c.span.begin < tail) {
-            Clause head = c;
-            head.span.end = tail;
-            split.push_back(head);
-            c.span.begin = tail;
-          }
-          c.commentary = true;
-        }
-        split.push_back(c);
-      }
-      i = j;
-    }
-    clauses_ = std::move(split);
-  }
-
-  // '"ICE" means ...': a quoted term opening the sentence, then a definition verb.
-  bool is_definition(uint32_t first, uint32_t end) const {
-    for (const auto& q : quotes_) {
-      if (q.begin < first || q.begin > first + 2 || q.begin >= end) continue;
-      // the quote must open right at the term
-      uint32_t after = q.end;
-      for (uint32_t t = after; t < std::min<uint32_t>(end, after + 8); ++t) {
-        for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
-          if (tax_.term_cues[occ_[j].term] & kCueDefinition) return true;
-        }
-      }
-      return false;
-    }
-    return false;
-  }
-
-  // Exceptions in a clause: a leading "Except/Unless ..." up to the first comma, and a
-  // trailing "..., except ..." / "... unless ..." to the end of the clause.
-  void mark_exceptions(const Span& s) {
-    bool leading_done = false;
-    for (uint32_t t = s.begin; t < s.end; ++t) {
-      bool cue = false;
-      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) cue = cue || (tax_.term_cues[occ_[j].term] & kCueException);
-      if (!cue) continue;
-      if (t <= s.begin + 3 && !leading_done) {
-        uint32_t e = t + 1;
-        while (e < s.end && !gaps_[e].comma) ++e;
-        if (e >= s.end) e = t + 1;  // no comma: only the cue word itself
-        for (uint32_t x = t; x < e; ++x) exception_[x] = 1;
-        leading_done = true;
-        t = e - 1;
-        continue;
-      }
-      for (uint32_t x = t; x < s.end; ++x) exception_[x] = 1;
-      return;
-    }
-  }
-
-  // "Information Sharing: No member ..." -- a short run-in label at the start of a line names
-  // a topic; its words are not the policy's words. Labels never hold a modal or negation.
-  void mask_labels() {
-    for (size_t k = 0; k < tokens_.size(); ++k) {
-      if (!(k == 0 || gaps_[k].newline)) continue;
-      size_t f = k;
-      if (tokens_[f].norm == "\xC2\xA7") ++f;
-      if (f >= tokens_.size() || !starts_upper(f)) continue;
-      for (size_t j = f + 1; j <= f + 6 && j < tokens_.size(); ++j) {
-        if (gaps_[j].newline || gaps_[j].terminal) break;
-        if (!gaps_[j].colon) continue;
-        char after = text_[tokens_[j].start];
-        if (after >= '0' && after <= '9') break;
-        bool cue = false;
-        for (uint32_t o = occ_begin_[f]; o < occ_begin_[j]; ++o) {
-          cue = cue || (tax_.term_cues[occ_[o].term] & (kCueModality | kCueNegation | kCueNegPredicate));
-        }
-        if (!cue) {
-          for (size_t t = f; t < j; ++t) exception_[t] = 1;
-        }
-        break;
-      }
-    }
-  }
-
-  bool is_savings(const Span& s) const {
-    uint32_t seen = 0;
-    for (uint32_t t = s.begin; t < s.end && seen < 8; ++t) {
-      if (exception_[t]) continue;
-      ++seen;
-      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
-        if ((tax_.term_cues[occ_[j].term] & kCueSavings) && occ_[j].last < s.end) return true;
-      }
-    }
-    return false;
-  }
-
-  bool occ_in_exception(const Occurrence& o) const {
-    for (uint32_t t = o.first; t <= o.last; ++t) {
-      if (exception_[t]) return true;
-    }
-    return false;
-  }
 
   // Evaluates every rule on the unit; FIRED collects the rules that produced a hit.
   void eval_unit(const Span& u, bool savings, int sentences, std::vector<size_t>* fired,
@@ -568,7 +267,7 @@ class SectionTagger {
     w.unit_occ.clear();
     for (uint32_t j = occ_begin_[u.begin]; j < occ_begin_[u.end]; ++j) {
       const Occurrence& o = occ_[j];
-      if (o.last >= u.end || occ_in_exception(o)) continue;
+      if (o.last >= u.end || (cur_exception_ < 0 ? occ_in_exception(o) : occ_in_label(o))) continue;
       w.unit_occ.push_back(o);
     }
     for (const auto& o : w.unit_occ) {
@@ -620,11 +319,13 @@ class SectionTagger {
       }
       if (complete) {
         if (auto m = match_groups(lists, rule.window, rule.ordered)) {
-          if (auto st = stance_for(rule, *m, u)) {
-            if (add_hit(rule, *st, u)) {
+          Polarity pol;
+          if (auto st = stance_for(rule, *m, u, pol)) {
+            if (add_hit(rule, *st, u, why(rule, *st, pol))) {
               unit_hits.emplace_back(hits_.size() - 1, r);
               hit_match_first.push_back(m->first);
             }
+            second_items(rule, *st, pol, u, r, unit_hits, hit_match_first, m->first);
             fired_matches.push_back({r, m->first, m->last});
             if (fired) fired->push_back(r);
           }
@@ -673,7 +374,7 @@ class SectionTagger {
     }
   }
 
-  std::optional<Stance> stance_for(const Rule& rule, const Match& m, const Span& u) const {
+  std::optional<Stance> stance_for(const Rule& rule, const Match& m, const Span& u, Polarity& pol) const {
     const auto& st = tax_.settings;
     uint32_t lo = m.first > u.begin + uint32_t(st.scope_before) ? m.first - uint32_t(st.scope_before) : u.begin;
     uint32_t hi = std::min<uint32_t>(u.end, m.last + 1 + uint32_t(st.scope_after));
@@ -686,51 +387,106 @@ class SectionTagger {
         break;
       }
     }
-    bool neg = false, negpred = false, restrictive = false, modality = false, permission = false;
-    for (const auto& o : work_.unit_occ) {
-      if (o.first < lo || o.last >= hi) continue;
-      uint32_t cues = tax_.term_cues[o.term];
-      if (!cues) continue;
-      // A matched term's own words ("no bearing") are not a negation of it; its modal
-      // ("shall be enforced") still states a rule.
-      bool clash = false;
-      for (const auto& p : m.parts) clash = clash || overlaps(o, p);
-      if (cues & kCueModality) modality = true;
-      if (cues & kCuePermission) permission = true;
-      if (clash) continue;
-      if (cues & kCueNegation) {
-        // "No." before a number is an abbreviation, not a negation.
-        bool number_no = tokens_[o.first].norm == "no" && o.last + 1 < tokens_.size() &&
-                         !tokens_[o.last + 1].norm.empty() && tokens_[o.last + 1].norm[0] >= '0' &&
-                         tokens_[o.last + 1].norm[0] <= '9';
-        if (!number_no) neg = true;
+    Polarity p = polarity(lo, hi, &m.parts, cur_exception_ >= 0);
+    if (!p.restrictive && hi < u.end) {
+      // "shall provide notice to ICE of an inmate's release only when ...": a condition on
+      // the whole duty, however far after the match it comes.
+      Polarity rest = polarity(hi, u.end, nullptr, cur_exception_ >= 0);
+      if (rest.restrictive && rest.conditional_only) {
+        p.restrictive = p.conditional_only = true;
+        if (p.cue < 0) p.cue = rest.cue;
       }
-      if (cues & kCueNegPredicate) negpred = true;
-      if (cues & kCueRestrictive) restrictive = true;
     }
-    if (rule.require_modality && tax_.has_modality_cues && !modality && !neg && !negpred) return std::nullopt;
+    if (cur_exception_ >= 0) {
+      // Inside an exception, only the exception's own words count; it states a rule when
+      // its clause does ("... shall not ..., except when officers may respond ...").
+      const Clause& c = clauses_[size_t(cur_exception_)];
+      p.modality = p.modality || polarity(c.span.begin, c.span.end, nullptr).modality;
+    }
+    if (cur_clause_ >= 0 && clauses_[size_t(cur_clause_)].lead_in != -1) {
+      // A list item takes the actor, modality and negation of its lead-in.
+      Polarity l = inherited(clauses_[size_t(cur_clause_)].lead_in);
+      p.negated = p.negated != l.negated;
+      p.modality = p.modality || l.modality || l.negated || l.double_negation;
+      p.permission = p.permission || l.permission;
+      p.double_negation = p.double_negation || l.double_negation;
+      p.inherited = true;
+    }
+    if (rule.require_modality && tax_.has_modality_cues && !p.modality && p.cue < 0 && !p.double_negation) {
+      return std::nullopt;
+    }
+    pol = p;
     const StanceRule& s = rule.stance;
     if (s.fixed) return s.stance;
-    bool negated = (neg != negpred) || restrictive;
-    if (negated) return s.negated;
-    if (permission) return s.permitted;
+    if (p.negated || p.restrictive) return s.negated;
+    if (p.permission) return s.permitted;
     return s.affirmed;
   }
 
-  // The unit opens (after a list marker) with a condition cue: "When", "If", "Upon" ...
-  bool opens_with_condition(const Span& u) const {
-    for (uint32_t t = u.begin; t < std::min<uint32_t>(u.end, u.begin + 2); ++t) {
-      for (uint32_t j = occ_begin_[t]; j < occ_begin_[t + 1]; ++j) {
-        if (occ_[j].first == t && (tax_.term_cues[occ_[j].term] & kCueCondition)) return true;
+  // Second items of a clause: an exception naming a case where cooperation is allowed
+  // ("shall not be detained ... unless convicted of a violent felony"), or a duty to
+  // cooperate bounded by a condition ("shall provide notice to ICE only when ..."), is also
+  // an item of the other stance.
+  void second_items(const Rule& rule, Stance stance, const Polarity& pol, const Span& u, uint16_t r,
+                    std::vector<std::pair<size_t, size_t>>& unit_hits, std::vector<uint32_t>& hit_match_first,
+                    uint32_t match_first) {
+    const StanceRule& s = rule.stance;
+    if (s.fixed || s.negated == s.affirmed || stance != s.negated || cur_exception_ >= 0) return;
+    std::string because;
+    if (pol.restrictive && pol.conditional_only && !pol.negated) {
+      because = "the clause obliges or allows it when its condition holds ('" +
+                words(uint32_t(pol.cue), std::min<uint32_t>(u.end, uint32_t(pol.cue) + 6), 60) + "')";
+    } else if (cur_clause_ >= 0) {
+      for (const auto& x : exceptions_) {
+        if (x.clause != uint32_t(cur_clause_)) continue;
+        bool permits = false;
+        for (uint32_t t = x.span.begin; t < x.span.end && !permits; ++t) permits = has_cue(t, kCueExceptionPermits);
+        if (permits) {
+          because = "exception allows it: '" + words(x.span.begin, x.span.end, 80) + "'";
+          break;
+        }
       }
-      if (!list_marker(t)) break;
     }
-    return false;
+    if (because.empty()) return;
+    Stance other = pol.permission ? s.permitted : s.affirmed;
+    if (other == stance) return;
+    if (add_hit(rule, other, u, because)) {
+      unit_hits.emplace_back(hits_.size() - 1, r);
+      hit_match_first.push_back(match_first);
+    }
   }
 
-  bool add_hit(const Rule& rule, Stance stance, const Span& u) {
+  // Why the stance is what it is, in words (shown by analyze --explain).
+  std::string why(const Rule& rule, Stance stance, const Polarity& p) const {
+    std::string out = std::string(stance_name(stance));
+    if (rule.stance.fixed) return out + ": the provision's fixed stance";
+    if (p.cue >= 0) {
+      out += std::string(p.negated ? ": negated by '" : p.restrictive ? ": restricted by '" : ": '") +
+             words(uint32_t(p.cue), uint32_t(p.cue) + 1, 30) + "'";
+    } else if (p.inherited && p.negated) {
+      out += ": negated by its lead-in";
+    } else if (p.double_negation) {
+      out += ": double negation ('may not prohibit ...') permits";
+    } else {
+      out += p.permission ? ": permitted ('may')" : ": affirmed";
+    }
+    if (p.inherited && cur_clause_ >= 0) {
+      const int li = clauses_[size_t(cur_clause_)].lead_in;
+      if (li == kHeadingLead) {
+        out += "; list item under the heading '" + std::string(in_.heading) + "'";
+      } else {
+        const Clause& l = clauses_[size_t(li)];
+        out += "; list item under the lead-in '" + words(l.span.begin, l.span.end, 90) + "'";
+      }
+    }
+    if (cur_exception_ >= 0) out += "; read inside an exception of its clause";
+    return out;
+  }
+
+  bool add_hit(const Rule& rule, Stance stance, const Span& u, std::string why) {
     const std::string& id = tax_.infos[rule.provision].id;
     size_t start = tokens_[u.begin].start;
+    if (start > 0 && text_[start - 1] == '(') --start;  // "(a) ..." keeps its opening parenthesis
     size_t end = tokens_[u.end - 1].end;
     // Keep the closing punctuation and quotes of the clause.
     while (end < text_.size()) {
@@ -753,6 +509,12 @@ class SectionTagger {
     h.end = end;
     h.evidence = evidence_text(start, end);
     h.rule = rule.name;
+    h.why = std::move(why);
+    h.descriptive = section_descriptive_ || pair_descriptive_ ||
+                    (cur_clause_ >= 0 && clauses_[size_t(cur_clause_)].descriptive) ||
+                    (cur_exception_ >= 0 && clauses_[size_t(cur_exception_)].descriptive);
+    if (h.descriptive) h.why += section_descriptive_ ? "; descriptive: the section reports or explains"
+                                                     : "; descriptive: recital, purpose or reported speech";
     hits_.push_back(std::move(h));
     return true;
   }
@@ -766,7 +528,9 @@ class SectionTagger {
     for (size_t i = start; i < end; ++i) {
       if (in_struck(i, si)) continue;
       char c = text_[i];
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' ||
+        (c == '|' && (i == start || text_[i - 1] == ' ' || text_[i - 1] == '\n') &&
+         (i + 1 >= end || text_[i + 1] == ' ' || text_[i + 1] == '\n' || text_[i + 1] == '\r'))) {  // a table's column rule
         space = true;
         continue;
       }
@@ -777,17 +541,11 @@ class SectionTagger {
     return out;
   }
 
-  const Taxonomy::Impl& tax_;
   const SectionInput& in_;
-  std::string_view text_;
-  std::vector<std::pair<size_t, size_t>> struck_;
-  std::vector<Token> tokens_;
-  std::vector<Occurrence> occ_;
-  std::vector<uint32_t> occ_begin_;  // first occurrence starting at token t
-  std::vector<Gap> gaps_;            // gaps_[k]: before token k; gaps_[n]: after the last
-  std::vector<Span> quotes_;
-  std::vector<Clause> clauses_;
-  std::vector<char> exception_;
+  int cur_clause_ = -1;     // the clause being evaluated (its lead-in, its exceptions)
+  int cur_exception_ = -1;  // the clause whose exception is being evaluated
+  bool section_descriptive_ = false;
+  bool pair_descriptive_ = false;
   std::vector<char> allowed_;
   std::vector<Hit> hits_;
   Work work_;

@@ -191,9 +191,12 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
           {"restrictive", kCueRestrictive}, {"modality", kCueModality},
           {"permission", kCuePermission},   {"exception", kCueException},
           {"savings", kCueSavings},         {"commentary", kCueCommentary},
-          {"definition", kCueDefinition},   {"condition", kCueCondition}};
+          {"definition", kCueDefinition},   {"condition", kCueCondition},
+          {"neutral", kCueNeutral},         {"exception_permits", kCueExceptionPermits},
+          {"descriptive", kCueDescriptive}, {"reported", kCueReported}};
       L.check_keys(*t, {"negation", "negative_predicates", "restrictive", "modality", "permission", "exception",
-                        "savings", "commentary", "definition", "condition"},
+                        "savings", "commentary", "definition", "condition", "neutral", "exception_permits",
+                        "descriptive", "reported"},
                    "[cues]");
       for (const auto& [key, bit] : kCues) {
         if (const toml::node* c = t->get(key)) {
@@ -340,13 +343,22 @@ Result<std::shared_ptr<const Taxonomy>> compile(std::string_view content, const 
       if (!arr || !arr->is_array_of_tables()) L.fail(*n, "'heading_cue' must be an array of tables ([[heading_cue]])");
       for (const auto& hnode : *arr) {
         const toml::table& h = *hnode.as_table();
-        L.check_keys(h, {"match", "only"}, "[[heading_cue]]");
+        L.check_keys(h, {"match", "only", "descriptive"}, "[[heading_cue]]");
         HeadingCue cue;
         const toml::node* m = h.get("match");
         if (!m) L.fail(hnode, "[[heading_cue]]: missing 'match'");
         cue.terms = term_group(*m, "[[heading_cue]] match");
         if (cue.terms.empty()) L.fail(*m, "[[heading_cue]]: 'match' is empty");
+        if (const toml::node* d = h.get("descriptive")) {
+          if (!d->is_boolean()) L.fail(*d, "[[heading_cue]]: 'descriptive' must be true or false");
+          cue.descriptive = d->as_boolean()->get();
+        }
         const toml::node* only = h.get("only");
+        if (!only && cue.descriptive) {
+          cue.restrict_only = false;
+          impl->heading_cues.push_back(std::move(cue));
+          continue;
+        }
         if (!only) L.fail(hnode, "[[heading_cue]]: missing 'only' (a list of provision ids; [] tags nothing)");
         for (const auto& [id, node] : L.get_strings(*only, "[[heading_cue]] only")) {
           auto it = index.find(id);

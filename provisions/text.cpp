@@ -44,6 +44,67 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
+namespace {
+
+// A line that is page furniture: "Page 3 of 10", "- 4 -", a bare page number, or a web page's
+// chrome ("Skip to main content", "You are on page 1 of 2", "Download as PDF").
+bool furniture_line(std::string_view line) {
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t' || line.front() == '|')) line.remove_prefix(1);
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r' || line.back() == '|' ||
+                           line.back() == '.')) {
+    line.remove_suffix(1);
+  }
+  if (line.empty() || line.size() > 80) return false;
+  std::string l;
+  for (char c : line) l.push_back(char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  auto digits_only = [](std::string_view v) {
+    return !v.empty() && v.size() <= 4 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (digits_only(l)) return true;  // a bare page number
+  std::string_view v = l;
+  if (v.size() >= 5 && v.front() == '-' && v.back() == '-') {
+    std::string_view mid = v.substr(1, v.size() - 2);
+    while (!mid.empty() && mid.front() == ' ') mid.remove_prefix(1);
+    while (!mid.empty() && mid.back() == ' ') mid.remove_suffix(1);
+    if (digits_only(mid)) return true;  // "- 4 -"
+  }
+  if (v.rfind("page ", 0) == 0) {  // "Page 3", "Page 3 of 10", "page 1of 2"
+    std::string_view rest = v.substr(5);
+    size_t i = 0;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+    if (i == 0) return false;
+    rest.remove_prefix(i);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    if (rest.empty()) return true;
+    if (rest.rfind("of", 0) != 0) return false;
+    rest.remove_prefix(2);
+    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    return digits_only(rest);
+  }
+  static const char* const kChrome[] = {"skip to main content", "skip to content", "you are on page", "download as pdf",
+                                        "print this page", "back to top", "return to top", "share this page",
+                                        "exciting enhancements are coming soon", "latest version", "you might also like"};
+  for (const char* c : kChrome) {
+    if (v.rfind(c, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::pair<size_t, size_t>> furniture_ranges(std::string_view text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    size_t end = nl == std::string_view::npos ? text.size() : nl;
+    if (furniture_line(text.substr(start, end - start))) out.emplace_back(start, end);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
 std::vector<std::pair<size_t, size_t>> struck_ranges(std::string_view text) {
   std::vector<std::pair<size_t, size_t>> out;
   size_t pos = 0;
