@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 
 extern const char pi_schema_sql[];
 
@@ -247,9 +248,9 @@ Result<Catalog> Catalog::open(const std::filesystem::path& path) {
   // durability across power loss, which a catalog of re-fetchable documents wants too.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"}) {
-    if (auto st = cat.exec(pragma); !st) return tl::make_unexpected(st.error());
+    if (auto st = sql::exec(cat, pragma); !st) return tl::make_unexpected(st.error());
   }
-  auto ver = cat.prepare("PRAGMA user_version");
+  auto ver = sql::prepare(cat, "PRAGMA user_version");
   if (!ver) return tl::make_unexpected(ver.error());
   auto has = ver->step();
   if (!has) return tl::make_unexpected(has.error());
@@ -264,7 +265,7 @@ Result<Catalog> Catalog::open(const std::filesystem::path& path) {
   if (version < kSchemaVersion) {
     if (auto st = cat.begin(); !st) return tl::make_unexpected(st.error());
     // Re-read inside the write lock: another process may have migrated meanwhile.
-    auto again = cat.prepare("PRAGMA user_version");
+    auto again = sql::prepare(cat, "PRAGMA user_version");
     if (!again || !again->step()) {
       cat.rollback();
       return make_error(ErrorCode::kIo, path.string() + ": cannot read schema version");
@@ -273,20 +274,20 @@ Result<Catalog> Catalog::open(const std::filesystem::path& path) {
     again->reset();
     // Migrations: one step per version. Version 0 is an empty database.
     if (version == 0) {
-      if (auto st = cat.exec(pi_schema_sql); !st) {
+      if (auto st = sql::exec(cat, pi_schema_sql); !st) {
         cat.rollback();
         return tl::make_unexpected(st.error());
       }
       version = 1;
     }
     for (; version < kSchemaVersion; ++version) {
-      if (auto st = cat.exec(kMigrations[version - 1]); !st) {
+      if (auto st = sql::exec(cat, kMigrations[version - 1]); !st) {
         cat.rollback();
         return make_error(st.error().code, path.string() + ": upgrading the catalog to schema version " +
                                                std::to_string(version + 1) + ": " + st.error().message);
       }
     }
-    if (auto st = cat.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)); !st) {
+    if (auto st = sql::exec(cat, "PRAGMA user_version=" + std::to_string(kSchemaVersion)); !st) {
       cat.rollback();
       return tl::make_unexpected(st.error());
     }

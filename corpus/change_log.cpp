@@ -1,4 +1,5 @@
 #include "corpus/change_log.h"
+#include "corpus/sql.h"
 
 namespace policyindex::corpus {
 namespace {
@@ -17,7 +18,7 @@ tl::unexpected<Error> err(const Result<T>& r) {
 }  // namespace
 
 Result<std::vector<PendingDocument>> ChangeLog::pending_documents() {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       std::string("WITH cur AS (SELECT d.*, ") + kLocationOfD + " AS loc FROM documents d) " +
       "SELECT d.id, d.municipality_id, d.url, d.title, d.doc_type, d.status, "
       "d.current_version_id, cs.document_id, cs.version_id, cs.status, m.name, m.county, "
@@ -54,7 +55,7 @@ Result<std::vector<PendingDocument>> ChangeLog::pending_documents() {
 }
 
 Result<std::vector<TownDocumentState>> ChangeLog::town_documents(int64_t town_id) {
-  auto docs = catalog_.prepare(
+  auto docs = sql::prepare(catalog_, 
       "SELECT d.id, d.status, d.current_version_id, cs.document_id, cs.version_id, cs.status, "
       "m.name, m.county FROM documents d LEFT JOIN change_state cs ON cs.document_id = d.id "
       "JOIN municipalities m ON m.id = d.municipality_id WHERE d.municipality_id = ?1 "
@@ -81,7 +82,7 @@ Result<std::vector<TownDocumentState>> ChangeLog::town_documents(int64_t town_id
 }
 
 Result<ExtractionStatus> ChangeLog::extraction_status(int64_t version_id) {
-  auto stmt = catalog_.prepare("SELECT status, error FROM extractions WHERE version_id=?1");
+  auto stmt = sql::prepare(catalog_, "SELECT status, error FROM extractions WHERE version_id=?1");
   if (!stmt) return err(stmt);
   stmt->bind(1, version_id);
   auto row = stmt->step();
@@ -96,7 +97,7 @@ Result<ExtractionStatus> ChangeLog::extraction_status(int64_t version_id) {
 }
 
 Status ChangeLog::save_states(const std::vector<ChangeStateRow>& rows) {
-  auto state = catalog_.prepare(
+  auto state = sql::prepare(catalog_, 
       "INSERT OR REPLACE INTO change_state(document_id, version_id, status, reported_at, location) "
       "VALUES(?1, ?2, ?3, ?4, ?5)");
   if (!state) return err(state);
@@ -113,7 +114,7 @@ Status ChangeLog::save_states(const std::vector<ChangeStateRow>& rows) {
 }
 
 Result<bool> ChangeLog::has_baseline() {
-  auto meta = catalog_.prepare("SELECT value FROM meta WHERE key='changes.baseline'");
+  auto meta = sql::prepare(catalog_, "SELECT value FROM meta WHERE key='changes.baseline'");
   if (!meta) return err(meta);
   auto row = meta->step();
   if (!row) return err(row);
@@ -121,7 +122,7 @@ Result<bool> ChangeLog::has_baseline() {
 }
 
 Result<int64_t> ChangeLog::mark_baseline(std::string_view at) {
-  auto mark = catalog_.prepare(
+  auto mark = sql::prepare(catalog_, 
       std::string("INSERT OR IGNORE INTO change_state(document_id, version_id, status, reported_at, "
                   "location) SELECT d.id, d.current_version_id, d.status, ?1, ") + kLocationOfD +
       " FROM documents d WHERE d.current_version_id IS NOT NULL");
@@ -129,7 +130,7 @@ Result<int64_t> ChangeLog::mark_baseline(std::string_view at) {
   mark->bind(1, at);
   if (auto st = mark->run(); !st) return err(st);
   const int64_t marked = catalog_.changes();
-  auto set = catalog_.prepare("INSERT INTO meta(key, value) VALUES('changes.baseline', ?1)");
+  auto set = sql::prepare(catalog_, "INSERT INTO meta(key, value) VALUES('changes.baseline', ?1)");
   if (!set) return err(set);
   set->bind(1, at);
   if (auto st = set->run(); !st) return err(st);

@@ -160,43 +160,9 @@ class BlobStore {
 // Current UTC time as ISO 8601 ("2026-11-24T08:15:21Z").
 std::string now_iso8601();
 
-// A prepared statement on the catalog, for module-specific reads (query/, index/). Column
-// names and meanings are those of corpus/schema.sql. Owned by the Catalog that made it;
-// must not outlive it.
-class Statement {
- public:
-  Statement(Statement&&) noexcept;
-  Statement& operator=(Statement&&) noexcept;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement();
-
-  // Parameters are 1-based, as in SQLite.
-  Statement& bind(int index, int64_t value);
-  Statement& bind(int index, double value);
-  Statement& bind(int index, std::string_view value);
-  Statement& bind_null(int index);
-  Statement& bind(int index, const std::optional<int64_t>& value);
-  Statement& bind(int index, const std::optional<std::string>& value);
-  // Steps once: true when a row is available, false when done. Errors come back as Error.
-  [[nodiscard]] Result<bool> step();
-  // Runs to completion, ignoring rows.
-  [[nodiscard]] Status run();
-  void reset();
-
-  bool is_null(int col) const;
-  int64_t int64(int col) const;
-  double real(int col) const;
-  std::string text(int col) const;
-  std::optional<int64_t> opt_int64(int col) const;
-  std::optional<std::string> opt_text(int col) const;
-
- private:
-  friend class Catalog;
-  struct Impl;
-  explicit Statement(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-};
+// Raw SQL on the catalog (Statement, sql::prepare, sql::exec) is in corpus/sql.h, for
+// corpus/'s own files and tests only: every other module calls typed methods.
+class Statement;
 
 struct VersionInput {
   int64_t document_id = 0;
@@ -317,9 +283,6 @@ class Catalog {
 
   static int schema_version();
 
-  // Generic access for module-specific queries.
-  [[nodiscard]] Result<Statement> prepare(std::string_view sql);
-  [[nodiscard]] Status exec(std::string_view sql);
   // BEGIN IMMEDIATE / COMMIT / ROLLBACK.
   [[nodiscard]] Status begin();
   [[nodiscard]] Status commit();
@@ -372,6 +335,9 @@ class Catalog {
   [[nodiscard]] Result<int64_t> add_change(const ChangeRecord& c);
 
  private:
+  friend struct SqlAccess;  // corpus/sql.h
+  [[nodiscard]] Result<Statement> prepare(std::string_view sql);
+  [[nodiscard]] Status exec(std::string_view sql);
   struct Impl;
   explicit Catalog(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

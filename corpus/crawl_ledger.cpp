@@ -2,6 +2,7 @@
 // its commit thread) are prepared on first use and kept: preparing one costs ~30 us.
 
 #include "corpus/crawl_ledger.h"
+#include "corpus/sql.h"
 
 namespace policyindex::corpus {
 
@@ -15,7 +16,7 @@ namespace {
 // The statement in `slot`, prepared on first use.
 Result<Statement*> cached(Catalog& cat, std::optional<Statement>& slot, const char* sql) {
   if (!slot) {
-    auto s = cat.prepare(sql);
+    auto s = sql::prepare(cat, sql);
     if (!s) return tl::make_unexpected(s.error());
     slot.emplace(std::move(*s));
   }
@@ -32,12 +33,12 @@ Status CrawlLedger::use_large_cache() {
   // all over the catalog: with SQLite's default 2 MB page cache a refresh re-read and spilled
   // pages thousands of times (measured: 16k preads, 11k pwrites per no-change refresh of
   // 5,050 documents). 32 MB at most, on this connection.
-  return catalog_.exec("PRAGMA cache_size=-32768");
+  return sql::exec(catalog_, "PRAGMA cache_size=-32768");
 }
 
 Result<std::vector<CrawlSource>> CrawlLedger::stored_sources() {
   auto src =
-      catalog_.prepare("SELECT url, municipality_id, doc_type, kind FROM sources ORDER BY id");
+      sql::prepare(catalog_, "SELECT url, municipality_id, doc_type, kind FROM sources ORDER BY id");
   if (!src) return tl::make_unexpected(src.error());
   std::vector<CrawlSource> out;
   while (true) {
@@ -55,7 +56,7 @@ Result<std::vector<CrawlSource>> CrawlLedger::stored_sources() {
 }
 
 Status CrawlLedger::for_each_document(const std::function<void(KnownDocument&&)>& fn) {
-  auto docs = catalog_.prepare(
+  auto docs = sql::prepare(catalog_, 
       "SELECT d.url, d.etag, d.last_modified, v.sha256, v.content_type, v.size, d.id, v.id, "
       "d.origin = 'crawl', d.municipality_id, d.doc_type "
       "FROM documents d LEFT JOIN versions v ON v.id = d.current_version_id ORDER BY d.id");
@@ -82,7 +83,7 @@ Status CrawlLedger::for_each_document(const std::function<void(KnownDocument&&)>
 }
 
 Result<std::optional<int64_t>> CrawlLedger::resumable_run() {
-  auto last = catalog_.prepare(
+  auto last = sql::prepare(catalog_, 
       "SELECT r.id FROM crawl_runs r WHERE r.finished_at IS NULL AND EXISTS (SELECT 1 FROM "
       "frontier f WHERE f.run_id = r.id AND f.state = 'queued') ORDER BY r.id DESC LIMIT 1");
   if (!last) return tl::make_unexpected(last.error());
@@ -96,7 +97,7 @@ Result<std::optional<int64_t>> CrawlLedger::resumable_run() {
 
 Status CrawlLedger::for_each_frontier_row(int64_t run,
                                           const std::function<void(StoredFrontierRow&&)>& fn) {
-  auto rows = catalog_.prepare(
+  auto rows = sql::prepare(catalog_, 
       "SELECT url, municipality_id, depth, kind, state, attempts, doc_type, parent, anchor "
       "FROM frontier WHERE run_id=?1 ORDER BY rowid");
   if (!rows) return tl::make_unexpected(rows.error());
@@ -136,17 +137,17 @@ Status CrawlLedger::start_run(const CrawlRunStart& start) {
     run_id_ = *start.resume_run;
   } else {
     // Older unfinished runs have nothing left to do.
-    auto done = catalog_.prepare("UPDATE crawl_runs SET finished_at=?1 WHERE finished_at IS NULL");
+    auto done = sql::prepare(catalog_, "UPDATE crawl_runs SET finished_at=?1 WHERE finished_at IS NULL");
     if (!done) return fail(done.error());
     done->bind(1, std::string_view(now_iso8601()));
     if (auto st = done->run(); !st) return fail(st.error());
-    auto ins = catalog_.prepare("INSERT INTO crawl_runs(kind, started_at) VALUES(?1, ?2)");
+    auto ins = sql::prepare(catalog_, "INSERT INTO crawl_runs(kind, started_at) VALUES(?1, ?2)");
     if (!ins) return fail(ins.error());
     ins->bind(1, std::string_view(start.refresh ? "refresh" : "crawl"))
         .bind(2, std::string_view(now_iso8601()));
     if (auto st = ins->run(); !st) return fail(st.error());
     run_id_ = catalog_.last_insert_id();
-    if (auto st = catalog_.exec("DELETE FROM frontier"); !st) return fail(st.error());
+    if (auto st = sql::exec(catalog_, "DELETE FROM frontier"); !st) return fail(st.error());
   }
   for (const auto& row : start.frontier) {
     if (auto st = add_frontier(row); !st) return fail(st.error());
@@ -154,7 +155,7 @@ Status CrawlLedger::start_run(const CrawlRunStart& start) {
   if (start.known_documents) {
     // Every crawled document whose URL is not in the frontier already (a seed, a source, or
     // a row of the run being resumed), in id order.
-    auto known = catalog_.prepare(
+    auto known = sql::prepare(catalog_, 
         "INSERT OR IGNORE INTO frontier(url, run_id, municipality_id, depth, kind, state, "
         "doc_type, parent, anchor) SELECT url, ?1, municipality_id, 1, 'known', 'queued', "
         "doc_type, '', '' FROM documents WHERE origin='crawl' ORDER BY id");
@@ -167,7 +168,7 @@ Status CrawlLedger::start_run(const CrawlRunStart& start) {
 }
 
 Status CrawlLedger::finish_run(bool interrupted, std::string_view summary_json) {
-  auto upd = catalog_.prepare("UPDATE crawl_runs SET finished_at=?2, summary=?3 WHERE id=?1");
+  auto upd = sql::prepare(catalog_, "UPDATE crawl_runs SET finished_at=?2, summary=?3 WHERE id=?1");
   if (!upd) return tl::make_unexpected(upd.error());
   upd->bind(1, run_id_);
   if (interrupted) {
@@ -314,7 +315,7 @@ Status CrawlLedger::log_fetch(const FetchRecord& f, std::string_view now) {
 }
 
 Result<std::vector<FetchRecord>> CrawlLedger::fetches_of(std::string_view url) {
-  auto q = catalog_.prepare(
+  auto q = sql::prepare(catalog_, 
       "SELECT run_id, url, document_id, started_at, http_status, bytes, elapsed_ms, outcome, "
       "error, conditional FROM fetch_log WHERE url=?1 ORDER BY id");
   if (!q) return tl::make_unexpected(q.error());

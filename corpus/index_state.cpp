@@ -1,4 +1,5 @@
 #include "corpus/index_state.h"
+#include "corpus/sql.h"
 
 namespace policyindex::corpus {
 namespace {
@@ -14,7 +15,7 @@ constexpr std::string_view kFingerprintSql =
 }  // namespace
 
 Result<std::string> IndexState::index_uuid() {
-  auto stmt = catalog_.prepare("SELECT value FROM meta WHERE key=?1");
+  auto stmt = sql::prepare(catalog_, "SELECT value FROM meta WHERE key=?1");
   if (!stmt) return tl::make_unexpected(stmt.error());
   stmt->bind(1, kUuidKey);
   auto row = stmt->step();
@@ -23,21 +24,21 @@ Result<std::string> IndexState::index_uuid() {
 }
 
 Status IndexState::set_index_uuid(std::string_view uuid) {
-  auto stmt = catalog_.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
+  auto stmt = sql::prepare(catalog_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)");
   if (!stmt) return tl::make_unexpected(stmt.error());
   stmt->bind(1, kUuidKey).bind(2, uuid);
   return stmt->run();
 }
 
 Status IndexState::forget_indexed() {
-  return catalog_.exec(
+  return sql::exec(catalog_, 
       "UPDATE documents SET indexed_version_id=NULL, indexed_status=NULL, "
       "indexed_fingerprint=NULL");
 }
 
 Result<std::vector<IndexCandidate>> IndexState::documents_to_index() {
   const std::string fp(kFingerprintSql);
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "SELECT d.id, d.status, d.current_version_id, d.municipality_id, d.url, d.doc_type, "
       "CASE WHEN d.title <> '' THEN d.title ELSE coalesce(e.title, '') END, "
       "e.version_id IS NOT NULL AND e.status = 'ok', " + fp + ", coalesce(v.fetched_at, ''), "
@@ -68,7 +69,7 @@ Result<std::vector<IndexCandidate>> IndexState::documents_to_index() {
     out.push_back(std::move(d));
   }
   // A version whose extraction failed has no sections: it is "indexed" as empty.
-  auto failed = catalog_.prepare("SELECT status FROM extractions WHERE version_id=?1");
+  auto failed = sql::prepare(catalog_, "SELECT status FROM extractions WHERE version_id=?1");
   if (!failed) return tl::make_unexpected(failed.error());
   for (auto& d : out) {
     if (d.extracted || !d.version_id) continue;
@@ -82,7 +83,7 @@ Result<std::vector<IndexCandidate>> IndexState::documents_to_index() {
 }
 
 Result<std::map<int64_t, SectionVolume>> IndexState::section_volumes() {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "SELECT s.version_id, count(*), sum(max(0, s.end_offset - s.start_offset)) "
       "FROM documents d JOIN sections s "
       "ON s.version_id = d.current_version_id GROUP BY s.version_id");
@@ -100,7 +101,7 @@ Result<std::map<int64_t, SectionVolume>> IndexState::section_volumes() {
 
 Status IndexState::mark_indexed(const std::vector<const IndexCandidate*>& docs) {
   if (auto st = catalog_.begin(); !st) return st;
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "UPDATE documents SET indexed_version_id=?1, indexed_status=?2, indexed_fingerprint=?3 "
       "WHERE id=?4");
   if (!stmt) {

@@ -1,9 +1,10 @@
 #include "corpus/job_state.h"
+#include "corpus/sql.h"
 
 namespace policyindex::corpus {
 
 Result<std::unordered_set<int64_t>> documents_of_type(Catalog& catalog, DocType type) {
-  auto stmt = catalog.prepare("SELECT id FROM documents WHERE doc_type=?1");
+  auto stmt = sql::prepare(catalog, "SELECT id FROM documents WHERE doc_type=?1");
   if (!stmt) return tl::make_unexpected(stmt.error());
   stmt->bind(1, doc_type_name(type));
   std::unordered_set<int64_t> out;
@@ -17,7 +18,7 @@ Result<std::unordered_set<int64_t>> documents_of_type(Catalog& catalog, DocType 
 }
 
 Result<int64_t> towns_with_documents(Catalog& catalog) {
-  auto stmt = catalog.prepare(
+  auto stmt = sql::prepare(catalog, 
       "SELECT count(DISTINCT municipality_id) FROM documents WHERE municipality_id IS NOT NULL");
   if (!stmt) return tl::make_unexpected(stmt.error());
   auto row = stmt->step();
@@ -26,14 +27,14 @@ Result<int64_t> towns_with_documents(Catalog& catalog) {
 }
 
 void checkpoint_wal(const std::filesystem::path& catalog_path) {
-  if (auto cat = Catalog::open(catalog_path)) (void)cat->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  if (auto cat = Catalog::open(catalog_path)) (void)sql::exec(*cat, "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
 RelaxedSync::RelaxedSync(Catalog& catalog)
-    : catalog_(catalog), changed_(catalog.exec("PRAGMA synchronous=NORMAL").has_value()) {}
+    : catalog_(catalog), changed_(sql::exec(catalog, "PRAGMA synchronous=NORMAL").has_value()) {}
 
 RelaxedSync::~RelaxedSync() {
-  if (changed_) (void)catalog_.exec("PRAGMA synchronous=FULL");
+  if (changed_) (void)sql::exec(catalog_, "PRAGMA synchronous=FULL");
 }
 
 }  // namespace policyindex::corpus

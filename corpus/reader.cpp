@@ -1,4 +1,5 @@
 #include "corpus/reader.h"
+#include "corpus/sql.h"
 
 namespace policyindex::corpus {
 namespace {
@@ -11,7 +12,7 @@ tl::unexpected<Error> err(const Result<T>& r) {
 }  // namespace
 
 Result<std::vector<DocumentInfo>> Reader::documents(const std::string& where, std::optional<int64_t> bind) {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "SELECT d.id, d.municipality_id, CASE WHEN d.title <> '' THEN d.title ELSE "
       "coalesce((SELECT e.title FROM extractions e WHERE e.version_id=d.current_version_id), '') END, "
       "d.url, d.doc_type, d.status, d.current_version_id FROM documents d WHERE " + where +
@@ -36,7 +37,7 @@ Result<std::vector<DocumentInfo>> Reader::documents_of(int64_t town_id, bool act
 Result<std::vector<DocumentInfo>> Reader::all_documents() { return documents("1=1", std::nullopt); }
 
 Result<std::map<int64_t, int64_t>> Reader::active_document_counts() {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "SELECT municipality_id, count(*) FROM documents WHERE status='active' AND "
       "current_version_id IS NOT NULL AND municipality_id IS NOT NULL GROUP BY municipality_id");
   if (!stmt) return err(stmt);
@@ -51,7 +52,7 @@ Result<std::map<int64_t, int64_t>> Reader::active_document_counts() {
 }
 
 Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_t> town_id) {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       std::string("SELECT d.id, d.municipality_id, h.provision, h.stance, h.evidence, "
                   "CASE WHEN s.number <> '' THEN s.number ELSE s.key END, s.heading, s.page "
                   "FROM documents d JOIN sections s ON s.version_id = d.current_version_id "
@@ -72,7 +73,7 @@ Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_
 
 Result<std::pair<int64_t, std::string>> Reader::version_summary(int64_t document_id,
                                                               std::optional<int64_t> current_version_id) {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "SELECT count(*), (SELECT fetched_at FROM versions WHERE id=?2) FROM versions WHERE document_id=?1");
   if (!stmt) return err(stmt);
   stmt->bind(1, document_id);
@@ -84,7 +85,7 @@ Result<std::pair<int64_t, std::string>> Reader::version_summary(int64_t document
 }
 
 Result<std::optional<ExtractionInfo>> Reader::extraction(int64_t version_id) {
-  auto stmt = catalog_.prepare("SELECT type, pages, status, error FROM extractions WHERE version_id=?1");
+  auto stmt = sql::prepare(catalog_, "SELECT type, pages, status, error FROM extractions WHERE version_id=?1");
   if (!stmt) return err(stmt);
   stmt->bind(1, version_id);
   auto row = stmt->step();
@@ -102,7 +103,7 @@ Result<std::vector<ChangeRow>> Reader::changes(const ChangeFilter& filter) {
   sql += filter.municipality_id ? "c.municipality_id=?1" : filter.document_id ? "c.document_id=?1" : "1=1";
   if (!filter.provision.empty()) sql += " AND (instr(c.detail, ?2) > 0 OR instr(c.summary, ?3) > 0)";
   sql += " ORDER BY c.detected_at DESC, c.id DESC LIMIT " + std::to_string(filter.limit);
-  auto stmt = catalog_.prepare(sql);
+  auto stmt = sql::prepare(catalog_, sql);
   if (!stmt) return err(stmt);
   if (filter.municipality_id) {
     stmt->bind(1, *filter.municipality_id);
@@ -133,7 +134,7 @@ Result<std::vector<ChangeRow>> Reader::changes(const ChangeFilter& filter) {
 }
 
 Status Reader::for_each_current_section(const std::function<void(int64_t, std::string_view)>& fn) {
-  auto stmt = catalog_.prepare(
+  auto stmt = sql::prepare(catalog_, 
       "SELECT d.municipality_id, s.text FROM documents d JOIN sections s ON s.version_id = d.current_version_id "
       "WHERE d.status='active' AND d.municipality_id IS NOT NULL");
   if (!stmt) return err(stmt);

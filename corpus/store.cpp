@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 
 namespace policyindex::corpus {
 
@@ -18,7 +19,7 @@ Result<Store> Store::open(const std::filesystem::path& dir) {
   if (!catalog) return tl::make_unexpected(catalog.error());
   // A new catalog knows the Massachusetts municipalities from the start, so that every
   // town has a row (matrix, scorecards) before anything is crawled.
-  auto count = catalog->prepare("SELECT count(*) FROM municipalities");
+  auto count = sql::prepare(*catalog, "SELECT count(*) FROM municipalities");
   if (!count) return tl::make_unexpected(count.error());
   auto row = count->step();
   if (!row) return tl::make_unexpected(row.error());

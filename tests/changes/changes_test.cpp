@@ -2,6 +2,7 @@
 
 #include "changes/changes.h"
 #include "tests/changes/fixtures.h"
+#include "corpus/sql.h"
 
 namespace policyindex::changes {
 namespace {
@@ -30,7 +31,7 @@ struct ChangeRow {
 };
 
 std::vector<ChangeRow> change_rows(corpus::Catalog& catalog) {
-  auto stmt = catalog.prepare(
+  auto stmt = corpus::sql::prepare(catalog, 
       "SELECT kind, summary, document_id, old_version_id, new_version_id, detail FROM changes "
       "ORDER BY id");
   EXPECT_TRUE(stmt.has_value());
@@ -370,7 +371,7 @@ TEST_F(ChangesTest, AddressThatNowRedirectsIsReportedAsMoved) {
 
 TEST_F(ChangesTest, NavigationPagesAreNeverReported) {
   int64_t home = fx_.document("http://fictionville.test/", "Fictionville", "Fictionville home");
-  ASSERT_OK(fx_.catalog().exec("UPDATE documents SET doc_type='webpage' WHERE id=" + std::to_string(home)));
+  ASSERT_OK(corpus::sql::exec(fx_.catalog(), "UPDATE documents SET doc_type='webpage' WHERE id=" + std::to_string(home)));
   fx_.version(home, "<html>links v1</html>", {});
   auto first = compute_and_record();
   EXPECT_EQ(first.count("new_document"), 0);
@@ -383,7 +384,7 @@ TEST_F(ChangesTest, NavigationPagesAreNeverReported) {
   EXPECT_TRUE(change_rows(fx_.catalog()).empty());
   // A web page that does carry policy language is a document like any other.
   int64_t page = fx_.document("http://fictionville.test/welcoming", "Fictionville", "Welcoming policy");
-  ASSERT_OK(fx_.catalog().exec("UPDATE documents SET doc_type='webpage' WHERE id=" + std::to_string(page)));
+  ASSERT_OK(corpus::sql::exec(fx_.catalog(), "UPDATE documents SET doc_type='webpage' WHERE id=" + std::to_string(page)));
   fx_.version(page, "<html>policy</html>",
               {{"1", "Agreements", "The town shall not enter into a 287(g) agreement.",
                 {"287g:protective:shall not enter into a 287(g) agreement"}}});

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex::corpus {
@@ -53,13 +54,13 @@ void check_consistent(const std::filesystem::path& dir, size_t* versions_seen) {
   auto store = Store::open(dir);
   ASSERT_OK(store);
   auto& cat = store->catalog();
-  auto check = cat.prepare("PRAGMA integrity_check");
+  auto check = sql::prepare(cat, "PRAGMA integrity_check");
   ASSERT_OK(check);
   ASSERT_TRUE(*check->step());
   EXPECT_EQ(check->text(0), "ok");
 
   // Every version points at a complete blob whose bytes hash to its name.
-  auto rows = cat.prepare("SELECT sha256, size FROM versions");
+  auto rows = sql::prepare(cat, "SELECT sha256, size FROM versions");
   ASSERT_OK(rows);
   size_t n = 0;
   while (*rows->step()) {
@@ -72,7 +73,7 @@ void check_consistent(const std::filesystem::path& dir, size_t* versions_seen) {
   }
   *versions_seen = n;
   // Every current_version_id exists.
-  auto dangling = cat.prepare(
+  auto dangling = sql::prepare(cat, 
       "SELECT count(*) FROM documents d LEFT JOIN versions v ON v.id=d.current_version_id "
       "WHERE d.current_version_id IS NOT NULL AND v.id IS NULL");
   ASSERT_OK(dangling);

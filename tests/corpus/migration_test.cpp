@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex::corpus {
@@ -49,7 +50,7 @@ TEST(CatalogMigrationTest, AVersionOneCatalogIsUpgradedWithItsRowsKept) {
   auto cat = Catalog::open(path);
   ASSERT_OK(cat);
   auto scalar = [&](const std::string& sql) -> int64_t {
-    auto st = cat->prepare(sql);
+    auto st = sql::prepare(*cat, sql);
     EXPECT_TRUE(st.has_value()) << sql;
     if (!st) return -1;
     auto row = st->step();
@@ -70,7 +71,7 @@ TEST(CatalogMigrationTest, AVersionOneCatalogIsUpgradedWithItsRowsKept) {
   // Opening again is a no-op: same version, nothing re-run.
   auto again = Catalog::open(path);
   ASSERT_OK(again);
-  auto v = again->prepare("PRAGMA user_version");
+  auto v = sql::prepare(*again, "PRAGMA user_version");
   ASSERT_OK(v);
   ASSERT_TRUE(*v->step());
   EXPECT_EQ(v->int64(0), Catalog::schema_version());
@@ -82,12 +83,12 @@ TEST(CatalogMigrationTest, ANewCatalogHasTheSameTablesAsAnUpgradedOne) {
   ASSERT_FALSE(HasFatalFailure());
   auto columns = [](Catalog& cat) {
     std::string all;
-    auto st = cat.prepare(
+    auto st = sql::prepare(cat, 
         "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p "
         "WHERE m.type='table' ORDER BY 1");
     EXPECT_TRUE(st.has_value());
     while (st && *st->step()) all += st->text(0) + "\n";
-    auto ix = cat.prepare("SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY 1");
+    auto ix = sql::prepare(cat, "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY 1");
     while (ix && *ix->step()) all += "index " + ix->text(0) + "\n";
     return all;
   };

@@ -1,6 +1,7 @@
 #include <map>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex::corpus {
@@ -113,18 +114,18 @@ TEST_F(CatalogTest, NewStoreKnowsTheMassachusettsMunicipalities) {
 }
 
 TEST_F(CatalogTest, SchemaIsVersionedAndWal) {
-  auto v = cat().prepare("PRAGMA user_version");
+  auto v = sql::prepare(cat(), "PRAGMA user_version");
   ASSERT_OK(v);
   ASSERT_TRUE(*v->step());
   EXPECT_EQ(v->int64(0), Catalog::schema_version());
-  auto mode = cat().prepare("PRAGMA journal_mode");
+  auto mode = sql::prepare(cat(), "PRAGMA journal_mode");
   ASSERT_OK(mode);
   ASSERT_TRUE(*mode->step());
   EXPECT_EQ(mode->text(0), "wal");
 }
 
 TEST_F(CatalogTest, RefusesACatalogFromANewerProgram) {
-  ASSERT_OK(cat().exec("PRAGMA user_version=99"));
+  ASSERT_OK(sql::exec(cat(), "PRAGMA user_version=99"));
   store_.reset();
   auto again = Catalog::open(dir_ / "catalog.sqlite");
   ASSERT_FALSE(again.has_value());
@@ -219,7 +220,7 @@ TEST_F(CatalogTest, ExtractionReplacesSectionsHitsAndCites) {
   ASSERT_EQ((*back)[0].hits.size(), 1u);
   EXPECT_EQ((*back)[0].hits[0].provision, "status_inquiry");
   EXPECT_EQ((*back)[0].cites, (std::vector<std::string>{"8usc1373", "lunn"}));
-  auto hits = cat().prepare("SELECT count(*) FROM provision_hits");
+  auto hits = sql::prepare(cat(), "SELECT count(*) FROM provision_hits");
   ASSERT_OK(hits);
   ASSERT_TRUE(*hits->step());
   EXPECT_EQ(hits->int64(0), 1);
@@ -237,7 +238,7 @@ TEST_F(CatalogTest, FetchLogAndChangesAreRecorded) {
   auto id = cat().add_change(c);
   ASSERT_OK(id);
   EXPECT_GT(*id, 0);
-  auto q = cat().prepare("SELECT outcome, error FROM fetch_log");
+  auto q = sql::prepare(cat(), "SELECT outcome, error FROM fetch_log");
   ASSERT_OK(q);
   ASSERT_TRUE(*q->step());
   EXPECT_EQ(q->text(0), "timeout");

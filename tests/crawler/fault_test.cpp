@@ -6,6 +6,7 @@
 #include <map>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 #include "crawler/crawler.h"
 #include "tests/crawler/fault_server.h"
 #include "tests/testing/testing.h"
@@ -104,10 +105,10 @@ TEST(CrawlFaultTest, EveryFaultGetsAResultOrAReasonAndTheCrawlGoesOn) {
   EXPECT_EQ(stalled_hits[0].path, "/robots.txt");
 
   // A fetch-log row for every attempt, with the reason.
-  auto rows = cat.prepare("SELECT count(*) FROM fetch_log WHERE outcome='retry'");
+  auto rows = corpus::sql::prepare(cat, "SELECT count(*) FROM fetch_log WHERE outcome='retry'");
   ASSERT_TRUE(rows && *rows->step());
   EXPECT_GE(rows->int64(0), 5);
-  auto bomb = cat.prepare("SELECT error FROM fetch_log WHERE url LIKE '%/bomb.pdf'");
+  auto bomb = corpus::sql::prepare(cat, "SELECT error FROM fetch_log WHERE url LIKE '%/bomb.pdf'");
   ASSERT_TRUE(bomb && *bomb->step());
   EXPECT_NE(bomb->text(0).find("too_large"), std::string::npos);
 }

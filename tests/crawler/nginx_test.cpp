@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 #include "crawler/crawler.h"
 #include "tests/testing/nginx.h"
 #include "tests/testing/testing.h"
@@ -102,7 +103,7 @@ void make_registry(const std::filesystem::path& dir, int port) {
 }
 
 std::set<std::string> document_urls(corpus::Catalog& cat, int port) {
-  auto s = cat.prepare("SELECT url FROM documents ORDER BY url");
+  auto s = corpus::sql::prepare(cat, "SELECT url FROM documents ORDER BY url");
   std::set<std::string> out;
   const std::string p = ":" + std::to_string(port);
   while (*s->step()) {
@@ -114,7 +115,7 @@ std::set<std::string> document_urls(corpus::Catalog& cat, int port) {
 }
 
 int64_t count(corpus::Catalog& cat, const std::string& sql) {
-  auto s = cat.prepare(sql);
+  auto s = corpus::sql::prepare(cat, sql);
   EXPECT_TRUE(s) << sql;
   EXPECT_TRUE(*s->step());
   return s->int64(0);
@@ -229,7 +230,7 @@ TEST_F(CrawlNginxTest, SecondCrawlIsConditionalAndAChangeAddsOneVersion) {
   // Every version's blob is in the store, and no temporary file is left behind (the commit
   // thread makes blob files ahead of need; the unused ones go at the end).
   {
-    auto shas = cat.prepare("SELECT sha256 FROM versions");
+    auto shas = corpus::sql::prepare(cat, "SELECT sha256 FROM versions");
     ASSERT_TRUE(shas);
     int64_t n = 0;
     while (*shas->step()) {
@@ -341,7 +342,7 @@ TEST(CrawlResumeTest, KilledCrawlResumesWithoutRefetching) {
     if (!std::filesystem::exists(tmp / "data/catalog.sqlite")) continue;
     auto cat = corpus::Catalog::open(tmp / "data/catalog.sqlite");
     if (!cat) continue;
-    auto c = cat->prepare("SELECT count(*) FROM versions");
+    auto c = corpus::sql::prepare(*cat, "SELECT count(*) FROM versions");
     if (!c) continue;
     auto r = c->step();
     if (r && *r && c->int64(0) >= 15) break;
@@ -353,7 +354,7 @@ TEST(CrawlResumeTest, KilledCrawlResumesWithoutRefetching) {
   {
     auto cat = corpus::Catalog::open(tmp / "data/catalog.sqlite");
     ASSERT_TRUE(cat);
-    auto s = cat->prepare("SELECT url FROM documents WHERE current_version_id IS NOT NULL");
+    auto s = corpus::sql::prepare(*cat, "SELECT url FROM documents WHERE current_version_id IS NOT NULL");
     while (*s->step()) stored.insert(s->text(0));
   }
   ASSERT_GE(stored.size(), 15u);

@@ -8,6 +8,7 @@
 #include "index/index.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
+#include "corpus/sql.h"
 
 namespace policyindex {
 namespace {
@@ -73,7 +74,7 @@ size_t termfreq(const std::filesystem::path& p, const std::string& term) {
 }
 
 int64_t count_sql(corpus::Catalog& cat, const std::string& sql) {
-  auto s = cat.prepare(sql);
+  auto s = corpus::sql::prepare(cat, sql);
   EXPECT_TRUE(s.has_value());
   EXPECT_TRUE(*s->step());
   return s->int64(0);
@@ -157,7 +158,7 @@ TEST(IndexWriterTest, RedoesDocumentsWhoseCatalogUpdateWasLost) {
   testing::build_small_corpus(f.store);
   ASSERT_OK(index::update_index(f.store, {}));
   const size_t before = doccount(f.store.index_dir());
-  ASSERT_OK(f.store.catalog().exec(
+  ASSERT_OK(corpus::sql::exec(f.store.catalog(), 
       "UPDATE documents SET indexed_version_id=NULL, indexed_status=NULL, indexed_fingerprint=NULL"));
   auto again = index::update_index(f.store, {});
   ASSERT_OK(again);
@@ -241,7 +242,7 @@ TEST(IndexWriterTest, SurvivesSigkillMidIndexAndTheNextRunCompletes) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
     auto store = corpus::Store::open(data);
     if (!store) continue;
-    auto s = store->catalog().prepare("SELECT count(*) FROM documents WHERE indexed_version_id IS NOT NULL");
+    auto s = corpus::sql::prepare(store->catalog(), "SELECT count(*) FROM documents WHERE indexed_version_id IS NOT NULL");
     if (!s || !*s->step()) continue;
     if (s->int64(0) >= 10) {
       killed = ::kill(pid, SIGKILL) == 0;

@@ -14,6 +14,7 @@
 #include "render/render.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
+#include "corpus/sql.h"
 
 namespace policyindex {
 namespace {
@@ -69,7 +70,7 @@ std::string reference_spelling(corpus::Store& store, const std::filesystem::path
   tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
   tg.set_database(db);
   tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
-  auto stmt = store.catalog().prepare(
+  auto stmt = corpus::sql::prepare(store.catalog(), 
       "SELECT s.heading, s.number, s.text FROM documents d JOIN sections s "
       "ON s.version_id = d.current_version_id WHERE d.status = 'active' ORDER BY s.id");
   EXPECT_TRUE(stmt.has_value());
@@ -213,7 +214,7 @@ TEST(IndexThreadsTest, AShardedIndexTakesIncrementalUpdatesAndStaleShardsAreRemo
   EXPECT_EQ(db.get_termfreq("Zkestrel"), 1u);
   EXPECT_EQ(db.get_termfreq("XDOC" + std::to_string((*q)->id)), 0u);
   EXPECT_EQ(db.get_doccount(), second->sections_in_index);
-  auto live = c.store.catalog().prepare(
+  auto live = corpus::sql::prepare(c.store.catalog(), 
       "SELECT count(*) FROM documents d JOIN sections s ON s.version_id=d.current_version_id "
       "WHERE d.status='active'");
   ASSERT_OK(live);

@@ -17,6 +17,7 @@
 #include "query/query.h"
 #include "tests/index/fixture.h"
 #include "tests/testing/testing.h"
+#include "corpus/sql.h"
 
 namespace policyindex {
 namespace {
@@ -259,7 +260,7 @@ std::vector<BruteSection> brute_sections(const std::filesystem::path& data) {
   auto store = corpus::Store::open(data);
   EXPECT_TRUE(store.has_value());
   auto& cat = store->catalog();
-  auto s = cat.prepare(
+  auto s = corpus::sql::prepare(cat, 
       "SELECT s.id, s.text, m.name, m.county, d.doc_type FROM documents d "
       "JOIN sections s ON s.version_id=d.current_version_id JOIN municipalities m ON m.id=d.municipality_id "
       "WHERE d.status='active'");
@@ -268,13 +269,13 @@ std::vector<BruteSection> brute_sections(const std::filesystem::path& data) {
     BruteSection b{s->text(2), s->text(3), s->text(4), {}, {}, {}, {}};
     std::istringstream words(s->text(1));
     for (std::string w; words >> w;) b.words.insert(w);
-    auto h = cat.prepare("SELECT provision, stance FROM provision_hits WHERE section_id=?1");
+    auto h = corpus::sql::prepare(cat, "SELECT provision, stance FROM provision_hits WHERE section_id=?1");
     h->bind(1, s->int64(0));
     while (*h->step()) {
       b.provisions.insert(h->text(0));
       b.stances.insert(h->text(1));
     }
-    auto c = cat.prepare("SELECT cite FROM section_cites WHERE section_id=?1");
+    auto c = corpus::sql::prepare(cat, "SELECT cite FROM section_cites WHERE section_id=?1");
     c->bind(1, s->int64(0));
     while (*c->step()) b.cites.insert(c->text(0));
     out.push_back(std::move(b));

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corpus/corpus.h"
+#include "corpus/sql.h"
 #include "tests/testing/nginx.h"
 #include "tests/testing/testing.h"
 
@@ -297,7 +298,7 @@ struct Footprint {
     EXPECT_TRUE(store.has_value());
     if (!store) return f;
     auto scalar = [&](const std::string& sql) -> int64_t {
-      auto st = store->catalog().prepare(sql);
+      auto st = corpus::sql::prepare(store->catalog(), sql);
       if (!st || !*st->step()) return -1;
       return st->int64(0);
     };
@@ -346,7 +347,7 @@ TEST(RefreshEndToEndTest, NothingChangedSendsOnlyConditionalRequestsAndWritesNot
   // fetch log and on the wire: nginx answered each with 304.
   auto store = corpus::Store::open(data);
   ASSERT_OK(store);
-  auto st = store->catalog().prepare(
+  auto st = corpus::sql::prepare(store->catalog(), 
       "SELECT url, conditional, http_status, outcome FROM fetch_log WHERE run_id = ?1");
   ASSERT_OK(st);
   st->bind(1, r["run_id"].get<int64_t>());
@@ -376,7 +377,7 @@ void check_consistent(const std::filesystem::path& data) {
   ASSERT_OK(store);
   auto& cat = store->catalog();
   auto scalar = [&](const std::string& sql) {
-    auto st = cat.prepare(sql);
+    auto st = corpus::sql::prepare(cat, sql);
     EXPECT_TRUE(st.has_value()) << sql;
     EXPECT_TRUE(*st->step()) << sql;
     return st->int64(0);
@@ -390,7 +391,7 @@ void check_consistent(const std::filesystem::path& data) {
       << "a change was left unreported";
   EXPECT_EQ(scalar("SELECT count(*) FROM (SELECT document_id, new_version_id, kind FROM changes WHERE kind <> 'provision_change' GROUP BY 1, 2, 3 HAVING count(*) > 1)"), 0)
       << "a change was reported twice";
-  auto shas = cat.prepare("SELECT DISTINCT sha256 FROM versions");
+  auto shas = corpus::sql::prepare(cat, "SELECT DISTINCT sha256 FROM versions");
   ASSERT_OK(shas);
   while (*shas->step()) EXPECT_TRUE(store->blobs().contains(shas->text(0))) << "missing blob " << shas->text(0);
 
@@ -413,7 +414,7 @@ std::string phase_left(const std::filesystem::path& data) {
   if (!store) return "unreadable: " + store.error().message;
   auto& cat = store->catalog();
   auto scalar = [&](const std::string& sql) -> int64_t {
-    auto st = cat.prepare(sql);
+    auto st = corpus::sql::prepare(cat, sql);
     if (!st || !*st->step()) return -1;
     return st->int64(0);
   };
