@@ -132,11 +132,10 @@ void register_analyze(Registry& r) {
     if (!analysis) return fail(analysis.error());
     const extract::Document* doc = &analysis->document;
     nlohmann::json result = analysis_json(*analysis, tagger->taxonomy());
+    // What kind of document this is (an additive field of the analyze JSON).
+    const provisions::Genre genre = pipeline::document_genre(*doc);
+    result["genre"] = {{"id", genre.id}, {"reason", genre.reason}, {"descriptive", genre.descriptive}};
     if (opts->explain) {  // the tagger's reasons, and hits in descriptive text (context only)
-      std::string opening;
-      for (const extract::Section& s : doc->sections) opening += s.heading + "\n" + s.text + "\n";
-      const provisions::Genre genre = provisions::classify_genre(doc->title, opening);
-      result["genre"] = {{"id", genre.id}, {"reason", genre.reason}, {"descriptive", genre.descriptive}};
       result["explain"] = nlohmann::json::array();
       for (const extract::Section& s : doc->sections) {
         const provisions::Tagged t = tagger->tag_raw(s);

@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -32,6 +32,11 @@ constexpr const char* kMigrations[] = {
     // its earlier ones, so a refresh of N documents dirtied min(N, index pages) pages of it
     // — a few MB of WAL per nightly refresh once the log holds a few months.
     "DROP INDEX IF EXISTS fetch_log_url;",
+    // 3 -> 4: what kind of document a version is (provisions::classify_genre: ordinance,
+    // police_policy, news, minutes, ...) and the words that decided it. Empty for versions
+    // extracted before; the next extract (a new tagger version) fills them.
+    "ALTER TABLE extractions ADD COLUMN genre TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN genre_reason TEXT NOT NULL DEFAULT '';",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 
@@ -588,7 +593,8 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
 
   auto ext = prepare(
       "INSERT OR REPLACE INTO extractions(version_id, extracted_at, type, pages, ocr_pages, "
-      "title, status, error, struck, tagger_version) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+      "title, status, error, struck, tagger_version, genre, genre_reason) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
   if (!ext) return fail(ext.error());
   ext->bind(1, rec.version_id).bind(2, std::string_view(now_iso8601()));
   ext->bind(3, std::string_view(rec.type)).bind(4, rec.pages);
@@ -597,6 +603,7 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
   ext->bind(8, std::string_view(rec.error));
   ext->bind(9, std::string_view(json_string_array(rec.struck)));
   ext->bind(10, std::string_view(rec.tagger_version));
+  ext->bind(11, std::string_view(rec.genre)).bind(12, std::string_view(rec.genre_reason));
   if (auto st = ext->run(); !st) return fail(st.error());
 
   auto sec = prepare(

@@ -254,6 +254,8 @@ struct ExtractionRecord {
   std::string error;
   std::vector<std::string> struck;  // deleted (struck-through) language, kept aside
   std::string tagger_version;
+  std::string genre;         // what kind of document (provisions::classify_genre); "" unknown
+  std::string genre_reason;  // the words that decided it
   std::vector<StoredSection> sections;
 };
 

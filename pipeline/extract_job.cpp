@@ -88,6 +88,9 @@ Result<ExtractResult> run_extract(corpus::Store& store, const SectionTagger& tag
           rec.ocr_pages = doc->ocr_pages;
           rec.title = doc->title;
           rec.struck = doc->struck;
+          const provisions::Genre genre = document_genre(*doc);
+          rec.genre = genre.id;
+          rec.genre_reason = genre.reason;
           std::vector<SectionTags> tags;
           if (!deserialize_tags(note, doc->sections.size(), tags)) {
             // Not expected; tag here rather than lose the tags.

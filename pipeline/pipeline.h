@@ -64,6 +64,10 @@ struct SectionTags {
   std::vector<std::string> cites;
 };
 
+// What kind of document DOC is (ordinance, police_policy, news, minutes, ...: see
+// provisions::classify_genre), from its title and opening text. Stored with each extraction.
+provisions::Genre document_genre(const extract::Document& doc);
+
 // Tags extracted sections with provisions, stance and citations. Thread-safe (const).
 class SectionTagger {
  public:

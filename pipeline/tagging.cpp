@@ -66,6 +66,17 @@ Result<SectionTagger> SectionTagger::create(const std::string& taxonomy_file) {
   return SectionTagger(std::move(*taxonomy));
 }
 
+provisions::Genre document_genre(const extract::Document& doc) {
+  // classify_genre reads the first few thousand characters: headings and text in order.
+  constexpr size_t kOpening = 4000;
+  std::string opening;
+  for (const extract::Section& s : doc.sections) {
+    if (opening.size() >= kOpening) break;
+    opening.append(s.heading).append("\n").append(s.text).append("\n");
+  }
+  return provisions::classify_genre(doc.title, opening);
+}
+
 provisions::Tagged SectionTagger::tag_raw(const extract::Section& section) const {
   return tagger_.tag({section.heading, section.number, section.text});
 }

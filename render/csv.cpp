@@ -26,13 +26,19 @@ std::string snippet_text(std::string_view s) {
 
 std::string joined_provisions(const index::SectionRecord& rec) {
   std::string provs;
-  for (const auto& [p, st] : rec.provisions) provs += (provs.empty() ? "" : ";") + p + ":" + st;
+  for (const auto& [p, st] : rec.provisions) {
+    if (!provs.empty()) provs += ';';
+    provs.append(p).append(":").append(st);
+  }
   return provs;
 }
 
 std::string joined_cites(const index::SectionRecord& rec) {
   std::string cites;
-  for (const auto& c : rec.cites) cites += (cites.empty() ? "" : ";") + c;
+  for (const auto& c : rec.cites) {
+    if (!cites.empty()) cites += ';';
+    cites += c;
+  }
   return cites;
 }
 
@@ -42,9 +48,10 @@ std::string page_text(const std::optional<int64_t>& page) { return page ? std::t
 
 std::string csv_field(std::string_view s) {
   std::string text;
+  text.reserve(s.size() + 1);
   if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' ||
                      (s[0] == '-' && (s.size() == 1 || !std::isdigit(static_cast<unsigned char>(s[1])))))) {
-    text = "'";
+    text.push_back('\'');
   }
   text += s;
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;

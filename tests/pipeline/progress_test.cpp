@@ -7,6 +7,7 @@
 
 #include "corpus/doc_type.h"
 #include "corpus/job_state.h"
+#include "corpus/sql.h"
 #include "pipeline/pipeline.h"
 #include "tests/testing/testing.h"
 
@@ -184,6 +185,36 @@ TEST(DocTypeTest, OnePlaceForTheStoredNames) {
   EXPECT_NE(bad.error().message.find("police_policy"), std::string::npos);
   EXPECT_TRUE(corpus::is_doc_type("bylaw", corpus::DocType::kBylaw));
   EXPECT_FALSE(corpus::is_doc_type("bylaws", corpus::DocType::kBylaw));
+}
+
+// Each extraction records what kind of document it is, and why (schema version 4): the
+// ordinance reads as one, a press release about a vote as news.
+TEST_F(PipelineProgressTest, ExtractStoresEachVersionsGenre) {
+  auto town = store_->catalog().find_municipality("Acton");
+  ASSERT_OK(town);
+  add(**town, "file:///press.txt", corpus::DocType::kDocument,
+      "FOR IMMEDIATE RELEASE\n\nSelect Board adopts trust policy\n\nThe board voted 3-2 on "
+      "Tuesday, the chair said. According to the clerk, the policy takes effect in May.\n");
+  auto tagger = pipeline::SectionTagger::create("");
+  ASSERT_OK(tagger);
+  pipeline::ExtractOptions eo;
+  eo.jobs = 1;
+  eo.ocr = false;
+  ASSERT_OK(pipeline::run_extract(*store_, *tagger, eo, nullptr));
+  auto genre_of = [&](const std::string& url) {
+    auto stmt = corpus::sql::prepare(store_->catalog(),
+                                     "SELECT e.genre, e.genre_reason FROM documents d JOIN extractions e "
+                                     "ON e.version_id = d.current_version_id WHERE d.url = ?1");
+    EXPECT_TRUE(stmt.has_value());
+    stmt->bind(1, std::string_view(url));
+    auto row = stmt->step();
+    EXPECT_TRUE(row.has_value() && *row) << url;
+    return std::pair{stmt->text(0), stmt->text(1)};
+  };
+  const auto [policy, policy_reason] = genre_of("file:///policy-1.txt");
+  EXPECT_EQ(policy, "ordinance");
+  EXPECT_NE(policy_reason.find("ordinance"), std::string::npos) << policy_reason;
+  EXPECT_EQ(genre_of("file:///press.txt").first, "news");
 }
 
 }  // namespace
