@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config ccache git clang libclang-rt-14-dev
+  # python3: the dev-corpus scorer (../shared/dev/run.sh) and benchmark generators
+  python3
   # libraries
   libcurl4-openssl-dev libgumbo-dev libpoppler-cpp-dev libxapian-dev libboost-dev
   libsqlite3-dev libgtest-dev libgmock-dev libcli11-dev nlohmann-json3-dev libfmt-dev
@@ -13,7 +15,7 @@ packages=(
   libuchardet-dev libtesseract-dev tesseract-ocr-eng libzip-dev libxml2-dev libcairo2-dev
   # tcmalloc for the policyindex binary (app/CMakeLists.txt: PI_MALLOC)
   libgoogle-perftools-dev
-  # fonts the sample generator (corpus/sample) draws its PDFs with
+  # fonts the sample generator (demo/sample) draws its PDFs with
   fonts-dejavu-core libfontconfig-dev
   # tools the tests drive: nginx for crawler fixtures, Xapian's own tools, poppler-utils
   nginx-light xapian-tools poppler-utils sqlite3 ca-certificates

@@ -268,7 +268,7 @@ TEST_F(TaggerTest, DoesNotTagNonProvisions) {
   }
 }
 
-// Shapes the independent sample corpus surfaced (see corpus/sample/EXPECTED.md), each in
+// Shapes the independent sample corpus surfaced (see demo/sample/EXPECTED.md), each in
 // several phrasings written here. Every case names the provision and stance it must yield.
 const Case kGeneralisationCases[] = {
     // Summons in any inflection, and "shall not be arrested" protects unlicensed drivers.
