@@ -5,8 +5,10 @@
 # of the same inputs, so a machine that slows down mid-run charges both alike.
 #
 # Usage: bench/before_after/run.sh BUILD_A BUILD_B [ROUNDS]      (default 5 rounds)
-#   BUILD_A, BUILD_B: Release build directories holding `policyindex`; BUILD_B must also hold
-#   `web_fixture` (a test target: configure it with tests on and build that target).
+#   BUILD_A, BUILD_B: Release build directories holding `policyindex`; BUILD_A must also hold
+#   `web_fixture` (a test target: configure it with tests on and build that target). The
+#   inputs (added PDFs, the synthetic corpus) are written by BUILD_A, the older one: a newer
+#   build migrates an older catalog when it opens it, never the other way round.
 # Env: WORK (default /tmp/pi-bench-ba), STEPS (default "crawl extract index web"),
 #      SECTIONS (index and web corpus, default 50000), WRK_SECONDS (default 10).
 # Prints one line per run and a summary: median per build, and B/A.
@@ -21,7 +23,7 @@ steps=" ${STEPS:-crawl extract index web} "
 sections=${SECTIONS:-50000}
 wrk_s=${WRK_SECONDS:-10}
 step() { [[ "$steps" == *" $1 "* ]]; }
-for t in "$A/policyindex" "$B/policyindex" "$B/web_fixture"; do
+for t in "$A/policyindex" "$B/policyindex" "$A/web_fixture"; do
   [ -x "$t" ] || { echo "run.sh: $t not found (see the usage line)" >&2; exit 2; }
 done
 command -v wrk >/dev/null || { echo "run.sh: wrk not installed (scripts/install-deps.sh)" >&2; exit 2; }
@@ -73,7 +75,7 @@ if step extract; then
   g++ -O2 -std=c++20 -I"$repo" "$repo/bench/extract/make_pdfs.cpp" "$repo/tests/extract/makers.cpp" \
     $(pkg-config --cflags --libs cairo libzip) -o "$ex/make_pdfs"
   python3 "$repo/bench/extract/make_corpus.py" "$ex/pdf" "$ex/make_pdfs" 320 > /dev/null
-  "$B/policyindex" --data "$ex/clean" --quiet add "$ex"/pdf/*.pdf --town Boston --type ordinance > /dev/null
+  "$A/policyindex" --data "$ex/clean" --quiet add "$ex"/pdf/*.pdf --town Boston --type ordinance > /dev/null
   for ((r = 1; r <= R; r++)); do
     for x in $(order "$r"); do
       cp -r "$ex/clean" "$ex/run-$x-$r"
@@ -84,7 +86,7 @@ fi
 
 if step index || step web; then
   per=20; docs=$((sections / per))
-  "$B/web_fixture" random "$work/corpus" "$docs" "$per" > /dev/null
+  "$A/web_fixture" random "$work/corpus" "$docs" "$per" > /dev/null
 fi
 
 if step index; then
