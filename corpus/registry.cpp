@@ -250,22 +250,27 @@ std::string fold_town_name(std::string_view name) {
   return out;
 }
 
-Result<std::vector<Municipality>> read_municipalities(const std::filesystem::path& path) {
+// The whole of a registry file; "PATH: cannot open" when it cannot be read.
+static Result<std::string> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(ErrorCode::kIo, path.string() + ": cannot open");
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_municipalities(ss.str(), path.string());
+  return ss.str();
+}
+
+Result<std::vector<Municipality>> read_municipalities(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  if (!text) return tl::make_unexpected(text.error());
+  return parse_municipalities(*text, path.string());
 }
 
 Result<std::vector<SourceEntry>> read_sources(const std::filesystem::path& path,
                                               const std::vector<Municipality>* known) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kIo, path.string() + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  auto text = read_file(path);
+  if (!text) return tl::make_unexpected(text.error());
   const std::string name = path.string();
-  auto table = parse_tsv(ss.str(), name, {"municipality", "url"});
+  auto table = parse_tsv(*text, name, {"municipality", "url"});
   if (!table) return tl::make_unexpected(table.error());
   std::set<std::string> towns;
   if (known) {
@@ -294,12 +299,10 @@ Result<std::vector<SourceEntry>> read_sources(const std::filesystem::path& path,
 
 Result<std::vector<Sheriff>> read_sheriffs(const std::filesystem::path& path,
                                            const std::vector<Municipality>* known) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return make_error(ErrorCode::kIo, path.string() + ": cannot open");
-  std::stringstream ss;
-  ss << in.rdbuf();
+  auto text = read_file(path);
+  if (!text) return tl::make_unexpected(text.error());
   const std::string name = path.string();
-  auto table = parse_tsv(ss.str(), name, {"name", "county"});
+  auto table = parse_tsv(*text, name, {"name", "county"});
   if (!table) return tl::make_unexpected(table.error());
   std::set<std::string> counties;
   if (known) {
