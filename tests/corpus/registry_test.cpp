@@ -36,10 +36,16 @@ TEST(RegistryTest, MassachusettsHas351MunicipalitiesWithCountyCounts) {
   EXPECT_FALSE(reg->sources.empty());
   for (const auto& s : reg->sources) EXPECT_EQ(s.url.rfind("https://", 0), 0u) << s.url;
   size_t websites = 0, police = 0, code_hosts = 0;
+  int64_t people = 0;
   for (const auto& m : reg->municipalities) {
     websites += m.website.empty() ? 0 : 1;
     police += m.police_website.empty() ? 0 : 1;
     code_hosts += m.code_host.empty() ? 0 : 1;
+    // Every municipality has its 2020 census count, with its source.
+    ASSERT_TRUE(m.population.has_value()) << m.name;
+    EXPECT_GT(*m.population, 0) << m.name;
+    EXPECT_NE(m.provenance.find("population="), std::string::npos) << m.name;
+    people += *m.population;
     // Every filled cell names its source (build/build_registry.py writes both).
     if (!m.website.empty()) {
       EXPECT_NE(m.provenance.find("website="), std::string::npos) << m.name;
@@ -51,7 +57,9 @@ TEST(RegistryTest, MassachusettsHas351MunicipalitiesWithCountyCounts) {
       EXPECT_NE(m.provenance.find("alt_domains="), std::string::npos) << m.name;
     }
   }
-  EXPECT_GE(websites, 220u);
+  // The Commonwealth's 2020 census count is the sum of its 351 municipalities'.
+  EXPECT_EQ(people, 7029917);
+  EXPECT_GE(websites, 335u);
   EXPECT_GE(police, 8u);
   EXPECT_GE(code_hosts, 4u);
   auto builtin = builtin_municipalities();
@@ -59,6 +67,7 @@ TEST(RegistryTest, MassachusettsHas351MunicipalitiesWithCountyCounts) {
   ASSERT_EQ(builtin->size(), 351u);
   EXPECT_EQ((*builtin)[1].name, "Acton");
   EXPECT_EQ((*builtin)[1].alt_domains, reg->municipalities[1].alt_domains);
+  EXPECT_EQ((*builtin)[1].population, reg->municipalities[1].population);
 
   // One sheriff's office per county, each county one of the registry's.
   ASSERT_EQ(reg->sheriffs.size(), 14u);
@@ -70,7 +79,7 @@ TEST(RegistryTest, MassachusettsHas351MunicipalitiesWithCountyCounts) {
       EXPECT_FALSE(s.provenance.empty()) << s.name;
     }
   }
-  EXPECT_GE(sheriff_sites, 8u);
+  EXPECT_GE(sheriff_sites, 13u);
 }
 
 // The registry is compiled into the binary as one string literal; -Wpedantic limits those to

@@ -6,6 +6,8 @@ Inputs (all in this repository; README.md beside this script says where each cam
                                       are; a website already there with provenance 'prior' is kept
   ../sources.tsv                      code-library landing pages (Municode slugs)
   sources/dotgov-ma.csv               Massachusetts rows of the public .gov domain list
+  sources/civicpatch-crawl-urls.tsv   jurisdiction -> start URL of CivicPatch's crawl of its site
+  sources/civicpatch-wikipedia-urls.tsv  jurisdiction -> official website (Wikipedia infobox)
   sources/muniharvest-atr-hosts.tsv   municipality -> host of its annual-town-report pages
   sources/muniharvest-hosts.txt       a public list of Massachusetts municipal hosts
   sources/muniharvest-dead-hosts.tsv  hosts that list marks as replaced or failing DNS
@@ -34,7 +36,7 @@ SOURCES = os.path.join(HERE, "sources")
 
 # Earlier wins for a cell. Tags are what the provenance column says.
 PRECEDENCE = {
-    "website": ["prior", "dotgov", "mhatr", "mhhosts"],
+    "website": ["prior", "dotgov", "cpcrawl", "cpwiki", "mhatr", "mhhosts"],
     "population": ["mhpop"],
     "code_host": ["sources.tsv", "codehosts"],
 }
@@ -66,12 +68,16 @@ MUNI_HEADER = """\
 #                       with the public list in shared/data)
 #   population          mhpop = the 2020 census count as given by config/population.csv of the
 #                       public repository JamesNicholsWorley/muni-harvest (commit c7114e878780)
-#   website             the municipal government's own site, in this order:
+#   website             the municipal government's own site; the first of these that names one:
 #                         prior   = kept from this registry's first version (commit ff34561)
 #                         dotgov  = root of the .gov domain the town's government registered, from
 #                                   the public .gov domain list (CISA, cisagov/dotgov-data,
 #                                   current-full.csv at commit 000e60a086e6), matched by the
 #                                   registrant's organization name and state MA
+#                         cpcrawl = start URL of CivicPatch's crawl of the town's site
+#                                   (CivicPatch/open-data, pipeline_run_context.json, commit 9888f0634a39)
+#                         cpwiki  = the official website (Wikipedia infobox) in CivicPatch/open-data
+#                                   data_source/ma/local/jurisdictions.yml (commit 08111d2494b1)
 #                         mhatr   = host of the town's annual-town-report pages as listed by
 #                                   muni-harvest config/atr_landing_pages.csv (commit 41052aba670a),
 #                                   when the host spells the town's name
@@ -86,7 +92,8 @@ MUNI_HEADER = """\
 #                       to the town's code in a public repository file (build/sources/code-hosts.tsv)
 #   alt_domains         other hosts of the same government's site (comma-separated), which the
 #                       crawl treats as the same site: its other .gov registrations (dotgov) and
-#                       muni-harvest hosts whose name is exactly the town's (mhhosts, mhatr)
+#                       the other sources' hosts whose name is exactly the town's (cpcrawl, cpwiki,
+#                       mhatr, mhhosts)
 #   provenance          which source filled each cell of the row: COLUMN=SOURCE pairs,
 #                       ';'-separated; SOURCE is one of the tags above ('+' joins several)
 """
@@ -151,13 +158,13 @@ def url_host(url):
 
 def host_name_key(host):
     """The town a host is named after, when the host is nothing but that name: NAME.ma.us,
-    town.NAME.ma.us, ci.NAME.ma.us, NAME.gov, NAMEma.gov, NAME-ma.org, townofNAME.com,
+    town.NAME.ma.us, ci.NAME.ma.us, townhall.NAME.ma.us, NAME.gov, NAMEma.gov, NAME-ma.org, townofNAME.com,
     cityofNAME.org, NAMEmass.com, town.NAME.net ... Else ''. (A host with more labels, a CDN or a news
     site never qualifies.)"""
     h = bare(host)
     if h.endswith(".ma.us"):
         labels = h[: -len(".ma.us")].split(".")
-        if len(labels) == 2 and labels[0] in ("town", "ci", "city"):
+        if len(labels) == 2 and labels[0] in ("town", "ci", "city", "townhall"):
             labels = labels[1:]
         return key(labels[0]) if len(labels) == 1 else ""
     labels = h.split(".")
@@ -201,6 +208,7 @@ class Cells:
         self.prov = {}
         self.alt = []
         self.alt_src = []
+        self.agree = {}
         self.conflicts = conflicts
 
     def offer(self, column, value, source, same=lambda a, b: a == b):
@@ -211,6 +219,8 @@ class Cells:
             self.prov[column] = source
         elif not same(self.values[column], value):
             self.conflicts.append((self, column, self.values[column], self.prov[column], value, source))
+        elif source != self.prov[column]:
+            self.agree.setdefault(column, set()).add(source)
 
     def offer_alt(self, host, source):
         h = bare(host)
@@ -287,6 +297,29 @@ def load_hosts(by_key, dead):
     return {k: sorted(v, key=rank_host) for k, v in out.items()}
 
 
+def census_name_key(name):
+    """'Easton town', 'Palmer Town city', 'Boston city' -> the registry's key."""
+    return key(re.sub(r"\s+(town city|town|city)$", "", name.strip(), flags=re.I))
+
+
+def load_civicpatch(filename, by_key, dead, unknown):
+    """jurisdiction -> the URL a CivicPatch list gives for it (dead hosts skipped)."""
+    out = {}
+    for r in read_tsv(os.path.join(SOURCES, filename)):
+        k = census_name_key(r["jurisdiction"])
+        if k not in by_key:
+            unknown.append(f"{filename}: unknown municipality {r['jurisdiction']!r}")
+            continue
+        url = r["url"].strip()
+        if not re.match(r"^https?://[^/\s]+", url):
+            sys.exit(f"{filename}: {r['jurisdiction']}: url {url!r} is not an http(s) URL")
+        if re.fullmatch(r"https?://[^/]+", url):
+            url += "/"  # the site's root, written as the registry writes roots
+        if url_host(url) not in dead:
+            out.setdefault(k, url)
+    return out
+
+
 def load_population(by_key, unknown):
     out = {}
     with open(os.path.join(SOURCES, "muniharvest-population.csv"), encoding="utf-8") as f:
@@ -327,11 +360,13 @@ def load_code_hosts(by_key, unknown):
 def build():
     towns = read_tsv(os.path.join(REGISTRY, "municipalities.tsv"))
     by_key = {key(t["name"]): t for t in towns}
-    unknown, conflicts = [], []
+    unknown, conflicts, agreement = [], [], {}
     dead = load_dead_hosts()
     dotgov_main, dotgov_police = load_dotgov(by_key)
     atr_named, atr_exact = load_atr(by_key, dead, unknown)
     mh_hosts = load_hosts(by_key, dead)
+    cp_crawl = load_civicpatch("civicpatch-crawl-urls.tsv", by_key, dead, unknown)
+    cp_wiki = load_civicpatch("civicpatch-wikipedia-urls.tsv", by_key, dead, unknown)
     population = load_population(by_key, unknown)
     code_sources, code_listed = load_code_hosts(by_key, unknown)
     if unknown:
@@ -346,12 +381,17 @@ def build():
             c.offer("website", t["website"], "prior", same_site)
         for d in dotgov_main.get(k, [])[:1]:
             c.offer("website", "https://" + d + "/", "dotgov", same_site)
+        c.offer("website", cp_crawl.get(k, ""), "cpcrawl", same_site)
+        c.offer("website", cp_wiki.get(k, ""), "cpwiki", same_site)
         for h in atr_named.get(k, [])[:1]:
             c.offer("website", "https://" + h + "/", "mhatr", same_site)
         for h in mh_hosts.get(k, [])[:1]:
             c.offer("website", "https://" + h + "/", "mhhosts", same_site)
         for d in dotgov_main.get(k, []):
             c.offer_alt(d, "dotgov")
+        for src, urls in (("cpcrawl", cp_crawl), ("cpwiki", cp_wiki)):
+            if host_name_key(url_host(urls.get(k, ""))) == k:
+                c.offer_alt(url_host(urls[k]), src)
         for h in mh_hosts.get(k, []):
             c.offer_alt(h, "mhhosts")
         for h in atr_exact.get(k, []):
@@ -366,6 +406,7 @@ def build():
         if c.alt:
             prov["alt_domains"] = "+".join(c.alt_src)
         v = c.values
+        agreement[t["name"]] = 1 + len(c.agree.get("website", ())) if v.get("website") else 0
         out_rows.append([t["name"], t["county"], t["kind"], v.get("population", ""), v.get("website", ""),
                          v.get("police_website", ""), v.get("code_host", ""), ",".join(c.alt),
                          ";".join(f"{col}={s}" for col, s in sorted(prov.items()))])
@@ -390,13 +431,13 @@ def build():
         sheriff_sites += 1 if e else 0
         sher.write(f"{cty} Sheriff's Department\t{cty}\t{e['website'] if e else ''}\t"
                    f"{e['evidence_url'] if e else ''}\n")
-    return muni.getvalue(), sher.getvalue(), out_rows, conflicts, (len(counties), sheriff_sites)
+    return muni.getvalue(), sher.getvalue(), out_rows, conflicts, (len(counties), sheriff_sites), agreement
 
 
 COLUMNS = ["population", "website", "police_website", "code_host", "alt_domains"]
 
 
-def report(rows, conflicts, sheriffs, muni, show_conflicts):
+def report(rows, conflicts, sheriffs, agreement, muni, show_conflicts):
     index = {"population": 3, "website": 4, "police_website": 5, "code_host": 6, "alt_domains": 7}
     print(f"municipalities: {len(rows)}")
     for col in COLUMNS:
@@ -419,12 +460,15 @@ def report(rows, conflicts, sheriffs, muni, show_conflicts):
         for as_alt, line in items:
             if show_conflicts or not as_alt:
                 print(f"    {line}{' [alt_domains]' if as_alt else ' [dropped]'}")
+    named = [n for n in agreement.values() if n]
+    print(f"  websites named by one source only: {sum(1 for n in named if n == 1)}; by two or more "
+          f"independent sources (same host): {sum(1 for n in named if n >= 2)}")
     print(f"sheriffs: {sheriffs[0]}; websites {sheriffs[1]}, empty {sheriffs[0] - sheriffs[1]}")
     print(f"municipalities.tsv: {len(muni.encode())} bytes (must stay under 65536: it is compiled in)")
 
 
 def main():
-    muni, sher, rows, conflicts, sheriffs = build()
+    muni, sher, rows, conflicts, sheriffs, agreement = build()
     targets = {os.path.join(REGISTRY, "municipalities.tsv"): muni, os.path.join(REGISTRY, "sheriffs.tsv"): sher}
     if "--check" in sys.argv:
         stale = [p for p, text in targets.items()
@@ -435,7 +479,7 @@ def main():
     for p, text in targets.items():
         with open(p, "w", encoding="utf-8") as f:
             f.write(text)
-    report(rows, conflicts, sheriffs, muni, "--conflicts" in sys.argv)
+    report(rows, conflicts, sheriffs, agreement, muni, "--conflicts" in sys.argv)
 
 
 if __name__ == "__main__":
