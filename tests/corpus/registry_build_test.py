@@ -199,6 +199,12 @@ class MergeOnFictionalTowns(unittest.TestCase):
         self.assertIn("civicpatch-wikipedia-urls.tsv: Cedarvale town: url 'ftp://x' is not an http(s) URL",
                       str(e.exception))
 
+    def test_a_code_host_without_evidence_is_an_error(self):
+        self.write("build/sources/code-hosts.tsv", "municipality\tcode_host\tevidence\nCedarvale\tecode360:CE1\t\n")
+        with self.assertRaises(SystemExit) as e:
+            self.module.build()
+        self.assertIn("code-hosts.tsv: Cedarvale: no evidence for ecode360:CE1", str(e.exception))
+
     def test_bad_population_is_an_error(self):
         self.write("build/sources/muniharvest-population.csv", "community,population\nAlderbrook,many\n")
         with self.assertRaises(SystemExit) as e:

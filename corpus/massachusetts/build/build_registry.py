@@ -353,6 +353,8 @@ def load_code_hosts(by_key, unknown):
             if not re.fullmatch(r"(municode|ecode360|amlegal):[A-Za-z0-9_-]+", r["code_host"]):
                 sys.exit(f"code-hosts.tsv: {r['municipality']}: code_host {r['code_host']!r} "
                          "is not PLATFORM:ID")
+            if not r.get("evidence", "").strip():
+                sys.exit(f"code-hosts.tsv: {r['municipality']}: no evidence for {r['code_host']}")
             listed.setdefault(k, r["code_host"])
     return from_sources, listed
 
