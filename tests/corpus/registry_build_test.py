@@ -75,6 +75,7 @@ Cedarvale\tDukes\ttown\t\t\t\t\t\t
 Dunmore\tDukes\ttown\t\t\t\t\t\t
 West Elmwood\tDukes\ttown\t\t\t\t\t\t
 Elmwood Falls\tDukes\ttown\t\t\t\t\t\t
+Fernhill\tDukes\ttown\t\t\t\t\t\t
 """
 
 FIXTURE_DOTGOV = """\
@@ -102,10 +103,10 @@ class MergeOnFictionalTowns(unittest.TestCase):
                    "Elmwood Falls town\thttps://www.elmwoodfalls.example/\tf\tc\n")
         self.write(s + "civicpatch-wikipedia-urls.tsv", "# a comment\njurisdiction\turl\n"
                    "Birchfield city\thttp://www.birchfield-ma.gov\nCedarvale town\thttp://www.cedarvale.ma.us\n"
-                   "Elmwood Falls Town city\thttp://elmwoodfalls.org/home\n")
+                   "Elmwood Falls Town city\thttp://elmwoodfalls.org/home\nFernhill town\thttp://www.fernhill.ma.us\n")
         self.write(s + "muniharvest-atr-hosts.tsv", "municipality\thost\n"
                    "Cedarvale\tcedarvalenh.org\nCedarvale\twww.townofcedarvale.org\nCedarvale\tgolf.example.com\n"
-                   "Birchfield\tcityofbirchfield.org\nWest Elmwood\twelmwood.org\n")
+                   "Birchfield\tcityofbirchfield.org\nWest Elmwood\twelmwood.org\nFernhill\tfernhillma.gov\n")
         self.write(s + "muniharvest-hosts.txt", "# list\ndunmore-ma.gov\ntown.dunmore.ma.us\nnews-dunmore.com\n"
                    "cedarvale.ma.us\n")
         self.write(s + "muniharvest-dead-hosts.tsv", "host\tstatus\treplacement\ndunmore-ma.gov\tdns_fail\t\n")
@@ -153,6 +154,11 @@ class MergeOnFictionalTowns(unittest.TestCase):
         self.assertEqual(e["website"], "https://www.elmwoodfalls.example/")
         self.assertIn("website=cpcrawl", e["provenance"])
         self.assertEqual(e["alt_domains"], "elmwoodfalls.org")
+        # A .gov host named after the town, from a later source, comes before a host outside .gov.
+        f = t["Fernhill"]
+        self.assertEqual(f["website"], "https://fernhillma.gov/")
+        self.assertIn("website=mhatr", f["provenance"])
+        self.assertEqual(f["alt_domains"], "fernhill.ma.us")
         self.assertEqual(c["code_host"], "ecode360:CE1234")
         self.assertIn("code_host=codehosts", c["provenance"])
         # The host list: a dead host never becomes the website; a news site is no town's.
@@ -169,6 +175,7 @@ class MergeOnFictionalTowns(unittest.TestCase):
         self.assertIn(("Birchfield", "code_host", "sources.tsv", "codehosts"), found)
         self.assertIn(("Cedarvale", "website", "cpwiki", "mhatr"), found)
         self.assertIn(("Elmwood Falls", "website", "cpcrawl", "cpwiki"), found)
+        self.assertIn(("Fernhill", "website", "mhatr", "cpwiki"), found)
         # The Wikipedia list names the other .gov registration: reported, and it is an alternate.
         self.assertIn(("Birchfield", "website", "dotgov", "cpwiki"), found)
         self.assertEqual(sheriffs, (2, 1))  # Dukes and Essex; only Dukes has evidence

@@ -68,7 +68,9 @@ MUNI_HEADER = """\
 #                       with the public list in shared/data)
 #   population          mhpop = the 2020 census count as given by config/population.csv of the
 #                       public repository JamesNicholsWorley/muni-harvest (commit c7114e878780)
-#   website             the municipal government's own site; the first of these that names one:
+#   website             the municipal government's own site; the first of these that names one
+#                       (but a .gov host named exactly after the town comes before another
+#                       source's host outside .gov):
 #                         prior   = kept from this registry's first version (commit ff34561)
 #                         dotgov  = root of the .gov domain the town's government registered, from
 #                                   the public .gov domain list (CISA, cisagov/dotgov-data,
@@ -197,6 +199,19 @@ def names_town(host, k):
 def rank_host(h):
     """Among a source's hosts for one town: .gov first, then alphabetical."""
     return (not h.endswith(".gov"), h)
+
+
+def prefer_gov(cands, k):
+    """Source order, except that a .gov host named exactly after the town, from any source,
+    comes before a first candidate outside .gov (towns move their sites to .gov; .gov is
+    registered to governments only). The first version's own websites ('prior') stay first."""
+    if not cands or cands[0][1] == "prior" or url_host(cands[0][0]).endswith(".gov"):
+        return cands
+    for i, (u, _) in enumerate(cands):
+        h = url_host(u)
+        if h.endswith(".gov") and host_name_key(h) == k:
+            return [cands[i]] + cands[:i] + cands[i + 1:]
+    return cands
 
 
 class Cells:
@@ -379,16 +394,15 @@ def build():
         k = key(t["name"])
         c = Cells(t["name"], conflicts)
         old_prov = dict(p.split("=", 1) for p in t.get("provenance", "").split(";") if "=" in p)
+        cands = []  # (url, source) in precedence order
         if old_prov.get("website") == "prior" and t.get("website"):
-            c.offer("website", t["website"], "prior", same_site)
-        for d in dotgov_main.get(k, [])[:1]:
-            c.offer("website", "https://" + d + "/", "dotgov", same_site)
-        c.offer("website", cp_crawl.get(k, ""), "cpcrawl", same_site)
-        c.offer("website", cp_wiki.get(k, ""), "cpwiki", same_site)
-        for h in atr_named.get(k, [])[:1]:
-            c.offer("website", "https://" + h + "/", "mhatr", same_site)
-        for h in mh_hosts.get(k, [])[:1]:
-            c.offer("website", "https://" + h + "/", "mhhosts", same_site)
+            cands.append((t["website"], "prior"))
+        cands += [("https://" + d + "/", "dotgov") for d in dotgov_main.get(k, [])[:1]]
+        cands += [(u, s) for u, s in ((cp_crawl.get(k, ""), "cpcrawl"), (cp_wiki.get(k, ""), "cpwiki")) if u]
+        cands += [("https://" + h + "/", "mhatr") for h in atr_named.get(k, [])[:1]]
+        cands += [("https://" + h + "/", "mhhosts") for h in mh_hosts.get(k, [])[:1]]
+        for u, s in prefer_gov(cands, k):
+            c.offer("website", u, s, same_site)
         for d in dotgov_main.get(k, []):
             c.offer_alt(d, "dotgov")
         for src, urls in (("cpcrawl", cp_crawl), ("cpwiki", cp_wiki)):
@@ -457,7 +471,7 @@ def report(rows, conflicts, sheriffs, agreement, muni, show_conflicts):
                                                       f"{other!r} ({other_src})"))
     for col, items in sorted(by_column.items()):
         alt = sum(1 for as_alt, _ in items if as_alt)
-        print(f"  conflicts in {col}: {len(items)} (the earlier source kept; the other host is an "
+        print(f"  conflicts in {col}: {len(items)} (another source names another value; that host is an "
               f"alternate domain in {alt}, dropped in {len(items) - alt})")
         for as_alt, line in items:
             if show_conflicts or not as_alt:
