@@ -67,7 +67,8 @@ MUNI_HEADER = """\
 #                       form of government (this registry's first version; the tests compare it
 #                       with the public list in shared/data)
 #   population          mhpop = the 2020 census count as given by config/population.csv of the
-#                       public repository JamesNicholsWorley/muni-harvest (commit c7114e878780)
+#                       public repository JamesNicholsWorley/muni-harvest (commit c7114e878780);
+#                       the 351 figures add up to the Commonwealth's 2020 count, 7,029,917
 #   website             the municipal government's own site; the first of these that names one
 #                       (but a .gov host named exactly after the town comes before another
 #                       source's host outside .gov):
@@ -90,8 +91,9 @@ MUNI_HEADER = """\
 #   code_host           where the town's code of bylaws/ordinances is hosted, as PLATFORM:ID
 #                       (municode:SLUG = library.municode.com/ma/SLUG, ecode360:CODE =
 #                       ecode360.com/CODE, amlegal:SLUG = codelibrary.amlegal.com/codes/SLUG):
-#                       sources.tsv = the landing pages listed in sources.tsv; codehosts = a link
-#                       to the town's code in a public repository file (build/sources/code-hosts.tsv)
+#                       sources.tsv = the landing pages listed in sources.tsv; codehosts = a public
+#                       file or stored public page linking the town to that code (one per row of
+#                       build/sources/code-hosts.tsv, which names it)
 #   alt_domains         other hosts of the same government's site (comma-separated), which the
 #                       crawl treats as the same site: its other .gov registrations (dotgov) and
 #                       the other sources' hosts whose name is exactly the town's (cpcrawl, cpwiki,
