@@ -457,6 +457,15 @@ void Crawl::platform_done(Item& it, const HttpResponse& r, Body& body, Finished&
     f.disposition = Disposition::kListing;
     return;
   }
+  if (!reading.body.empty()) {  // the adapter's own rendering of the answer
+    body.abort();
+    body.job = sink_.new_job();
+    sink_.write(body.job, reading.body);
+    if (!reading.content_type.empty()) f.content_type = reading.content_type;
+    f.bytes = reading.body.size();
+  } else if (body.truncated && it.role == platforms::Role::kPage) {
+    body.keep = false;  // links of the first bytes only: not read
+  }
   if (!body.job) body.job = sink_.new_job();  // an empty body
   sink_.seal(body.job);
   f.job = std::move(body.job);

@@ -66,6 +66,10 @@ struct Reading {
   // an error object, HTML where JSON was expected): recorded as a distinct, plainly worded
   // outcome naming the platform and the URL; nothing is stored from it.
   std::string problem;
+  // When non-empty, stored instead of the response body, with this content type: an
+  // adapter that turns an API's JSON into a readable page (Municode's node content).
+  std::string body;
+  std::string content_type;
 };
 
 class Adapter {
