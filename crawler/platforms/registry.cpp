@@ -21,10 +21,18 @@ Role role_from_string(std::string_view name) {
 }
 
 // Each adapter's translation unit defines its getter; list new ones here.
-// (none yet)
+const Adapter& municode_adapter();
+const Adapter& ecode360_adapter();
+const Adapter& amlegal_adapter();
+const Adapter& gdrive_adapter();
 
 const std::vector<const Adapter*>& adapters() {
-  static const std::vector<const Adapter*> all = {};
+  static const std::vector<const Adapter*> all = {
+      &municode_adapter(),
+      &ecode360_adapter(),
+      &amlegal_adapter(),
+      &gdrive_adapter(),
+  };
   return all;
 }
 
