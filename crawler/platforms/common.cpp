@@ -54,6 +54,14 @@ std::string url_decode(std::string_view s) {
 
 }  // namespace
 
+std::string origin_like(const Url& link, std::string_view host) {
+  Url u;
+  u.scheme = link.scheme;
+  u.host = std::string(host);
+  u.port = link.port;
+  return u.origin();
+}
+
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

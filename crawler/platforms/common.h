@@ -8,6 +8,8 @@
 #include <string_view>
 #include <utility>
 
+#include "crawler/internal.h"
+
 namespace policyindex::crawler::platforms {
 
 // How strongly a title in a code's table of contents or a listing suggests an immigration-
@@ -29,6 +31,11 @@ std::string with_context(std::string_view context, std::string_view key, std::st
 std::string query_param(std::string_view query, std::string_view name);
 // Percent-encodes a query parameter value (unreserved characters kept).
 std::string url_encode(std::string_view s);
+
+// "scheme://host[:port]" on the scheme and port of `link`: a platform's other hosts (its
+// API, its export host) are addressed the way the link was (https and the default port on
+// the real web; a test's loopback server otherwise).
+std::string origin_like(const Url& link, std::string_view host);
 
 // True when the response is an HTTP success (2xx).
 inline bool ok_status(long status) { return status >= 200 && status < 300; }

@@ -22,7 +22,6 @@
 namespace policyindex::crawler::platforms {
 namespace {
 
-constexpr std::string_view kSite = "https://ecode360.com/";
 
 bool is_code(std::string_view s) {
   if (s.size() != 6) return false;
@@ -64,13 +63,15 @@ Request listing(std::string url, std::string context, std::string title, int rel
   return r;
 }
 
-Request print_view(std::string_view code, std::string_view id, std::string title, int relevance) {
+// `site` is "https://ecode360.com/" (as the claimed link addressed it).
+Request print_view(std::string_view site, std::string_view code, std::string_view id,
+                   std::string title, int relevance) {
   Request r;
-  r.fetch_url = std::string(kSite) + "print/" + std::string(code) + "?children=true&guid=" +
+  r.fetch_url = std::string(site) + "print/" + std::string(code) + "?children=true&guid=" +
                 std::string(id);
-  r.human_url = std::string(kSite) + std::string(id);
+  r.human_url = std::string(site) + std::string(id);
   r.role = Role::kDocument;
-  r.context = make_context({{"code", code}, {"id", id}});
+  r.context = make_context({{"site", site}, {"code", code}, {"id", id}});
   r.title = std::move(title);
   r.doc_type = "bylaw";
   r.relevance = relevance;
@@ -98,23 +99,28 @@ class Ecode360 final : public Adapter {
 
   std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
     if (link.host != "ecode360.com" && link.host != "www.ecode360.com") return std::nullopt;
+    const std::string site = origin_like(link, "ecode360.com") + "/";
     if (link.path.rfind("/print/", 0) == 0) {
       std::string code = upper_ascii(std::string_view(link.path).substr(7));
       std::string id = query_param(link.query, "guid");
       if (!is_code(code)) return std::nullopt;
-      if (id.empty()) return std::vector<Request>{listing(std::string(kSite) + code, make_context({{"code", code}}), "", 1)};
-      return std::vector<Request>{print_view(code, id, std::string(anchor), title_relevance(anchor))};
+      if (id.empty()) {
+        return std::vector<Request>{
+            listing(site + code, make_context({{"site", site}, {"code", code}}), "", 1)};
+      }
+      return std::vector<Request>{
+          print_view(site, code, id, std::string(anchor), title_relevance(anchor))};
     }
     std::string_view seg = segment(link);
     if (is_code(seg)) {
       std::string code = upper_ascii(seg);
-      return std::vector<Request>{listing(std::string(kSite) + code, make_context({{"code", code}}),
-                                          std::string(anchor), 1)};
+      return std::vector<Request>{listing(
+          site + code, make_context({{"site", site}, {"code", code}}), std::string(anchor), 1)};
     }
     if (is_id(seg)) {
       // A part, chapter or section: its page names the code and lists what is below it.
-      return std::vector<Request>{listing(std::string(kSite) + std::string(seg),
-                                          make_context({{"id", seg}, {"want", "1"}}),
+      return std::vector<Request>{listing(site + std::string(seg),
+                                          make_context({{"site", site}, {"id", seg}}),
                                           std::string(anchor), title_relevance(anchor))};
     }
     return std::nullopt;
@@ -163,10 +169,11 @@ class Ecode360 final : public Adapter {
       return out;
     }
     const std::string self = context_value(req.context, "id");
+    const std::string site = context_value(req.context, "site");
     // A section or chapter linked straight from a town's page, on topic by the link's words:
     // the print view of it.
     if (!self.empty() && req.relevance >= 2) {
-      out.requests.push_back(print_view(code, self, req.title, req.relevance));
+      out.requests.push_back(print_view(site, code, self, req.title, req.relevance));
     }
     size_t entries = 0;
     for (const auto& l : links) {
@@ -177,10 +184,11 @@ class Ecode360 final : public Adapter {
       ++entries;
       const int rel = title_relevance(l.anchor);
       if (rel >= 3) {
-        out.requests.push_back(print_view(code, seg, l.anchor, rel));
+        out.requests.push_back(print_view(site, code, seg, l.anchor, rel));
       } else if (rel >= 1) {
-        out.requests.push_back(listing(std::string(kSite) + std::string(seg),
-                                       make_context({{"code", code}, {"id", seg}}), l.anchor, rel));
+        out.requests.push_back(listing(site + std::string(seg),
+                                       make_context({{"site", site}, {"code", code}, {"id", seg}}),
+                                       l.anchor, rel));
       }
     }
     if (entries == 0 && out.requests.empty() && self.empty()) {

@@ -53,16 +53,17 @@ class GoogleDrive final : public Adapter {
       std::string id = id_after(link.path, "/file/d/");
       if (id.empty() && (link.path == "/open" || link.path == "/uc")) id = query_param(link.query, "id");
       if (!is_file_id(id)) return std::nullopt;
-      return std::vector<Request>{
-          document("https://drive.google.com/uc?export=download&id=" + id,
-                   "https://drive.google.com/file/d/" + id + "/view", "file", anchor)};
+      const std::string site = origin_like(link, "drive.google.com");
+      return std::vector<Request>{document(site + "/uc?export=download&id=" + id,
+                                           site + "/file/d/" + id + "/view", "file", anchor)};
     }
     if (link.host == "docs.google.com") {
       std::string id = id_after(link.path, "/document/d/");
       if (!is_file_id(id)) return std::nullopt;
-      return std::vector<Request>{
-          document("https://docs.google.com/document/d/" + id + "/export?format=pdf",
-                   "https://docs.google.com/document/d/" + id + "/edit", "document", anchor)};
+      const std::string site = origin_like(link, "docs.google.com");
+      return std::vector<Request>{document(site + "/document/d/" + id + "/export?format=pdf",
+                                           site + "/document/d/" + id + "/edit", "document",
+                                           anchor)};
     }
     return std::nullopt;
   }

@@ -31,8 +31,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kApi = "https://api.municode.com/";
-constexpr std::string_view kLibrary = "https://library.municode.com/";
 constexpr size_t kMaxProducts = 4;  // codes of one client walked (ordinances, zoning, ...)
 
 // "Code of Ordinances" -> "code_of_ordinances", as the library's URLs spell products.
@@ -72,8 +70,11 @@ Request api_request(std::string url, Role role, std::string context) {
   return r;
 }
 
+// The API's and the library's origins, as the claimed link addressed the library.
+std::string api(std::string_view ctx) { return context_value(ctx, "api") + "/"; }
+
 std::string node_url(std::string_view ctx, std::string_view node) {
-  std::string u(kLibrary);
+  std::string u = context_value(ctx, "lib") + "/";
   u += context_value(ctx, "st");
   u += '/';
   u += context_value(ctx, "client");
@@ -91,7 +92,7 @@ std::string toc_query(std::string_view ctx) {
 
 Request content_request(std::string_view ctx, std::string_view node, std::string_view heading,
                         int relevance) {
-  Request r = api_request(std::string(kApi) + "CodesContent?" + toc_query(ctx) +
+  Request r = api_request(api(ctx) + "CodesContent?" + toc_query(ctx) +
                               "&nodeId=" + url_encode(node),
                           Role::kDocument, with_context(ctx, "node", node));
   r.human_url = node_url(ctx, node);
@@ -140,11 +141,13 @@ class Municode final : public Adapter {
     if (parts.size() < 2 || parts[0].size() != 2) return std::nullopt;
     std::string product;
     if (parts.size() >= 4 && parts[2] == "codes") product = parts[3];
-    std::string ctx = make_context({{"st", lower_ascii(parts[0])},
+    std::string ctx = make_context({{"api", origin_like(link, "api.municode.com")},
+                                    {"lib", link.origin()},
+                                    {"st", lower_ascii(parts[0])},
                                     {"client", lower_ascii(parts[1])},
                                     {"product", product},
                                     {"want", query_param(link.query, "nodeId")}});
-    return std::vector<Request>{api_request(std::string(kApi) + "Clients/name?clientName=" +
+    return std::vector<Request>{api_request(api(ctx) + "Clients/name?clientName=" +
                                                 url_encode(parts[1]) + "&stateAbbr=" +
                                                 url_encode(parts[0]),
                                             Role::kListing, ctx)};
@@ -163,7 +166,7 @@ class Municode final : public Adapter {
                       "changed its fields)";
         return out;
       }
-      out.requests.push_back(api_request(std::string(kApi) + "ClientContent/" + url_encode(id),
+      out.requests.push_back(api_request(api(ctx) + "ClientContent/" + url_encode(id),
                                          Role::kListing, with_context(ctx, "cid", id)));
       return out;
     }
@@ -179,7 +182,7 @@ class Municode final : public Adapter {
         out.requests.push_back(content_request(c, want, "", 3));
       } else {
         out.requests.push_back(
-            api_request(std::string(kApi) + "codesToc?" + toc_query(c), Role::kListing, c));
+            api_request(api(ctx) + "codesToc?" + toc_query(c), Role::kListing, c));
       }
       return out;
     }
@@ -207,7 +210,7 @@ class Municode final : public Adapter {
       if (want.empty() && out.requests.size() >= kMaxProducts) break;
       std::string c = with_context(with_context(ctx, "pid", id), "product", slug);
       out.requests.push_back(
-          api_request(std::string(kApi) + "Jobs/latest/" + url_encode(id), Role::kListing, c));
+          api_request(api(ctx) + "Jobs/latest/" + url_encode(id), Role::kListing, c));
     }
     if (out.requests.empty()) {
       out.problem = want.empty() ? "the client has no codes in its library"
@@ -240,7 +243,7 @@ class Municode final : public Adapter {
       if (rel >= 3 || (rel >= 2 && !has_children)) {
         out.requests.push_back(content_request(ctx, id, heading, rel));
       } else if (rel >= 1 && has_children) {
-        Request r = api_request(std::string(kApi) + "codesToc/children?" + toc_query(ctx) +
+        Request r = api_request(api(ctx) + "codesToc/children?" + toc_query(ctx) +
                                     "&nodeId=" + url_encode(id),
                                 Role::kListing, std::string(ctx));
         r.title = heading;
