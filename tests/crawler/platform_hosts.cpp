@@ -39,6 +39,7 @@ std::string lower(std::string s) {
 const char* reason(int status) {
   switch (status) {
     case 200: return "OK";
+    case 302: return "Found";
     case 404: return "Not Found";
     case 500: return "Internal Server Error";
     default: return "Status";
@@ -139,6 +140,7 @@ void PlatformHosts::answer(int fd) {
   }
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
                     "\r\nContent-Type: " + reply.content_type +
+                    (reply.location.empty() ? "" : "\r\nLocation: " + reply.location) +
                     "\r\nContent-Length: " + std::to_string(reply.body.size()) +
                     "\r\nConnection: close\r\n\r\n" + reply.body;
   size_t sent = 0;

@@ -19,6 +19,7 @@ class PlatformHosts {
     int status = 200;
     std::string content_type;
     std::string body;
+    std::string location = {};  // a Location header (redirects)
   };
   PlatformHosts();
   ~PlatformHosts();

@@ -10,6 +10,7 @@
 #include "corpus/crawl_ledger.h"
 #include "corpus/sql.h"
 #include "crawler/crawler.h"
+#include "crawler/platforms/platform.h"
 #include "tests/crawler/platform_hosts.h"
 #include "tests/testing/testing.h"
 
@@ -207,6 +208,91 @@ TEST_F(PlatformsEndToEndTest, AResumedCrawlFetchesAPlatformRequestAsItWasQueued)
   ASSERT_EQ(s->unchanged.size(), 1u);
   EXPECT_EQ(s->unchanged[0].url, ecode_url);
   EXPECT_EQ(s->unchanged[0].municipality_id, town_id_);
+}
+
+// Bad input: a listing that never ends (each level names one more), a table of contents
+// wider than the per-town share, and a redirect loop across two platforms. Each is a
+// recorded outcome; the crawl ends and keeps what it found.
+class PlatformsBadInputTest : public PlatformsEndToEndTest {
+ protected:
+  // A town page linking to the code and to a Drive file whose export link loops through
+  // eCode360; the table of contents is `toc`.
+  Result<CrawlSummary> crawl_with_toc(const std::string& toc) {
+    hosts_.route(kTown, "/bylaws", {200, kHtml, R"(<html><body>
+ <a href=")" + hosts_.origin("library.municode.com") + R"(/ma/maplewood/codes/code_of_ordinances">Code of Ordinances</a>
+ <a href=")" + hosts_.origin("drive.google.com") + R"(/file/d/1LoopingPolicyFile0123456789/view">Welcoming policy</a>
+</body></html>)"});
+    hosts_.route("api.municode.com", "/codesToc?jobId=480001&productId=31337", {200, kJson, toc});
+    const std::string loop_export =
+        hosts_.origin("drive.google.com") + "/uc?export=download&id=1LoopingPolicyFile0123456789";
+    hosts_.route("drive.google.com", "/uc?export=download&id=1LoopingPolicyFile0123456789",
+                 {302, kHtml, "", hosts_.origin("ecode360.com") + "/print/MA0777?guid=9&children=true"});
+    hosts_.route("ecode360.com", "/print/MA0777?guid=9&children=true", {302, kHtml, "", loop_export});
+    CrawlOptions o = options();
+    o.seeds.push_back({hosts_.origin(kTown) + "/bylaws", "Maplewood", "", "seed"});
+    return crawl(*store_, o);
+  }
+
+  std::string children_url(int i) const {
+    return hosts_.origin("api.municode.com") + "/codesToc/children?jobId=480001&nodeId=N" +
+           std::to_string(i) + "&productId=31337";
+  }
+};
+
+TEST_F(PlatformsBadInputTest, AnEndlessListingStopsAtTheDepthGuardAndARedirectLoopIsRefused) {
+  for (int i = 0; i < 40; ++i) {
+    hosts_.route("api.municode.com",
+                 "/codesToc/children?jobId=480001&nodeId=N" + std::to_string(i) + "&productId=31337",
+                 {200, kJson, R"([{"Id": "N)" + std::to_string(i + 1) +
+                                  R"(", "Heading": "Administration, continued", "HasChildren": true}])"});
+  }
+  auto s = crawl_with_toc(R"({"Id": "ROOT", "Children": [{"Id": "N0", "Heading": "Administration", "HasChildren": true}]})");
+  ASSERT_TRUE(s) << s.error().message;
+  const std::string summary = summary_json(*s);
+  int deepest = -1;
+  std::string last_error;
+  for (int i = 0; i < 40; ++i) {
+    auto f = fetches(children_url(i));
+    if (f.empty()) break;
+    deepest = i;
+    last_error = f.back().error;
+    if (f.back().outcome == corpus::FetchOutcome::kPlatformProblem) break;
+  }
+  ASSERT_GE(deepest, 2) << summary;
+  EXPECT_LT(deepest, 12);
+  EXPECT_NE(last_error.find("levels deep"), std::string::npos) << last_error;
+  EXPECT_NE(last_error.find("municode"), std::string::npos) << last_error;
+  EXPECT_TRUE(fetches(children_url(deepest + 1)).empty());
+
+  // The redirect loop across platforms: refused by the redirect check, reported.
+  bool loop = false;
+  for (const auto& f : s->failed) loop = loop || f.reason.find("redirect loop") != std::string::npos;
+  EXPECT_TRUE(loop) << summary;
+  auto page = doc(hosts_.origin(kTown) + "/bylaws");
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->current_version_id);
+}
+
+TEST_F(PlatformsBadInputTest, AListingWiderThanTheTownsShareIsCutAndRecorded) {
+  std::string toc = R"({"Id": "ROOT", "Children": [)";
+  for (int i = 0; i < 300; ++i) {
+    toc += std::string(i ? ", " : "") + R"({"Id": "W)" + std::to_string(i) +
+           R"(", "Heading": "Welcoming provisions part )" + std::to_string(i) + R"(", "HasChildren": false})";
+  }
+  toc += "]}";
+  auto s = crawl_with_toc(toc);
+  ASSERT_TRUE(s) << s.error().message;
+  size_t asked = 0;
+  for (const auto& r : hosts_.requests()) {
+    asked += r.rfind("api.municode.com", 0) == 0 && r.find("/robots.txt") == std::string::npos;
+  }
+  EXPECT_EQ(asked, static_cast<size_t>(platforms::kMaxRequestsPerAdapterPerTown));
+  size_t capped = 0;
+  for (const auto& f : s->failed) capped += f.reason.find("more than 200 requests") != std::string::npos;
+  EXPECT_EQ(capped, 300u + 4u - static_cast<size_t>(platforms::kMaxRequestsPerAdapterPerTown));
+  auto page = doc(hosts_.origin(kTown) + "/bylaws");
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->current_version_id);
 }
 
 }  // namespace
