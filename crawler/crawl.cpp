@@ -280,7 +280,6 @@ void Crawl::start(Host& h, Item it) {
             body->buffer.append(b);
           } else if (body->prefix) {
             body->buffer.append(b.substr(0, kParseCap - body->buffer.size()));
-            body->truncated = true;
           } else {
             body->keep = false;
             body->buffer.clear();
@@ -463,8 +462,6 @@ void Crawl::platform_done(Item& it, const HttpResponse& r, Body& body, Finished&
     sink_.write(body.job, reading.body);
     if (!reading.content_type.empty()) f.content_type = reading.content_type;
     f.bytes = reading.body.size();
-  } else if (body.truncated && it.role == platforms::Role::kPage) {
-    body.keep = false;  // links of the first bytes only: not read
   }
   if (!body.job) body.job = sink_.new_job();  // an empty body
   sink_.seal(body.job);
