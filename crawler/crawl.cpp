@@ -10,6 +10,7 @@
 
 #include "crawler/follow.h"
 #include "crawler/internal.h"
+#include "crawler/platform_links.h"
 
 namespace policyindex::crawler {
 namespace {
@@ -373,7 +374,8 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         sink_.seal(body.job);
         f.job = std::move(body.job);
         f.disposition = Disposition::kStored;
-        if (body.keep && it.depth < opts_.depth && is_html(r.content_type)) {
+        if (body.keep && it.depth < opts_.depth && is_html(r.content_type) &&
+            !queue_recognised_page(it, body.buffer, frontier_, f.discovered)) {
           follow_links(it, body.buffer, frontier_, f.discovered);
         }
       }

@@ -119,9 +119,12 @@ class Ecode360 final : public Adapter {
     }
     if (is_id(seg)) {
       // A part, chapter or section: its page names the code and lists what is below it.
-      return std::vector<Request>{listing(site + std::string(seg),
-                                          make_context({{"site", site}, {"id", seg}}),
-                                          std::string(anchor), title_relevance(anchor))};
+      const int rel = title_relevance(anchor);
+      const std::string rel_text = std::to_string(rel);
+      return std::vector<Request>{
+          listing(site + std::string(seg),
+                  make_context({{"site", site}, {"id", seg}, {"rel", rel_text}}),
+                  std::string(anchor), rel)};
     }
     return std::nullopt;
   }
@@ -172,7 +175,9 @@ class Ecode360 final : public Adapter {
     const std::string site = context_value(req.context, "site");
     // A section or chapter linked straight from a town's page, on topic by the link's words:
     // the print view of it.
-    if (!self.empty() && req.relevance >= 2) {
+    // (the link's relevance is kept in the context: it survives a resumed crawl)
+    const std::string link_rel = context_value(req.context, "rel");
+    if (!self.empty() && (link_rel == "2" || link_rel == "3")) {
       out.requests.push_back(print_view(site, code, self, req.title, req.relevance));
     }
     size_t entries = 0;

@@ -141,5 +141,25 @@ TEST_F(PlatformsSimTest, AFrontierRowOfAnUnknownAdapterIsARecordedProblem) {
   EXPECT_TRUE((*d)->current_version_id);
 }
 
+TEST_F(PlatformsSimTest, RobotsTxtOfThePlatformsHostAppliesToTheUrlFetched) {
+  write_registry("municode:ashby-falls", "");
+  net_.handler = [](const HttpRequest& req) {
+    if (req.url == "https://api.municode.com/robots.txt") {
+      FakeReply r;
+      r.content_type = "text/plain";
+      r.body = "User-agent: *\nDisallow: /CodesContent\n";
+      return r;
+    }
+    return municode_api(req);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->new_documents.empty()) << summary_json(*s);
+  ASSERT_EQ(s->disallowed.size(), 1u) << summary_json(*s);
+  EXPECT_EQ(s->disallowed[0].url, kNode);  // reported under the document's URL
+  for (const auto& r : net_.requests) EXPECT_EQ(r.url.find("/CodesContent"), std::string::npos) << r.url;
+  EXPECT_EQ(net_.to("api.municode.com/robots.txt").size(), 1u);
+}
+
 }  // namespace
 }  // namespace policyindex::crawler

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "corpus/fetch_outcome.h"
 #include "crawler/platforms/platform.h"
 #include "tests/crawler/platforms/recorded.h"
 
@@ -82,6 +83,10 @@ TEST(PlatformRegistryTest, EveryAdapterIsFoundByNameAndRolesRoundTrip) {
   EXPECT_EQ(claim->adapter->name(), "municode");
   u = parse_url("https://www.maplewood-ma.gov/bylaws");
   EXPECT_FALSE(claim_link(*u, "General Bylaws"));
+  // The outcome a platform problem is stored as.
+  EXPECT_EQ(corpus::to_string(corpus::FetchOutcome::kPlatformProblem), "platform_problem");
+  EXPECT_EQ(corpus::fetch_outcome_from_string("platform_problem"),
+            corpus::FetchOutcome::kPlatformProblem);
 }
 
 }  // namespace
