@@ -4,6 +4,8 @@
 // (CoverSheet.aspx?ItemID=...), whose attachments (AttachmentViewer.ashx?AttachmentID=...)
 // are documents. Date-range search is an ASP.NET postback, so older meetings are reached
 // only as far as the landing lists them.
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,21 @@ namespace {
 using namespace records;
 
 constexpr std::string_view kName = "novusagenda";
+
+// The year of a row: a four-digit year, else NovusAgenda's own MM/DD/YY dates; 0 when none.
+int row_year(std::string_view text) {
+  if (int y = newest_year_in(text); y != 0) return y;
+  int best = 0;
+  for (size_t i = 0; i + 8 <= text.size(); ++i) {
+    std::string_view d = text.substr(i, 8);
+    bool shape = d[2] == '/' && d[5] == '/';
+    for (size_t k : {0, 1, 3, 4, 6, 7}) shape = shape && d[k] >= '0' && d[k] <= '9';
+    bool bounded = (i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]))) &&
+                   (i + 8 == text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 8])));
+    if (shape && bounded) best = std::max(best, 2000 + (d[6] - '0') * 10 + (d[7] - '0'));
+  }
+  return best;
+}
 
 class NovusAgenda final : public Adapter {
  public:
@@ -74,7 +91,7 @@ class NovusAgenda final : public Adapter {
     int newest = 0;
     for (std::string_view row : html_rows(resp.body)) {
       Row x{text_of(row, 200), 0, row};
-      x.year = newest_year_in(x.text);
+      x.year = row_year(x.text);
       newest = std::max(newest, x.year);
       rows.push_back(x);
     }
