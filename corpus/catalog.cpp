@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -37,6 +37,16 @@ constexpr const char* kMigrations[] = {
     // extracted before; the next extract (a new tagger version) fills them.
     "ALTER TABLE extractions ADD COLUMN genre TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE extractions ADD COLUMN genre_reason TEXT NOT NULL DEFAULT '';",
+    // 4 -> 5: a platform adapter's request in the frontier (crawler/platforms): the URL
+    // fetched when it is not the row's URL (an API call for a document whose URL is the
+    // platform's page), the adapter, the request's role, the adapter's own state, extra
+    // request headers (one per line) and the platform's title. NULL for ordinary URLs.
+    "ALTER TABLE frontier ADD COLUMN fetch_url TEXT;"
+    "ALTER TABLE frontier ADD COLUMN adapter TEXT;"
+    "ALTER TABLE frontier ADD COLUMN role TEXT;"
+    "ALTER TABLE frontier ADD COLUMN context TEXT;"
+    "ALTER TABLE frontier ADD COLUMN headers TEXT;"
+    "ALTER TABLE frontier ADD COLUMN title TEXT;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 

@@ -98,8 +98,8 @@ Result<std::optional<int64_t>> CrawlLedger::resumable_run() {
 Status CrawlLedger::for_each_frontier_row(int64_t run,
                                           const std::function<void(StoredFrontierRow&&)>& fn) {
   auto rows = sql::prepare(catalog_, 
-      "SELECT url, municipality_id, depth, kind, state, attempts, doc_type, parent, anchor "
-      "FROM frontier WHERE run_id=?1 ORDER BY rowid");
+      "SELECT url, municipality_id, depth, kind, state, attempts, doc_type, parent, anchor, "
+      "fetch_url, adapter, role, context, headers, title FROM frontier WHERE run_id=?1 ORDER BY rowid");
   if (!rows) return tl::make_unexpected(rows.error());
   rows->bind(1, run);
   while (true) {
@@ -116,6 +116,12 @@ Status CrawlLedger::for_each_frontier_row(int64_t run,
       f.doc_type = rows->text(6);
       f.parent = rows->opt_text(7).value_or("");
       f.anchor = rows->opt_text(8).value_or("");
+      f.fetch_url = rows->opt_text(9).value_or("");
+      f.adapter = rows->opt_text(10).value_or("");
+      f.role = rows->opt_text(11).value_or("");
+      f.context = rows->opt_text(12).value_or("");
+      f.headers = rows->opt_text(13).value_or("");
+      f.title = rows->opt_text(14).value_or("");
     }
     fn(std::move(f));
   }
@@ -188,12 +194,27 @@ Status CrawlLedger::add_frontier(const FrontierRow& row) {
   auto s =
       cached(catalog_, impl_->frontier_insert,
              "INSERT OR IGNORE INTO frontier(url, run_id, municipality_id, depth, kind, state, "
-             "doc_type, parent, anchor) VALUES(?1,?2,?3,?4,?5,'queued',?6,?7,?8)");
+             "doc_type, parent, anchor, fetch_url, adapter, role, context, headers, title) "
+             "VALUES(?1,?2,?3,?4,?5,'queued',?6,?7,?8,?9,?10,?11,?12,?13,?14)");
   if (!s) return tl::make_unexpected(s.error());
   auto& q = **s;
   q.bind(1, row.url).bind(2, run_id_).bind(3, row.municipality_id);
   q.bind(4, static_cast<int64_t>(row.depth)).bind(5, row.kind);
   q.bind(6, row.doc_type).bind(7, row.parent).bind(8, row.anchor);
+  // Ordinary URLs keep NULLs in the platform columns.
+  auto opt = [&q](int i, std::string_view v) {
+    if (v.empty()) {
+      q.bind_null(i);
+    } else {
+      q.bind(i, v);
+    }
+  };
+  opt(9, row.fetch_url == row.url ? std::string_view() : row.fetch_url);
+  opt(10, row.adapter);
+  opt(11, row.role);
+  opt(12, row.context);
+  opt(13, row.headers);
+  opt(14, row.title);
   return q.run();
 }
 

@@ -50,6 +50,9 @@ struct FrontierRow {
   std::string_view doc_type;
   std::string_view parent;
   std::string_view anchor;
+  // A platform adapter's request (empty for ordinary URLs): see crawler/platforms.
+  std::string_view fetch_url;  // when not `url`
+  std::string_view adapter, role, context, headers, title;  // headers: one per line
 };
 
 // A frontier row as read back for a resume.
@@ -60,6 +63,7 @@ struct StoredFrontierRow {
   std::string kind;
   bool queued = false;  // still to do (else done or failed)
   std::string doc_type, parent, anchor;
+  std::string fetch_url, adapter, role, context, headers, title;  // empty when none
 };
 
 // The run's first transaction.

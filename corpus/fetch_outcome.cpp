@@ -7,7 +7,7 @@ namespace policyindex::corpus {
 namespace {
 
 // The stored names: the catalog's fetch_log.outcome column holds exactly these strings.
-constexpr std::array<std::pair<FetchOutcome, std::string_view>, 12> kNames{{
+constexpr std::array<std::pair<FetchOutcome, std::string_view>, 13> kNames{{
     {FetchOutcome::kFetched, "fetched"},
     {FetchOutcome::kNotModified, "not_modified"},
     {FetchOutcome::kUnchanged, "unchanged"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<FetchOutcome, std::string_view>, 12> kNames{{
     {FetchOutcome::kRedirect, "redirect"},
     {FetchOutcome::kRobots, "robots"},
     {FetchOutcome::kRobotsUnreachable, "robots_unreachable"},
+    {FetchOutcome::kPlatformProblem, "platform_problem"},
 }};
 
 }  // namespace

@@ -20,10 +20,14 @@ enum class FetchOutcome {
   kRedirect,           // a 3xx hop (error holds "-> TARGET")
   kRobots,             // robots.txt fetched (or absent: 4xx)
   kRobotsUnreachable,  // robots.txt 5xx or network error: the host is parked
+  kPlatformProblem,    // a platform's answer its adapter cannot read (an API that changed,
+                       // an error object, an interstitial page, a listing that never ends):
+                       // error names the platform and the URL; nothing stored
 };
 
 // The stored name: "fetched", "not_modified", "unchanged", "http_error", "disallowed",
-// "timeout", "failed", "too_large", "retry", "redirect", "robots", "robots_unreachable".
+// "timeout", "failed", "too_large", "retry", "redirect", "robots", "robots_unreachable",
+// "platform_problem".
 std::string_view to_string(FetchOutcome o);
 
 // The outcome a stored name stands for; nullopt for a name this program does not write.

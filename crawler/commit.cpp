@@ -21,7 +21,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
   }
   const std::string now = corpus::now_iso8601();
   for (auto& f : finished) {
-    if (f.disposition == Disposition::kSitemap) {
+    if (f.disposition == Disposition::kSitemap || f.disposition == Disposition::kListing) {
       if (auto s =
               ledger.set_frontier_state(f.item.url, corpus::FrontierState::kDone, f.item.attempts);
           !s) {
@@ -57,8 +57,9 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
     switch (f.disposition) {
       case Disposition::kStored: {
         if (!doc_id) {
+          const std::string& title = f.item.title.empty() ? f.item.anchor : f.item.title;
           auto id = ledger.ensure_document(f.item.url, f.item.municipality_id, f.item.doc_type,
-                                           std::string_view(f.item.anchor).substr(0, 300), now);
+                                           std::string_view(title).substr(0, 300), now);
           if (!id) return tl::make_unexpected(id.error());
           doc_id = *id;
         }
@@ -115,6 +116,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
         break;
       case Disposition::kFailed:
       case Disposition::kSitemap:
+      case Disposition::kListing:
         o.outcome = UrlResult::kFailed;
         break;
     }

@@ -222,7 +222,16 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
 // -- documents -------------------------------------------------------------------------------
 
 void Crawl::start(Host& h, Item it) {
+  const bool platform = !it.adapter.empty();
+  if (platform) {
+    if (auto refused = platform_guard(it)) {
+      frontier_.ended(h);
+      drop(std::move(it), Disposition::kFailed, FetchOutcome::kPlatformProblem, *refused);
+      return;
+    }
+  }
   HttpRequest req = base_request(it.fetch_url);
+  for (auto& line : header_lines(it.headers)) req.headers.push_back(std::move(line));
   bool conditional = false;
   const bool sitemap = it.kind == ItemKind::kSitemap;
   if (!sitemap) {
@@ -242,8 +251,10 @@ void Crawl::start(Host& h, Item it) {
   ++in_flight_;
   ++summary_.requests;
   auto body = std::make_shared<Body>();
-  body->store = !sitemap;
-  const bool keep_all = sitemap;
+  body->store = !sitemap && !(platform && it.role == platforms::Role::kListing);
+  // A platform's responses go to its adapter: listings whole, documents their first bytes.
+  body->prefix = platform && it.role == platforms::Role::kDocument;
+  const bool keep_all = sitemap || platform;
   // Pages at the depth limit are stored but not read for links: no copy is kept.
   const bool may_discover = keep_all || it.depth < opts_.depth;
   Host* hp = &h;
@@ -267,6 +278,9 @@ void Crawl::start(Host& h, Item it) {
         if (body->keep) {
           if (body->buffer.size() + b.size() <= kParseCap) {
             body->buffer.append(b);
+          } else if (body->prefix) {
+            body->buffer.append(b.substr(0, kParseCap - body->buffer.size()));
+            body->truncated = true;
           } else {
             body->keep = false;
             body->buffer.clear();
@@ -350,7 +364,9 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
       break;
     case Action::kStore:
       ++ok_count_;
-      if (sitemap) {
+      if (!it.adapter.empty()) {
+        platform_done(it, r, body, f);
+      } else if (sitemap) {
         f.disposition = Disposition::kSitemap;
         follow_sitemap(it, body.buffer, frontier_, f.discovered);
       } else {
@@ -377,6 +393,87 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
   body.abort();
   f.item = std::move(it);
   finish(std::move(f));
+}
+
+// -- platforms (crawler/platforms) ------------------------------------------------------------
+
+// Why a platform request may not start: its adapter has had its share of the town's
+// requests, or the listing has gone too deep (a listing that never ends).
+std::optional<std::string> Crawl::platform_guard(const Item& it) {
+  if (it.depth > opts_.depth + platforms::kMaxListingDepth) {
+    return it.adapter + " (" + it.fetch_url + "): listing more than " +
+           std::to_string(platforms::kMaxListingDepth) +
+           " levels deep below the link; not followed";
+  }
+  std::string key = it.adapter;
+  key += '\t';
+  key += it.municipality_id ? std::to_string(*it.municipality_id) : std::string("-");
+  int& n = platform_requests_[key];
+  if (n >= platforms::kMaxRequestsPerAdapterPerTown) {
+    return it.adapter + " (" + it.fetch_url + "): more than " +
+           std::to_string(platforms::kMaxRequestsPerAdapterPerTown) +
+           " requests for one town in this run; the rest of the listing is not followed";
+  }
+  ++n;
+  return std::nullopt;
+}
+
+// A 2xx answer to a platform request: its adapter reads it. New requests join the frontier;
+// a document it accepts is stored under its human URL; a listing is read, not stored; an
+// answer it cannot read is a platform problem (nothing stored).
+void Crawl::platform_done(Item& it, const HttpResponse& r, Body& body, Finished& f) {
+  const platforms::Adapter* a = platforms::find_adapter(it.adapter);
+  if (!a) {
+    f.disposition = Disposition::kFailed;
+    f.reason = "no platform adapter named '" + it.adapter + "' for " + it.fetch_url +
+               " (a frontier row written by another version of policyindex)";
+    f.log.outcome = FetchOutcome::kPlatformProblem;
+    f.log.error = f.reason;
+    return;
+  }
+  platforms::Response resp;
+  resp.status = r.status;
+  resp.content_type = r.content_type;
+  resp.body = body.buffer;
+  resp.effective_url = r.effective_url.empty() ? std::string_view(it.fetch_url)
+                                               : std::string_view(r.effective_url);
+  platforms::Reading reading = a->read(platform_request(it), resp);
+  std::vector<Item> next;
+  platform_items(it, *a, std::move(reading.requests), next);
+  for (auto& n : next) {
+    if (frontier_.seen(n.url)) continue;
+    n.policy = derive_policy(n);
+    f.discovered.push_back(n);
+    frontier_.enqueue(std::move(n));
+  }
+  if (!reading.problem.empty()) {
+    f.disposition = Disposition::kFailed;
+    f.reason = it.adapter + " (" + it.fetch_url + "): " + reading.problem;
+    f.log.outcome = FetchOutcome::kPlatformProblem;
+    f.log.error = f.reason;
+    return;
+  }
+  if (!reading.store || it.role == platforms::Role::kListing) {
+    f.disposition = Disposition::kListing;
+    return;
+  }
+  if (!reading.body.empty()) {  // the adapter's own rendering of the answer
+    body.abort();
+    body.job = sink_.new_job();
+    sink_.write(body.job, reading.body);
+    if (!reading.content_type.empty()) f.content_type = reading.content_type;
+    f.bytes = reading.body.size();
+  } else if (body.truncated && it.role == platforms::Role::kPage) {
+    body.keep = false;  // links of the first bytes only: not read
+  }
+  if (!body.job) body.job = sink_.new_job();  // an empty body
+  sink_.seal(body.job);
+  f.job = std::move(body.job);
+  f.disposition = Disposition::kStored;
+  if (it.role == platforms::Role::kPage && body.keep && it.depth < opts_.depth &&
+      is_html(r.content_type)) {
+    follow_links(it, body.buffer, frontier_, f.discovered);
+  }
 }
 
 void Crawl::retry_or_fail(Host& h, Item it, const HttpResponse& r, const Verdict& v,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "corpus/crawl_ledger.h"
@@ -58,6 +59,8 @@ class Crawl final : private Dispatcher {
   HttpRequest base_request(const std::string& url) const;
   void robots_done(Host& h, const std::string& body, HttpResponse r, Clock::TimePoint start);
   void on_done(Host& h, Item it, HttpResponse r, Body& body, bool conditional);
+  std::optional<std::string> platform_guard(const Item& it);
+  void platform_done(Item& it, const HttpResponse& r, Body& body, Finished& f);
   void retry_or_fail(Host& h, Item it, const HttpResponse& r, const Verdict& v,
                      corpus::FetchRecord log);
   void redirect(Item it, const HttpResponse& r, corpus::FetchRecord log);
@@ -89,6 +92,9 @@ class Crawl final : private Dispatcher {
   int64_t ok_count_ = 0;
   int64_t fetched_ = 0, failed_ = 0, stored_ = 0;
   uint64_t bytes_ = 0;
+  // Requests started per platform adapter and town ("adapter\ttown id"): the guard against
+  // listings that never end.
+  std::unordered_map<std::string, int> platform_requests_;
   bool stopping_ = false;
   std::optional<Error> fatal_;
 };

@@ -1,6 +1,7 @@
 #include "crawler/follow.h"
 
 #include "crawler/internal.h"
+#include "crawler/platform_links.h"
 
 namespace policyindex::crawler {
 namespace {
@@ -27,6 +28,9 @@ void follow_links(const Item& page, std::string_view html, Frontier& frontier,
     it.depth = page.depth + 1;
     it.anchor = l.anchor;
     it.parent = page.url;
+    // A link to a known platform (a code host, a document store, ...): its adapter's
+    // requests, on or off site, attributed to the page's town (crawler/platforms).
+    if (queue_platform_link(it, *u, page.policy, score, frontier, queued)) continue;
     if (doc) {
       // Documents: any on a policy page; elsewhere only those whose own words are strong
       // ("General Bylaws", not just a /clerk/ or /code/ folder). Off-site files are fine:

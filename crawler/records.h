@@ -13,13 +13,15 @@
 
 #include "corpus/corpus.h"
 #include "crawler/clock.h"
+#include "crawler/platforms/platform.h"
 
 namespace policyindex::crawler {
 
 // Why a URL is in the frontier; stored by name in the frontier table.
-enum class ItemKind { kSeed, kSource, kPage, kDocument, kKnown, kSitemap };
+// kPlatform: a platform adapter's request (crawler/platforms), whatever its role.
+enum class ItemKind { kSeed, kSource, kPage, kDocument, kKnown, kSitemap, kPlatform };
 
-// "seed", "source", "page", "document", "known", "sitemap".
+// "seed", "source", "page", "document", "known", "sitemap", "platform".
 std::string_view to_string(ItemKind k);
 // The kind a stored name stands for; a name this program does not write reads as a page.
 ItemKind item_kind_from_string(std::string_view name);
@@ -38,7 +40,24 @@ struct Item {
   int redirects = 0;
   std::vector<std::string> chain;
   Clock::TimePoint not_before{};
+  // A platform adapter's request (kind kPlatform): `url` is the URL a person opens (the
+  // stored document's URL; a listing's is its fetch_url), `fetch_url` the one requested.
+  std::string adapter;  // empty for ordinary URLs
+  platforms::Role role = platforms::Role::kDocument;
+  std::string context;  // the adapter's own state
+  std::string headers;  // extra request headers, one per line
+  std::string title;    // the platform's title for the document
 };
+
+// The frontier items of an adapter's requests (URLs canonicalized; requests whose URLs do
+// not parse are skipped), attributed to `parent`'s town, one level below it. A document's
+// doc_type falls back to the parent's.
+void platform_items(const Item& parent, const platforms::Adapter& adapter,
+                    std::vector<platforms::Request> requests, std::vector<Item>& out);
+// The request a platform item stands for, to hand back to its adapter.
+platforms::Request platform_request(const Item& it);
+// The item's extra request headers, one per element.
+std::vector<std::string> header_lines(const std::string& headers);
 
 // Whether every document linked from the item's page is wanted: registry sources, known
 // policy documents, pages whose words say "ordinance", "bylaw", ...
@@ -61,6 +80,7 @@ enum class Disposition {
   kFailed,
   kDisallowed,
   kSitemap,  // a sitemap read (not stored)
+  kListing,  // a platform listing read by its adapter (not stored)
 };
 
 struct BlobJob;  // sink.h

@@ -5,6 +5,46 @@
 #include "crawler/internal.h"
 
 namespace policyindex::crawler {
+namespace {
+
+// The landing page of a registry code_host value ("municode:SLUG", "ecode360:CODE",
+// "amlegal:SLUG"); empty for none. Municode's state is Massachusetts' ("ma").
+std::string code_host_url(std::string_view code_host) {
+  auto colon = code_host.find(':');
+  if (colon == std::string_view::npos) return {};
+  std::string_view platform = code_host.substr(0, colon);
+  std::string id(code_host.substr(colon + 1));
+  if (id.empty()) return {};
+  if (platform == "municode") return "https://library.municode.com/ma/" + id;
+  if (platform == "ecode360") return "https://ecode360.com/" + id;
+  if (platform == "amlegal") return "https://codelibrary.amlegal.com/codes/" + id + "/latest/overview";
+  return {};
+}
+
+// Seeds, sources and known documents that a platform adapter claims (a Municode landing
+// page, a Drive link) become the adapter's requests, attributed to the same town; the
+// others stay as they are.
+std::vector<Item> claim_platform_items(std::vector<Item> items) {
+  std::vector<Item> out;
+  out.reserve(items.size());
+  for (auto& it : items) {
+    auto u = parse_url(it.url);
+    auto claim = u ? platforms::claim_link(*u, it.anchor) : std::nullopt;
+    if (!claim) {
+      out.push_back(std::move(it));
+      continue;
+    }
+    std::vector<Item> reqs;
+    platform_items(it, *claim->adapter, std::move(claim->requests), reqs);
+    for (auto& r : reqs) {
+      r.depth = it.depth;
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 // Reads what the run needs and queues the URLs: the loop can start at once. The run's first
 // catalog transaction (sources, the crawl_runs row, the frontier rows) is the commit
@@ -24,6 +64,12 @@ Status Crawl::prepare_run() {
     }
     for (const auto& s : reg->sources)
       seeds.push_back({s.url, s.municipality, s.doc_type, "source"});
+    // A town's code on a code host: read through its platform adapter.
+    for (const auto& m : reg->municipalities) {
+      if (auto url = code_host_url(m.code_host); !url.empty()) {
+        seeds.push_back({url, m.name, "ordinance", "source"});
+      }
+    }
   }
   // Resolve seeds to municipalities and canonical URLs; remember them for refreshes.
   auto towns = cat.municipalities();
@@ -124,6 +170,12 @@ Status Crawl::prepare_run() {
       it.doc_type = std::move(r.doc_type);
       it.parent = std::move(r.parent);
       it.anchor = std::move(r.anchor);
+      if (!r.fetch_url.empty()) it.fetch_url = std::move(r.fetch_url);
+      it.adapter = std::move(r.adapter);
+      it.role = platforms::role_from_string(r.role);
+      it.context = std::move(r.context);
+      it.headers = std::move(r.headers);
+      it.title = std::move(r.title);
       it.policy = derive_policy(it);
       frontier_.enqueue(std::move(it));
     });
@@ -131,6 +183,7 @@ Status Crawl::prepare_run() {
   }
   start_.refresh = opts_.refresh;
   start_.known_documents = opts_.refresh;
+  items = claim_platform_items(std::move(items));
   frontier_.reserve(items.size());
   for (auto& it : items) {
     it.policy = derive_policy(it);

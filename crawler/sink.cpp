@@ -27,6 +27,14 @@ corpus::FrontierRow frontier_row(const Item& it) {
   r.doc_type = it.doc_type;
   r.parent = it.parent;
   r.anchor = it.anchor;
+  if (!it.adapter.empty()) {
+    r.fetch_url = it.fetch_url;
+    r.adapter = it.adapter;
+    r.role = platforms::to_string(it.role);
+    r.context = it.context;
+    r.headers = it.headers;
+    r.title = it.title;
+  }
   return r;
 }
 

@@ -28,6 +28,17 @@ enum class Role {
   kPage,      // an ordinary page on the platform: stored, its links followed by the crawl
 };
 
+// "listing", "document", "page": the stored name (frontier rows of a resumed crawl).
+std::string_view to_string(Role r);
+// The role a stored name stands for; an unknown name reads as kDocument.
+Role role_from_string(std::string_view name);
+
+// Guards the crawl applies to every adapter (a listing that never ends, an API that loops):
+// at most this many requests per adapter per town in one run, and listings at most this
+// many levels below the claimed link.
+inline constexpr int kMaxRequestsPerAdapterPerTown = 200;
+inline constexpr int kMaxListingDepth = 8;
+
 struct Request {
   std::string fetch_url;  // exactly as it will be requested
   std::string human_url;  // the URL a person opens; the stored document's URL (empty: fetch_url)
@@ -55,6 +66,10 @@ struct Reading {
   // an error object, HTML where JSON was expected): recorded as a distinct, plainly worded
   // outcome naming the platform and the URL; nothing is stored from it.
   std::string problem;
+  // When non-empty, stored instead of the response body, with this content type: an
+  // adapter that turns an API's JSON into a readable page (Municode's node content).
+  std::string body;
+  std::string content_type;
 };
 
 class Adapter {

@@ -2,6 +2,24 @@
 
 namespace policyindex::crawler::platforms {
 
+std::string_view to_string(Role r) {
+  switch (r) {
+    case Role::kListing:
+      return "listing";
+    case Role::kPage:
+      return "page";
+    case Role::kDocument:
+      break;
+  }
+  return "document";
+}
+
+Role role_from_string(std::string_view name) {
+  if (name == "listing") return Role::kListing;
+  if (name == "page") return Role::kPage;
+  return Role::kDocument;
+}
+
 // Each adapter's translation unit defines its getter; list new ones here.
 // Agenda, records and police-policy platforms (records_util.h holds their shared helpers).
 const Adapter& civicplus_adapter();

@@ -66,6 +66,10 @@ TEST(CatalogMigrationTest, AVersionOneCatalogIsUpgradedWithItsRowsKept) {
   EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name='fetch_log_document'"), 1);
   // Version 3 dropped the write-only index on fetch_log(url).
   EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name='fetch_log_url'"), 0);
+  // Version 5: a platform adapter's request in the frontier.
+  EXPECT_EQ(scalar("SELECT count(*) FROM pragma_table_info('frontier') WHERE name IN "
+                   "('fetch_url','adapter','role','context','headers','title')"),
+            6);
   }
 
   // Opening again is a no-op: same version, nothing re-run.
