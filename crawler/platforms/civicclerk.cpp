@@ -23,7 +23,33 @@ using nlohmann::json;
 
 constexpr std::string_view kName = "civicclerk";
 
-std::string api_base(const std::string& client) { return "https://" + client + ".api.civicclerk.com/v1"; }
+// One CivicClerk client: its API root and portal, with the scheme and port of the link they
+// came from (https and the default port on the real web; a loopback test serves them
+// elsewhere).
+struct Client {
+  std::string name;
+  std::string api;     // "https://fenwickharbor.api.civicclerk.com/v1"
+  std::string portal;  // "https://fenwickharbor.portal.civicclerk.com"
+  json to_json() const { return {{"client", name}, {"api", api}, {"portal", portal}}; }
+};
+
+Client client_of(const Url& link) {
+  std::string name = first_label(link.host);
+  std::string port = link.port ? ":" + std::to_string(link.port) : std::string();
+  return Client{name, link.scheme + "://" + name + ".api.civicclerk.com" + port + "/v1",
+                link.scheme + "://" + name + ".portal.civicclerk.com" + port};
+}
+
+Client client_from(const json& ctx) {
+  return Client{ctx.value("client", std::string()), ctx.value("api", std::string()),
+                ctx.value("portal", std::string())};
+}
+
+json with(const Client& c, std::initializer_list<std::pair<const char*, json>> more) {
+  json j = c.to_json();
+  for (const auto& [k, v] : more) j[k] = v;
+  return j;
+}
 
 Request api_request(std::string url, std::string title, json ctx) {
   Request q = make_request(std::move(url), Role::kListing, std::move(title), {}, {}, ctx.dump());
@@ -31,17 +57,17 @@ Request api_request(std::string url, std::string title, json ctx) {
   return q;
 }
 
-Request probe(const std::string& client) {
-  return api_request(api_base(client) + "/Events?$orderby=startDateTime%20desc&$top=1", "CivicClerk " + client,
-                     json{{"kind", "probe"}, {"client", client}});
+Request probe(const Client& client) {
+  return api_request(client.api + "/Events?$orderby=startDateTime%20desc&$top=1", "CivicClerk " + client.name,
+                     with(client, {{"kind", "probe"}}));
 }
 
-Request year_request(const std::string& client, int year) {
+Request year_request(const Client& client, int year) {
   std::string f = "startDateTime ge " + std::to_string(year) + "-01-01T00:00:00Z and startDateTime lt " +
                   std::to_string(year + 1) + "-01-01T00:00:00Z";
-  std::string url = api_base(client) + "/Events?$filter=" + encode_query_value(f) + "&$orderby=startDateTime";
+  std::string url = client.api + "/Events?$filter=" + encode_query_value(f) + "&$orderby=startDateTime";
   return api_request(url, "Events " + std::to_string(year),
-                     json{{"kind", "events"}, {"client", client}, {"page", 0}});
+                     with(client, {{"kind", "events"}, {"page", 0}}));
 }
 
 std::string file_kind(std::string type) {
@@ -59,13 +85,13 @@ class CivicClerk final : public Adapter {
     std::string host = lower(link.host);
     std::string p = lower(link.path);
     if (iends_with(host, ".api.civicclerk.com")) {
-      std::string client = first_label(host);
+      Client client = client_of(link);
       if (p.find("getmeetingfilestream") != std::string::npos) {
         return std::vector<Request>{make_request(link.str(), Role::kDocument, std::string(anchor))};
       }
       return std::vector<Request>{probe(client)};
     }
-    if (iends_with(host, ".portal.civicclerk.com")) return std::vector<Request>{probe(first_label(host))};
+    if (iends_with(host, ".portal.civicclerk.com")) return std::vector<Request>{probe(client_of(link))};
     return std::nullopt;
   }
 
@@ -80,7 +106,7 @@ class CivicClerk final : public Adapter {
     json ctx = json::parse(req.context, nullptr, false);
     if (!ctx.is_object()) return fail("the request's context is not the adapter's");
     std::string kind = ctx.value("kind", "");
-    std::string client = ctx.value("client", "");
+    Client client = client_from(ctx);
     json body = json::parse(resp.body, nullptr, false);
     if (body.is_discarded()) {
       return fail(looks_like_html(resp.body) ? "the API answered with an HTML page, not JSON"
@@ -118,9 +144,9 @@ class CivicClerk final : public Adapter {
         if (!f.is_object() || !f.contains("fileId") || !f["fileId"].is_number_integer()) continue;
         long long file_id = f["fileId"].get<long long>();
         std::string type = f.value("type", std::string());
-        std::string fetch = api_base(client) + "/Meetings/GetMeetingFileStream(fileId=" + std::to_string(file_id) +
+        std::string fetch = client.api + "/Meetings/GetMeetingFileStream(fileId=" + std::to_string(file_id) +
                             ",plainText=false)";
-        std::string human = "https://" + client + ".portal.civicclerk.com/event/" + std::to_string(id) + "/files/" +
+        std::string human = client.portal + "/event/" + std::to_string(id) + "/files/" +
                             file_kind(type) + "/" + std::to_string(file_id);
         std::string title = event_name + " " + date + " - " + f.value("name", type);
         std::string doc_type = file_kind(type) == "attachment" ? "" : file_kind(type);
@@ -134,7 +160,7 @@ class CivicClerk final : public Adapter {
     auto next = body.find("@odata.nextLink");
     if (next != body.end() && next->is_string() && page + 1 < kMaxPages) {
       r.requests.push_back(api_request(next->get<std::string>(), "next page",
-                                       json{{"kind", "events"}, {"client", client}, {"page", page + 1}}));
+                                       with(client, {{"kind", "events"}, {"page", page + 1}})));
     }
     return r;
   }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -26,15 +27,31 @@ using namespace records;
 using nlohmann::json;
 
 constexpr std::string_view kName = "legistar";
-constexpr std::string_view kApi = "https://webapi.legistar.com/v1/";
 // The API answers at most this many rows per request; a full page asks for the next.
 constexpr size_t kApiPage = 1000;
 
-std::string api(const std::string& client, std::string_view rest) {
-  std::string u(kApi);
-  u += client;
-  u += rest;
-  return u;
+// One Legistar client: its API root and its public site. Both take the scheme and port of
+// the link they came from (https and the default port on the real web; a loopback test
+// serves them elsewhere).
+struct Client {
+  std::string name;  // "quillbrook"
+  std::string api;   // "https://webapi.legistar.com/v1/quillbrook"
+  std::string site;  // "https://quillbrook.legistar.com"
+  nlohmann::json to_json() const { return {{"client", name}, {"api", api}, {"site", site}}; }
+};
+
+Client client_of(const Url& link, std::string name) {
+  std::string port = link.port ? ":" + std::to_string(link.port) : std::string();
+  Client c;
+  c.api = link.scheme + "://webapi.legistar.com" + port + "/v1/" + name;
+  c.site = link.scheme + "://" + name + ".legistar.com" + port;
+  c.name = std::move(name);
+  return c;
+}
+
+Client client_from(const nlohmann::json& ctx) {
+  return Client{ctx.value("client", std::string()), ctx.value("api", std::string()),
+                ctx.value("site", std::string())};
 }
 
 std::string str_field(const json& o, const char* key) {
@@ -55,9 +72,10 @@ Request api_request(std::string url, std::string title, json ctx) {
   return q;
 }
 
-Request probe(const std::string& client) {
-  return api_request(api(client, "/matters?$top=1&$orderby=MatterIntroDate%20desc"),
-                     "Legistar " + client, json{{"kind", "probe"}, {"client", client}});
+Request probe(const Client& client) {
+  json ctx = client.to_json();
+  ctx["kind"] = "probe";
+  return api_request(client.api + "/matters?$top=1&$orderby=MatterIntroDate%20desc", "Legistar " + client.name, ctx);
 }
 
 std::string range_filter(std::string_view field, int year, int skip) {
@@ -70,19 +88,25 @@ std::string range_filter(std::string_view field, int year, int skip) {
   return q;
 }
 
-Request range_request(const std::string& client, std::string_view kind, int year, int page) {
+Request range_request(const Client& client, std::string_view kind, int year, int page) {
   bool matters = kind == "matters";
-  std::string url = api(client, matters ? "/matters" : "/events");
+  std::string url = client.api + (matters ? "/matters" : "/events");
   url += range_filter(matters ? "MatterIntroDate" : "EventDate", year,
                       page * static_cast<int>(kApiPage));
-  return api_request(url, std::string(kind) + " " + std::to_string(year),
-                     json{{"kind", kind}, {"client", client}, {"year", year}, {"page", page}});
+  json ctx = client.to_json();
+  ctx["kind"] = kind;
+  ctx["year"] = year;
+  ctx["page"] = page;
+  return api_request(url, std::string(kind) + " " + std::to_string(year), ctx);
 }
 
-Request attachments_request(const std::string& client, long long matter_id, std::string human,
+Request attachments_request(const Client& client, long long matter_id, std::string human,
                             std::string title, int relevance) {
-  Request q = api_request(api(client, "/matters/" + std::to_string(matter_id) + "/attachments"), title,
-                          json{{"kind", "attachments"}, {"client", client}, {"human", human}, {"title", title}});
+  json ctx = client.to_json();
+  ctx["kind"] = "attachments";
+  ctx["human"] = human;
+  ctx["title"] = title;
+  Request q = api_request(client.api + "/matters/" + std::to_string(matter_id) + "/attachments", title, ctx);
   q.relevance = relevance;
   return q;
 }
@@ -97,9 +121,10 @@ class Legistar final : public Adapter {
       // /v1/{client}/...
       if (p.rfind("/v1/", 0) != 0) return std::nullopt;
       std::string rest = p.substr(4);
-      std::string client = rest.substr(0, rest.find('/'));
-      if (client.empty()) return std::nullopt;
-      std::string tail = rest.substr(client.size());
+      std::string name = rest.substr(0, rest.find('/'));
+      if (name.empty()) return std::nullopt;
+      std::string tail = rest.substr(name.size());
+      Client client = client_of(link, name);
       if (tail.rfind("/matters/", 0) == 0 && tail.size() > 9 && iends_with(tail, "/attachments")) {
         std::string id = tail.substr(9, tail.size() - 9 - 12);
         if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -108,8 +133,9 @@ class Legistar final : public Adapter {
       return std::vector<Request>{probe(client)};
     }
     if (!iends_with(link.host, ".legistar.com")) return std::nullopt;
-    std::string client = first_label(link.host);
-    if (client == "www" || client == "webapi") return std::nullopt;
+    std::string name = first_label(link.host);
+    if (name == "www" || name == "webapi") return std::nullopt;
+    Client client = client_of(link, name);
     if (p == "/view.ashx") {
       return std::vector<Request>{make_request(link.str(), Role::kDocument, std::string(anchor))};
     }
@@ -134,7 +160,7 @@ class Legistar final : public Adapter {
     json ctx = json::parse(req.context, nullptr, false);
     if (!ctx.is_object() || !ctx.contains("kind")) return fail("the request's context is not the adapter's");
     std::string kind = ctx.value("kind", "");
-    std::string client = ctx.value("client", "");
+    Client client = client_from(ctx);
     json body = json::parse(resp.body, nullptr, false);
     if (body.is_discarded()) {
       if (looks_like_html(resp.body)) return fail("the API answered with an HTML page, not JSON");
@@ -172,7 +198,7 @@ class Legistar final : public Adapter {
         std::string guid = str_field(m, "MatterGuid");
         std::string human;
         if (!guid.empty()) {
-          human = "https://" + client + ".legistar.com/LegislationDetail.aspx?ID=" + std::to_string(*id) +
+          human = client.site + "/LegislationDetail.aspx?ID=" + std::to_string(*id) +
                   "&GUID=" + guid;
         }
         std::string file = str_field(m, "MatterFile");

@@ -20,7 +20,13 @@ using namespace records;
 using nlohmann::json;
 
 constexpr std::string_view kName = "powerdms";
-constexpr std::string_view kPortal = "https://public.powerdms.com/";
+
+// The portal's root: public.powerdms.com with the link's scheme and port when the link is
+// on it (https on the real web), else https.
+std::string portal_of(const Url& link) {
+  if (lower(link.host) != "public.powerdms.com") return "https://public.powerdms.com/";
+  return link.origin() + "/";
+}
 
 std::vector<std::string> segments(std::string_view path) {
   std::vector<std::string> out;
@@ -34,8 +40,8 @@ std::vector<std::string> segments(std::string_view path) {
   return out;
 }
 
-Request document(const std::string& org, const std::string& id, std::string title) {
-  std::string url = std::string(kPortal) + org + "/documents/" + id;
+Request document(const std::string& portal, const std::string& org, const std::string& id, std::string title) {
+  std::string url = portal + org + "/documents/" + id;
   Request q = make_request(url, Role::kDocument, std::move(title), {}, "police_policy");
   return q;
 }
@@ -57,10 +63,9 @@ class PowerDms final : public Adapter {
     const std::string& org = seg[0];
     if (seg.size() >= 3 && lower(seg[1]) == "documents" &&
         seg[2].find_first_not_of("0123456789") == std::string::npos) {
-      return std::vector<Request>{document(org, seg[2], std::string(anchor))};
+      return std::vector<Request>{document(portal_of(link), org, seg[2], std::string(anchor))};
     }
-    Request q = make_request(std::string(kPortal) + org + "/documents", Role::kListing, std::string(anchor), {}, {},
-                             org);
+    Request q = make_request(portal_of(link) + org + "/documents", Role::kListing, std::string(anchor), {}, {}, org);
     q.headers.push_back("Accept: application/json");
     q.relevance = std::max(q.relevance, 2);  // a police department's directives
     return std::vector<Request>{q};
@@ -94,13 +99,15 @@ class PowerDms final : public Adapter {
       return fail("the document list has no \"data\" list (the portal's shape changed)");
     }
     const std::string& org = req.context;
+    auto self = parse_url(req.fetch_url);
+    std::string portal = self ? portal_of(*self) : std::string("https://public.powerdms.com/");
     for (const json& d : body["data"]) {
       if (!d.is_object()) continue;
       std::string title = d.value("name", std::string());
       std::string url = d.contains("publicUrl") && d["publicUrl"].is_string() ? d["publicUrl"].get<std::string>() : "";
       if (url.empty() && d.contains("id") && (d["id"].is_number_integer() || d["id"].is_string())) {
         std::string id = d["id"].is_string() ? d["id"].get<std::string>() : std::to_string(d["id"].get<long long>());
-        r.requests.push_back(document(org, id, title));
+        r.requests.push_back(document(portal, org, id, title));
         continue;
       }
       if (url.empty()) return fail("an entry has neither publicUrl nor id (the portal's shape changed)");

@@ -152,13 +152,8 @@ bool looks_like_json(std::string_view body) {
   return !t.empty() && (t[0] == '{' || t[0] == '[');
 }
 
-std::string problem(std::string_view platform, std::string_view url, std::string_view message) {
-  std::string out(platform);
-  out.append(": ");
-  out.append(url);
-  out.append(": ");
-  out.append(message);
-  return out;
+std::string problem(std::string_view /*platform*/, std::string_view /*url*/, std::string_view message) {
+  return std::string(message);
 }
 
 std::string listing_status_problem(std::string_view platform, const Request& req,

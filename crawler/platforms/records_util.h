@@ -59,7 +59,9 @@ std::string text_of(std::string_view html, size_t max = 300);
 // Links of an HTML fragment resolved against `base` (discovery's extract_links).
 std::vector<Link> links_of(std::string_view html, std::string_view base);
 
-// "<platform>: <url>: <message>" for Reading::problem.
+// The text of Reading::problem: the plain message (the crawl records it after the
+// adapter's name and the URL, "legistar (https://...): <message>"). The platform and URL are
+// taken so that a caller reads like the record it makes.
 std::string problem(std::string_view platform, std::string_view url, std::string_view message);
 
 // The common reading of a kDocument response: stored unless the status is not 2xx, the body
