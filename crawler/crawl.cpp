@@ -10,6 +10,7 @@
 
 #include "crawler/follow.h"
 #include "crawler/internal.h"
+#include "crawler/platform_links.h"
 
 namespace policyindex::crawler {
 namespace {
@@ -280,7 +281,6 @@ void Crawl::start(Host& h, Item it) {
             body->buffer.append(b);
           } else if (body->prefix) {
             body->buffer.append(b.substr(0, kParseCap - body->buffer.size()));
-            body->truncated = true;
           } else {
             body->keep = false;
             body->buffer.clear();
@@ -374,7 +374,8 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         sink_.seal(body.job);
         f.job = std::move(body.job);
         f.disposition = Disposition::kStored;
-        if (body.keep && it.depth < opts_.depth && is_html(r.content_type)) {
+        if (body.keep && it.depth < opts_.depth && is_html(r.content_type) &&
+            !queue_recognised_page(it, body.buffer, frontier_, f.discovered)) {
           follow_links(it, body.buffer, frontier_, f.discovered);
         }
       }
@@ -463,8 +464,6 @@ void Crawl::platform_done(Item& it, const HttpResponse& r, Body& body, Finished&
     sink_.write(body.job, reading.body);
     if (!reading.content_type.empty()) f.content_type = reading.content_type;
     f.bytes = reading.body.size();
-  } else if (body.truncated && it.role == platforms::Role::kPage) {
-    body.keep = false;  // links of the first bytes only: not read
   }
   if (!body.job) body.job = sink_.new_job();  // an empty body
   sink_.seal(body.job);

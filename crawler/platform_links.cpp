@@ -24,4 +24,24 @@ bool queue_platform_link(const Item& link, const Url& u, bool policy_page, int s
   return true;
 }
 
+bool queue_recognised_page(const Item& page, std::string_view html, Frontier& frontier,
+                           std::vector<Item>& queued) {
+  auto u = parse_url(page.fetch_url);
+  if (!u) return false;
+  for (const platforms::Adapter* a : platforms::adapters()) {
+    auto reqs = a->recognise(*u, html);
+    if (!reqs) continue;
+    std::vector<Item> items;
+    platform_items(page, *a, std::move(*reqs), items);
+    for (auto& it : items) {
+      if (frontier.seen(it.url)) continue;
+      it.policy = derive_policy(it);
+      queued.push_back(it);
+      frontier.enqueue(std::move(it));
+    }
+    return true;
+  }
+  return false;
+}
+
 }  // namespace policyindex::crawler

@@ -75,6 +75,7 @@ void platform_items(const Item& parent, const platforms::Adapter& adapter,
       it.headers += h;
     }
     it.title = std::move(r.title);
+    it.relevance = r.relevance;
     it.doc_type = std::move(r.doc_type);
     if (it.doc_type.empty() && r.role != platforms::Role::kListing) {
       it.doc_type = !parent.doc_type.empty() && parent.doc_type != "webpage" ? parent.doc_type
@@ -93,6 +94,7 @@ platforms::Request platform_request(const Item& it) {
   r.role = it.role;
   r.doc_type = it.doc_type;
   r.title = it.title;
+  r.relevance = it.relevance;
   r.context = it.context;
   r.headers = header_lines(it.headers);
   return r;

@@ -47,6 +47,7 @@ struct Item {
   std::string context;  // the adapter's own state
   std::string headers;  // extra request headers, one per line
   std::string title;    // the platform's title for the document
+  int relevance = 0;    // the adapter's hint, 0..3 (not kept in the frontier table)
 };
 
 // The frontier items of an adapter's requests (URLs canonicalized; requests whose URLs do

@@ -73,8 +73,8 @@ struct Body {
   bool decided = false;
   bool keep = false;  // keep a copy for link discovery
   std::string buffer;
-  bool prefix = false;     // keep the first bytes only (a platform's document, for its adapter)
-  bool truncated = false;  // the buffer holds the first kParseCap bytes only
+  bool prefix = false;  // past the parse cap, keep the first bytes (a platform's document,
+                        // for its adapter; all of it is stored)
   bool too_large = false;
 };
 

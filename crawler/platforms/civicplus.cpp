@@ -2,6 +2,9 @@
 // listings, ArchiveCenter items and Archive.aspx module listings, AgendaCenter agendas and
 // minutes (the landing page, then one GET search per recent year:
 // /AgendaCenter/Search/?term=&CIDs=all&startDate=01/01/Y&endDate=12/31/Y).
+//
+// No recognise(): a CivicPlus page is a town's own site, whose links the crawl must keep
+// reading (a recognised page's links are not read); its module links are claimed by path.
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,21 +72,6 @@ class CivicPlus final : public Adapter {
     if (after(p, "/agendacenter/viewfile/agenda/")) return doc("agenda");
     if (after(p, "/agendacenter/viewfile/minutes/")) return doc("minutes");
     return std::nullopt;
-  }
-
-  std::optional<std::vector<Request>> recognise(const Url& page, std::string_view html) const override {
-    std::string head = lower(html.substr(0, 512 * 1024));
-    bool marked = head.find("civicplus") != std::string::npos ||
-                  head.find("/documentcenter/view/") != std::string::npos ||
-                  head.find("/agendacenter") != std::string::npos;
-    if (!marked) return std::nullopt;
-    std::string origin = page.origin();
-    std::vector<Request> out = {
-        make_request(origin + "/DocumentCenter", Role::kListing, "Document Center", {}, {}, "dc"),
-        make_request(origin + "/AgendaCenter", Role::kListing, "Agenda Center", {}, {}, "agenda_home"),
-        make_request(origin + "/Archive.aspx", Role::kListing, "Archive Center", {}, {}, "archive_root"),
-    };
-    return out;
   }
 
   Reading read(const Request& req, const Response& resp) const override {

@@ -21,6 +21,10 @@ Role role_from_string(std::string_view name) {
 }
 
 // Each adapter's translation unit defines its getter; list new ones here.
+const Adapter& municode_adapter();
+const Adapter& ecode360_adapter();
+const Adapter& amlegal_adapter();
+const Adapter& gdrive_adapter();
 // Agenda, records and police-policy platforms (records_util.h holds their shared helpers).
 const Adapter& civicplus_adapter();
 const Adapter& granicus_adapter();
@@ -34,11 +38,21 @@ const Adapter& lexipol_adapter();
 
 const std::vector<const Adapter*>& adapters() {
   static const std::vector<const Adapter*> all = {
+      &municode_adapter(),
+      &ecode360_adapter(),
+      &amlegal_adapter(),
+      &gdrive_adapter(),
       // Host-specific adapters first; granicus before civicplus (govAccess document links),
       // laserfiche and civicplus (any host, by path) last.
-      &legistar_adapter(),   &iqm2_adapter(),       &civicclerk_adapter(),
-      &powerdms_adapter(),   &lexipol_adapter(),    &granicus_adapter(),
-      &novusagenda_adapter(), &laserfiche_adapter(), &civicplus_adapter(),
+      &legistar_adapter(),
+      &iqm2_adapter(),
+      &civicclerk_adapter(),
+      &powerdms_adapter(),
+      &lexipol_adapter(),
+      &granicus_adapter(),
+      &novusagenda_adapter(),
+      &laserfiche_adapter(),
+      &civicplus_adapter(),
   };
   return all;
 }

@@ -88,13 +88,12 @@ TEST(CivicPlusTest, ArchiveRootGivesModulesAndItems) {
   EXPECT_TRUE(has_substr(urls, "AMID=37"));
 }
 
-TEST(CivicPlusTest, RecognisesACivicPlusHomePage) {
+TEST(CivicPlusTest, ATownsCivicPlusPageIsNotTakenOver) {
+  // The crawl reads a recognised page through its adapter instead of for its links; a
+  // CivicPlus home page's own links must stay the crawl's.
   auto page = parse_url("https://www.marrowfield-ma.gov/");
   ASSERT_TRUE(page);
-  auto reqs = adapter("civicplus").recognise(*page, recorded("civicplus_document_index.html"));
-  ASSERT_TRUE(reqs);
-  EXPECT_TRUE(has_substr(fetch_urls(*reqs), "https://www.marrowfield-ma.gov/AgendaCenter"));
-  EXPECT_FALSE(adapter("civicplus").recognise(*page, "<html><body>Welcome to Marrowfield</body></html>"));
+  EXPECT_FALSE(adapter("civicplus").recognise(*page, recorded("civicplus_document_index.html")));
 }
 
 TEST(CivicPlusTest, DocumentChecksAndListingErrors) {
