@@ -6,7 +6,6 @@
 // portal's page for the file (/event/{id}/files/{agenda|minutes|attachment}/{fileId}).
 // The newest year comes from a one-event probe ordered by startDateTime.
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,14 +57,16 @@ Request api_request(std::string url, std::string title, json ctx) {
 }
 
 Request probe(const Client& client) {
-  return api_request(client.api + "/Events?$orderby=startDateTime%20desc&$top=1", "CivicClerk " + client.name,
-                     with(client, {{"kind", "probe"}}));
+  return api_request(client.api + "/Events?$orderby=startDateTime%20desc&$top=1",
+                     "CivicClerk " + client.name, with(client, {{"kind", "probe"}}));
 }
 
 Request year_request(const Client& client, int year) {
-  std::string f = "startDateTime ge " + std::to_string(year) + "-01-01T00:00:00Z and startDateTime lt " +
-                  std::to_string(year + 1) + "-01-01T00:00:00Z";
-  std::string url = client.api + "/Events?$filter=" + encode_query_value(f) + "&$orderby=startDateTime";
+  std::string f = "startDateTime ge " + std::to_string(year) +
+                  "-01-01T00:00:00Z and startDateTime lt " + std::to_string(year + 1) +
+                  "-01-01T00:00:00Z";
+  std::string url =
+      client.api + "/Events?$filter=" + encode_query_value(f) + "&$orderby=startDateTime";
   return api_request(url, "Events " + std::to_string(year),
                      with(client, {{"kind", "events"}, {"page", 0}}));
 }
@@ -81,7 +82,8 @@ class CivicClerk final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string host = lower(link.host);
     std::string p = lower(link.path);
     if (iends_with(host, ".api.civicclerk.com")) {
@@ -91,7 +93,8 @@ class CivicClerk final : public Adapter {
       }
       return std::vector<Request>{probe(client)};
     }
-    if (iends_with(host, ".portal.civicclerk.com")) return std::vector<Request>{probe(client_of(link))};
+    if (iends_with(host, ".portal.civicclerk.com"))
+      return std::vector<Request>{probe(client_of(link))};
     return std::nullopt;
   }
 
@@ -124,8 +127,11 @@ class CivicClerk final : public Adapter {
     const json& events = body["value"];
     if (kind == "probe") {
       if (events.empty()) return r;
-      int newest = events[0].is_object() ? newest_year_in(events[0].value("startDateTime", std::string())) : 0;
-      if (newest == 0) return fail("the newest event has no startDateTime field (the API's shape changed)");
+      int newest = events[0].is_object()
+                       ? newest_year_in(events[0].value("startDateTime", std::string()))
+                       : 0;
+      if (newest == 0)
+        return fail("the newest event has no startDateTime field (the API's shape changed)");
       for (int y : recent_years(newest)) r.requests.push_back(year_request(client, y));
       return r;
     }
@@ -144,14 +150,16 @@ class CivicClerk final : public Adapter {
         if (!f.is_object() || !f.contains("fileId") || !f["fileId"].is_number_integer()) continue;
         long long file_id = f["fileId"].get<long long>();
         std::string type = f.value("type", std::string());
-        std::string fetch = client.api + "/Meetings/GetMeetingFileStream(fileId=" + std::to_string(file_id) +
+        std::string fetch = client.api +
+                            "/Meetings/GetMeetingFileStream(fileId=" + std::to_string(file_id) +
                             ",plainText=false)";
         std::string human = client.portal + "/event/" + std::to_string(id) + "/files/" +
                             file_kind(type) + "/" + std::to_string(file_id);
         std::string title = event_name + " " + date + " - " + f.value("name", type);
         std::string doc_type = file_kind(type) == "attachment" ? "" : file_kind(type);
         Request q = make_request(fetch, Role::kDocument, title, human, doc_type);
-        q.relevance = std::max(title_relevance(event_name), title_relevance(f.value("name", std::string())));
+        q.relevance =
+            std::max(title_relevance(event_name), title_relevance(f.value("name", std::string())));
         r.requests.push_back(std::move(q));
       }
     }

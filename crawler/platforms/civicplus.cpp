@@ -27,9 +27,7 @@ std::optional<std::string> after(const std::string& path, std::string_view prefi
   return path.substr(prefix.size());
 }
 
-bool starts_with_digit(const std::string& s) {
-  return !s.empty() && s[0] >= '0' && s[0] <= '9';
-}
+bool starts_with_digit(const std::string& s) { return !s.empty() && s[0] >= '0' && s[0] <= '9'; }
 
 // The year of an AgendaCenter file name "_MMDDYYYY-ID", or 0.
 int agenda_file_year(const std::string& lower_path) {
@@ -46,7 +44,8 @@ class CivicPlus final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string p = lower(link.path);
     std::string url = link.str();
     auto doc = [&](std::string doc_type) {
@@ -59,10 +58,13 @@ class CivicPlus final : public Adapter {
       q.relevance = policy_score(link.path, anchor);
       return std::vector<Request>{q};
     };
-    if (auto rest = after(p, "/documentcenter/view/"); rest && starts_with_digit(*rest)) return doc("");
-    if (auto rest = after(p, "/documentcenter/index/"); rest && starts_with_digit(*rest)) return listing("dc");
+    if (auto rest = after(p, "/documentcenter/view/"); rest && starts_with_digit(*rest))
+      return doc("");
+    if (auto rest = after(p, "/documentcenter/index/"); rest && starts_with_digit(*rest))
+      return listing("dc");
     if (p == "/documentcenter" || p == "/documentcenter/") return listing("dc");
-    if (auto rest = after(p, "/archivecenter/viewfile/item/"); rest && starts_with_digit(*rest)) return doc("");
+    if (auto rest = after(p, "/archivecenter/viewfile/item/"); rest && starts_with_digit(*rest))
+      return doc("");
     if (p == "/archive.aspx") {
       if (!query_param(link.query, "ADID").empty()) return doc("");
       return listing(query_param(link.query, "AMID").empty() ? "archive_root" : "archive");
@@ -85,8 +87,10 @@ class CivicPlus final : public Adapter {
       r.problem = problem(kName, req.fetch_url, "the listing is not an HTML page");
       return r;
     }
-    if (looks_like_login(resp.body) && resp.body.find("/DocumentCenter/View/") == std::string_view::npos) {
-      r.problem = problem(kName, req.fetch_url, "a login page came back where a listing was expected");
+    if (looks_like_login(resp.body) &&
+        resp.body.find("/DocumentCenter/View/") == std::string_view::npos) {
+      r.problem =
+          problem(kName, req.fetch_url, "a login page came back where a listing was expected");
       return r;
     }
     std::string base = resp.effective_url.empty() ? req.fetch_url : std::string(resp.effective_url);
@@ -126,7 +130,8 @@ class CivicPlus final : public Adapter {
           url += "&endDate=12/31/";
           url += ys;
           url += "&dateRange=&dateSelector=";
-          r.requests.push_back(make_request(url, Role::kListing, "Agendas " + ys, {}, {}, "agenda_search"));
+          r.requests.push_back(
+              make_request(url, Role::kListing, "Agendas " + ys, {}, {}, "agenda_search"));
         }
       }
     }

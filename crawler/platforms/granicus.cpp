@@ -24,26 +24,32 @@ class Granicus final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string p = lower(link.path);
-    if (p.find("/showpublisheddocument/") != std::string::npos || p.find("/home/showdocument") != std::string::npos) {
+    if (p.find("/showpublisheddocument/") != std::string::npos ||
+        p.find("/home/showdocument") != std::string::npos) {
       Request q = make_request(link.str(), Role::kDocument, std::string(anchor));
       q.context = "file";
       return std::vector<Request>{q};
     }
     if (!granicus_host(link.host)) return std::nullopt;
     if (p == "/viewpublisher.php" && !query_param(link.query, "view_id").empty()) {
-      return std::vector<Request>{make_request(link.str(), Role::kListing, std::string(anchor), {}, {}, "publisher")};
+      return std::vector<Request>{
+          make_request(link.str(), Role::kListing, std::string(anchor), {}, {}, "publisher")};
     }
     if (p == "/metaviewer.php" || p == "/documentviewer.php") {
-      return std::vector<Request>{make_request(link.str(), Role::kDocument, std::string(anchor), {}, {}, "file")};
+      return std::vector<Request>{
+          make_request(link.str(), Role::kDocument, std::string(anchor), {}, {}, "file")};
     }
     if (p == "/agendaviewer.php") {
       // Often a redirect to the agenda PDF, sometimes an HTML agenda: both are documents.
-      return std::vector<Request>{make_request(link.str(), Role::kDocument, std::string(anchor), {}, "agenda", "page")};
+      return std::vector<Request>{
+          make_request(link.str(), Role::kDocument, std::string(anchor), {}, "agenda", "page")};
     }
     if (p == "/minutesviewer.php") {
-      return std::vector<Request>{make_request(link.str(), Role::kDocument, std::string(anchor), {}, "minutes", "page")};
+      return std::vector<Request>{
+          make_request(link.str(), Role::kDocument, std::string(anchor), {}, "minutes", "page")};
     }
     return std::nullopt;
   }

@@ -21,7 +21,8 @@ class Iqm2 final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     if (!iends_with(link.host, ".iqm2.com")) return std::nullopt;
     std::string p = lower(link.path);
     std::string title(anchor);
@@ -30,14 +31,16 @@ class Iqm2 final : public Adapter {
     }
     if ((p == "/citizens/detail_meeting.aspx" || p == "/citizens/detail_legifile.aspx") &&
         !query_param(link.query, "ID").empty()) {
-      return std::vector<Request>{make_request(link.str(), Role::kListing, title, {}, {}, "meeting")};
+      return std::vector<Request>{
+          make_request(link.str(), Role::kListing, title, {}, {}, "meeting")};
     }
     if (p == "/citizens/calendar.aspx" || p == "/citizens/" || p == "/citizens" || p == "/" ||
         p == "/citizens/default.aspx") {
       bool ranged = !query_param(link.query, "From").empty();
       std::string url = link.str();
       if (p != "/citizens/calendar.aspx") url = link.origin() + "/Citizens/Calendar.aspx";
-      return std::vector<Request>{make_request(url, Role::kListing, title, {}, {}, ranged ? "range" : "home")};
+      return std::vector<Request>{
+          make_request(url, Role::kListing, title, {}, {}, ranged ? "range" : "home")};
     }
     return std::nullopt;
   }
@@ -70,7 +73,8 @@ class Iqm2 final : public Adapter {
         if (!claimed) continue;
         for (Request& q : *claimed) {
           // Calendars lead to meetings and files, meetings to files; no calendar hops.
-          if (q.role == Role::kListing && (req.context == "meeting" || q.context != "meeting")) continue;
+          if (q.role == Role::kListing && (req.context == "meeting" || q.context != "meeting"))
+            continue;
           q.relevance = std::max(q.relevance, title_relevance(text));
           if (q.role == Role::kDocument) q.title = text + " - " + l.anchor;
           r.requests.push_back(std::move(q));
@@ -80,7 +84,8 @@ class Iqm2 final : public Adapter {
     if (req.context == "home" && newest != 0) {
       for (int y : recent_years(newest)) {
         std::string ys = std::to_string(y);
-        std::string url = base_url->origin() + "/Citizens/Calendar.aspx?From=1/1/" + ys + "&To=12/31/" + ys;
+        std::string url =
+            base_url->origin() + "/Citizens/Calendar.aspx?From=1/1/" + ys + "&To=12/31/" + ys;
         r.requests.push_back(make_request(url, Role::kListing, "Calendar " + ys, {}, {}, "range"));
       }
     }

@@ -63,7 +63,8 @@ std::optional<Parsed> parse(const Url& u) {
   }
   size_t slash = p.rfind('/');
   std::string file = p.substr(slash + 1);
-  if (file != "browse.aspx" && file != "docview.aspx" && file != "electronicfile.aspx") return std::nullopt;
+  if (file != "browse.aspx" && file != "docview.aspx" && file != "electronicfile.aspx")
+    return std::nullopt;
   if (!weblink && x.dbid.empty()) return std::nullopt;
   x.app = u.path.substr(0, slash);
   x.page = file;
@@ -81,23 +82,28 @@ std::string repo_suffix(const Parsed& x) {
 
 Request document_request(const Url& u, const Parsed& x, std::string_view title) {
   std::string origin = u.origin();
-  std::string human = origin + x.app + "/DocView.aspx?id=" + x.id + "&dbid=" + x.dbid + repo_suffix(x);
-  std::string fetch = origin + x.app + "/ElectronicFile.aspx?docid=" + x.id + "&dbid=" + x.dbid + repo_suffix(x);
+  std::string human =
+      origin + x.app + "/DocView.aspx?id=" + x.id + "&dbid=" + x.dbid + repo_suffix(x);
+  std::string fetch =
+      origin + x.app + "/ElectronicFile.aspx?docid=" + x.id + "&dbid=" + x.dbid + repo_suffix(x);
   return make_request(fetch, Role::kDocument, std::string(title), human, {}, "file");
 }
 
 Request folder_request(std::string url, std::string_view title, int budget) {
-  return make_request(std::move(url), Role::kListing, std::string(title), {}, {}, std::to_string(budget));
+  return make_request(std::move(url), Role::kListing, std::string(title), {}, {},
+                      std::to_string(budget));
 }
 
 class Laserfiche final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     auto x = parse(link);
     if (!x) return std::nullopt;
-    if (x->page == "browse.aspx") return std::vector<Request>{folder_request(link.str(), anchor, kMaxFolders)};
+    if (x->page == "browse.aspx")
+      return std::vector<Request>{folder_request(link.str(), anchor, kMaxFolders)};
     if (x->page == "edoc") {
       Request q = make_request(link.str(), Role::kDocument, std::string(anchor), {}, {}, "edoc");
       return std::vector<Request>{q};
@@ -144,7 +150,8 @@ class Laserfiche final : public Adapter {
       if (x->page == "browse.aspx") {
         if (self_parsed && x->id == self_parsed->id) continue;  // the folder itself
         folders.push_back(folder_request(u->str(), l.anchor, 0));
-      } else if (x->page == "docview.aspx" || x->page == "electronicfile.aspx" || x->page == "doc") {
+      } else if (x->page == "docview.aspx" || x->page == "electronicfile.aspx" ||
+                 x->page == "doc") {
         docs.push_back(document_request(*u, *x, l.anchor));
       } else {
         continue;
@@ -157,7 +164,8 @@ class Laserfiche final : public Adapter {
     int left = budget - 1;
     size_t take = std::min(folders.size(), static_cast<size_t>(std::max(0, left)));
     folders.resize(take);
-    for (Request& f : folders) f.context = std::to_string(std::max(1, left / static_cast<int>(take)));
+    for (Request& f : folders)
+      f.context = std::to_string(std::max(1, left / static_cast<int>(take)));
     r.requests = std::move(docs);
     for (Request& f : folders) r.requests.push_back(std::move(f));
     best_first(r.requests, kMaxEntries);
@@ -167,7 +175,8 @@ class Laserfiche final : public Adapter {
  private:
   Reading read_file(const Request& req, const Response& resp) const {
     bool html = looks_like_html(resp.body) || icontains(resp.content_type, "text/html");
-    if (req.context == "file" && resp.status >= 200 && resp.status < 300 && html && !looks_like_login(resp.body)) {
+    if (req.context == "file" && resp.status >= 200 && resp.status < 300 && html &&
+        !looks_like_login(resp.body)) {
       // No electronic file: ask the WebLink 10/11 file route for the document as a PDF.
       auto u = parse_url(req.human_url.empty() ? req.fetch_url : req.human_url);
       auto x = u ? parse(*u) : std::nullopt;

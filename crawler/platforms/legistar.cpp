@@ -10,10 +10,9 @@
 // MatterAttachmentHyperlink; EventId, EventBodyName, EventDate, EventAgendaFile,
 // EventMinutesFile.
 #include <nlohmann/json.hpp>
-
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crawler/platforms/platform.h"
@@ -75,7 +74,8 @@ Request api_request(std::string url, std::string title, json ctx) {
 Request probe(const Client& client) {
   json ctx = client.to_json();
   ctx["kind"] = "probe";
-  return api_request(client.api + "/matters?$top=1&$orderby=MatterIntroDate%20desc", "Legistar " + client.name, ctx);
+  return api_request(client.api + "/matters?$top=1&$orderby=MatterIntroDate%20desc",
+                     "Legistar " + client.name, ctx);
 }
 
 std::string range_filter(std::string_view field, int year, int skip) {
@@ -106,7 +106,8 @@ Request attachments_request(const Client& client, long long matter_id, std::stri
   ctx["kind"] = "attachments";
   ctx["human"] = human;
   ctx["title"] = title;
-  Request q = api_request(client.api + "/matters/" + std::to_string(matter_id) + "/attachments", title, ctx);
+  Request q = api_request(client.api + "/matters/" + std::to_string(matter_id) + "/attachments",
+                          title, ctx);
   q.relevance = relevance;
   return q;
 }
@@ -115,7 +116,8 @@ class Legistar final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string p = lower(link.path);
     if (link.host == "webapi.legistar.com") {
       // /v1/{client}/...
@@ -127,8 +129,10 @@ class Legistar final : public Adapter {
       Client client = client_of(link, name);
       if (tail.rfind("/matters/", 0) == 0 && tail.size() > 9 && iends_with(tail, "/attachments")) {
         std::string id = tail.substr(9, tail.size() - 9 - 12);
-        if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-        return std::vector<Request>{attachments_request(client, std::stoll(id), {}, std::string(anchor), 1)};
+        if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+          return std::nullopt;
+        return std::vector<Request>{
+            attachments_request(client, std::stoll(id), {}, std::string(anchor), 1)};
       }
       return std::vector<Request>{probe(client)};
     }
@@ -141,8 +145,10 @@ class Legistar final : public Adapter {
     }
     if (p == "/legislationdetail.aspx") {
       std::string id = query_param(link.query, "ID");
-      if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-      return std::vector<Request>{attachments_request(client, std::stoll(id), link.str(), std::string(anchor),
+      if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+      return std::vector<Request>{attachments_request(client, std::stoll(id), link.str(),
+                                                      std::string(anchor),
                                                       std::max(1, title_relevance(anchor)))};
     }
     // Calendar.aspx, Legislation.aspx, the home page: the whole client through the API.
@@ -158,7 +164,8 @@ class Legistar final : public Adapter {
       return r;
     };
     json ctx = json::parse(req.context, nullptr, false);
-    if (!ctx.is_object() || !ctx.contains("kind")) return fail("the request's context is not the adapter's");
+    if (!ctx.is_object() || !ctx.contains("kind"))
+      return fail("the request's context is not the adapter's");
     std::string kind = ctx.value("kind", "");
     Client client = client_from(ctx);
     json body = json::parse(resp.body, nullptr, false);
@@ -167,7 +174,8 @@ class Legistar final : public Adapter {
       return fail("the API answer is not JSON");
     }
     if (body.is_object()) {
-      std::string msg = body.value("Message", body.value("message", std::string("an object instead of a list")));
+      std::string msg =
+          body.value("Message", body.value("message", std::string("an object instead of a list")));
       return fail("the API answered with an error: " + msg);
     }
     if (auto p = listing_status_problem(kName, req, resp); !p.empty()) return fail(p);
@@ -198,11 +206,12 @@ class Legistar final : public Adapter {
         std::string guid = str_field(m, "MatterGuid");
         std::string human;
         if (!guid.empty()) {
-          human = client.site + "/LegislationDetail.aspx?ID=" + std::to_string(*id) +
-                  "&GUID=" + guid;
+          human =
+              client.site + "/LegislationDetail.aspx?ID=" + std::to_string(*id) + "&GUID=" + guid;
         }
         std::string file = str_field(m, "MatterFile");
-        r.requests.push_back(attachments_request(client, *id, human, file.empty() ? title : file + " " + title, rel));
+        r.requests.push_back(attachments_request(client, *id, human,
+                                                 file.empty() ? title : file + " " + title, rel));
       }
       int page = ctx.value("page", 0);
       if (body.size() >= kApiPage && page + 1 < kMaxPages) {
@@ -214,9 +223,12 @@ class Legistar final : public Adapter {
     if (kind == "events") {
       for (const json& e : body) {
         if (!e.is_object()) continue;
-        if (!e.contains("EventId")) return fail("an event has no EventId field (the API's shape changed)");
-        std::string what = str_field(e, "EventBodyName") + " " + str_field(e, "EventDate").substr(0, 10);
-        for (auto [field, type] : {std::pair{"EventMinutesFile", "minutes"}, {"EventAgendaFile", "agenda"}}) {
+        if (!e.contains("EventId"))
+          return fail("an event has no EventId field (the API's shape changed)");
+        std::string what =
+            str_field(e, "EventBodyName") + " " + str_field(e, "EventDate").substr(0, 10);
+        for (auto [field, type] :
+             {std::pair{"EventMinutesFile", "minutes"}, {"EventAgendaFile", "agenda"}}) {
           std::string f = str_field(e, field);
           if (f.empty()) continue;
           r.requests.push_back(make_request(f, Role::kDocument, what + " " + type, {}, type));
@@ -236,12 +248,14 @@ class Legistar final : public Adapter {
       for (const json& a : body) {
         if (!a.is_object()) continue;
         if (!a.contains("MatterAttachmentHyperlink")) {
-          return fail("an attachment has no MatterAttachmentHyperlink field (the API's shape changed)");
+          return fail(
+              "an attachment has no MatterAttachmentHyperlink field (the API's shape changed)");
         }
         std::string link = str_field(a, "MatterAttachmentHyperlink");
         if (link.empty()) continue;
         std::string name = str_field(a, "MatterAttachmentName");
-        Request q = make_request(link, Role::kDocument, title.empty() ? name : title + " - " + name);
+        Request q =
+            make_request(link, Role::kDocument, title.empty() ? name : title + " - " + name);
         q.relevance = std::max(req.relevance, q.relevance);
         docs.push_back(std::move(q));
       }

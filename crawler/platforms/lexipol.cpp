@@ -22,13 +22,15 @@ class Lexipol final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string host = lower(link.host);
-    bool portal = host == "policy.lexipol.com" || host == "lexipol.com" || host == "www.lexipol.com" ||
-                  iends_with(host, ".lexipol.com");
+    bool portal = host == "policy.lexipol.com" || host == "lexipol.com" ||
+                  host == "www.lexipol.com" || iends_with(host, ".lexipol.com");
     if (!portal) return std::nullopt;
     // Lexipol's own marketing pages are not a manual.
-    if ((host == "lexipol.com" || host == "www.lexipol.com") && !is_document_url(link.str())) return std::nullopt;
+    if ((host == "lexipol.com" || host == "www.lexipol.com") && !is_document_url(link.str()))
+      return std::nullopt;
     Request q = make_request(link.str(), Role::kDocument, std::string(anchor), {}, "police_policy");
     q.relevance = std::max(q.relevance, 2);
     return std::vector<Request>{q};
@@ -36,9 +38,11 @@ class Lexipol final : public Adapter {
 
   Reading read(const Request& req, const Response& resp) const override {
     Reading r = read_document(kName, req, resp, false);
-    if (!r.store && (looks_like_login(resp.body) || r.problem.find("HTML page") != std::string::npos)) {
-      r.problem = problem(kName, req.fetch_url,
-                          "Lexipol's policy portal asks for a login; the manual is not public there");
+    if (!r.store &&
+        (looks_like_login(resp.body) || r.problem.find("HTML page") != std::string::npos)) {
+      r.problem =
+          problem(kName, req.fetch_url,
+                  "Lexipol's policy portal asks for a login; the manual is not public there");
     }
     return r;
   }

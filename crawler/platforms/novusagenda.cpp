@@ -40,17 +40,19 @@ class NovusAgenda final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string p = lower(link.path);
     if (p.rfind("/agendapublic", 0) != 0) return std::nullopt;
     std::string rest = p.substr(13);
     std::string title(anchor);
-    if (rest.empty() || rest == "/" || rest == "/default.aspx" || rest == "/meetingsresponsive.aspx" ||
-        rest == "/meetingsgeneral.aspx") {
+    if (rest.empty() || rest == "/" || rest == "/default.aspx" ||
+        rest == "/meetingsresponsive.aspx" || rest == "/meetingsgeneral.aspx") {
       return std::vector<Request>{make_request(link.str(), Role::kListing, title, {}, {}, "home")};
     }
     if (rest == "/meetingview.aspx" && !query_param(link.query, "MeetingID").empty()) {
-      return std::vector<Request>{make_request(link.str(), Role::kListing, title, {}, {}, "meeting")};
+      return std::vector<Request>{
+          make_request(link.str(), Role::kListing, title, {}, {}, "meeting")};
     }
     if (rest == "/displayagendapdf.ashx" && !query_param(link.query, "MeetingID").empty()) {
       return std::vector<Request>{make_request(link.str(), Role::kDocument, title, {}, "agenda")};
@@ -103,7 +105,8 @@ class NovusAgenda final : public Adapter {
         auto claimed = claim(*u, l.anchor);
         if (!claimed) continue;
         for (Request& q : *claimed) {
-          if (q.role == Role::kListing && (req.context != "home" || q.context != "meeting")) continue;
+          if (q.role == Role::kListing && (req.context != "home" || q.context != "meeting"))
+            continue;
           q.relevance = std::max(q.relevance, title_relevance(row.text));
           if (q.role != Role::kListing) q.title = row.text;
           r.requests.push_back(std::move(q));

@@ -4,7 +4,6 @@
 // Older links spell the portal powerdms.com/public/{ORG}/... Every entry is a police policy
 // (the portals are police departments' directives), taken best-first by name and capped.
 #include <nlohmann/json.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,7 +39,8 @@ std::vector<std::string> segments(std::string_view path) {
   return out;
 }
 
-Request document(const std::string& portal, const std::string& org, const std::string& id, std::string title) {
+Request document(const std::string& portal, const std::string& org, const std::string& id,
+                 std::string title) {
   std::string url = portal + org + "/documents/" + id;
   Request q = make_request(url, Role::kDocument, std::move(title), {}, "police_policy");
   return q;
@@ -50,7 +50,8 @@ class PowerDms final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
 
-  std::optional<std::vector<Request>> claim(const Url& link, std::string_view anchor) const override {
+  std::optional<std::vector<Request>> claim(const Url& link,
+                                            std::string_view anchor) const override {
     std::string host = lower(link.host);
     auto seg = segments(link.path);
     if (host == "powerdms.com" || host == "www.powerdms.com") {
@@ -65,7 +66,8 @@ class PowerDms final : public Adapter {
         seg[2].find_first_not_of("0123456789") == std::string::npos) {
       return std::vector<Request>{document(portal_of(link), org, seg[2], std::string(anchor))};
     }
-    Request q = make_request(portal_of(link) + org + "/documents", Role::kListing, std::string(anchor), {}, {}, org);
+    Request q = make_request(portal_of(link) + org + "/documents", Role::kListing,
+                             std::string(anchor), {}, {}, org);
     q.headers.push_back("Accept: application/json");
     q.relevance = std::max(q.relevance, 2);  // a police department's directives
     return std::vector<Request>{q};
@@ -88,8 +90,9 @@ class PowerDms final : public Adapter {
     };
     json body = json::parse(resp.body, nullptr, false);
     if (body.is_discarded()) {
-      return fail(looks_like_html(resp.body) ? "the document list came back as an HTML page, not JSON"
-                                             : "the document list is not JSON");
+      return fail(looks_like_html(resp.body)
+                      ? "the document list came back as an HTML page, not JSON"
+                      : "the document list is not JSON");
     }
     if (body.is_object() && body.contains("code") && !body.contains("data")) {
       return fail("the portal answered with an error: " + body["code"].dump());
@@ -104,13 +107,17 @@ class PowerDms final : public Adapter {
     for (const json& d : body["data"]) {
       if (!d.is_object()) continue;
       std::string title = d.value("name", std::string());
-      std::string url = d.contains("publicUrl") && d["publicUrl"].is_string() ? d["publicUrl"].get<std::string>() : "";
+      std::string url = d.contains("publicUrl") && d["publicUrl"].is_string()
+                            ? d["publicUrl"].get<std::string>()
+                            : "";
       if (url.empty() && d.contains("id") && (d["id"].is_number_integer() || d["id"].is_string())) {
-        std::string id = d["id"].is_string() ? d["id"].get<std::string>() : std::to_string(d["id"].get<long long>());
+        std::string id = d["id"].is_string() ? d["id"].get<std::string>()
+                                             : std::to_string(d["id"].get<long long>());
         r.requests.push_back(document(portal, org, id, title));
         continue;
       }
-      if (url.empty()) return fail("an entry has neither publicUrl nor id (the portal's shape changed)");
+      if (url.empty())
+        return fail("an entry has neither publicUrl nor id (the portal's shape changed)");
       r.requests.push_back(make_request(url, Role::kDocument, title, {}, "police_policy"));
     }
     best_first(r.requests);

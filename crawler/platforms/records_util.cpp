@@ -93,9 +93,7 @@ std::string encode_query_value(std::string_view v) {
   return out;
 }
 
-std::string first_label(std::string_view host) {
-  return lower(host.substr(0, host.find('.')));
-}
+std::string first_label(std::string_view host) { return lower(host.substr(0, host.find('.'))); }
 
 std::string origin_of(const Url& u) { return u.origin(); }
 
@@ -117,7 +115,8 @@ int newest_year_in(std::string_view text) {
   int best = 0;
   for (size_t i = 0; i + 4 <= text.size(); ++i) {
     bool digits = true;
-    for (size_t k = 0; k < 4; ++k) digits = digits && std::isdigit(static_cast<unsigned char>(text[i + k]));
+    for (size_t k = 0; k < 4; ++k)
+      digits = digits && std::isdigit(static_cast<unsigned char>(text[i + k]));
     if (!digits) continue;
     bool before_ok = i == 0 || !std::isdigit(static_cast<unsigned char>(text[i - 1]));
     bool after_ok = i + 4 == text.size() || !std::isdigit(static_cast<unsigned char>(text[i + 4]));
@@ -138,7 +137,8 @@ bool looks_like_html(std::string_view body) {
 
 bool looks_like_login(std::string_view body) {
   std::string b = lower(body.substr(0, 256 * 1024));
-  if (b.find("type=\"password\"") != std::string::npos || b.find("type='password'") != std::string::npos ||
+  if (b.find("type=\"password\"") != std::string::npos ||
+      b.find("type='password'") != std::string::npos ||
       b.find("type=password") != std::string::npos) {
     return true;
   }
@@ -152,7 +152,8 @@ bool looks_like_json(std::string_view body) {
   return !t.empty() && (t[0] == '{' || t[0] == '[');
 }
 
-std::string problem(std::string_view /*platform*/, std::string_view /*url*/, std::string_view message) {
+std::string problem(std::string_view /*platform*/, std::string_view /*url*/,
+                    std::string_view message) {
   return std::string(message);
 }
 
@@ -185,8 +186,8 @@ Reading read_document(std::string_view platform, const Request& req, const Respo
       return r;
     }
     if (!html_ok) {
-      r.problem = problem(platform, req.fetch_url,
-                          "an HTML page came back where a file was expected");
+      r.problem =
+          problem(platform, req.fetch_url, "an HTML page came back where a file was expected");
       return r;
     }
   }
@@ -226,8 +227,8 @@ std::string text_of(std::string_view html, size_t max) {
       c = ' ';
     } else if (c == '&') {
       static constexpr std::pair<std::string_view, char> kEntities[] = {
-          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''},
-          {"&apos;", '\''}, {"&nbsp;", ' '}};
+          {"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
+          {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
       for (auto [ent, ch] : kEntities) {
         if (lower(html.substr(i, ent.size())) == ent) {
           c = ch;

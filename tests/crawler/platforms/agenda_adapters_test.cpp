@@ -13,18 +13,20 @@ namespace {
 using namespace testing;
 
 bool has_substr(const std::vector<std::string>& v, std::string_view s) {
-  return std::any_of(v.begin(), v.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
+  return std::any_of(v.begin(), v.end(),
+                     [&](const std::string& x) { return x.find(s) != std::string::npos; });
 }
 
 // ---------------------------------------------------------------------------------------
 // CivicPlus
 
 TEST(CivicPlusTest, ClaimsItsModulePathsOnAnyHost) {
-  for (const char* url : {"https://www.marrowfield-ma.gov/DocumentCenter/View/311/Trust-Act-PDF",
-                          "https://quillbrook.example.gov/documentcenter/view/12",
-                          "https://www.marrowfield-ma.gov/ArchiveCenter/ViewFile/Item/512",
-                          "https://www.marrowfield-ma.gov/Archive.aspx?ADID=905",
-                          "https://www.marrowfield-ma.gov/AgendaCenter/ViewFile/Minutes/_03122024-455"}) {
+  for (const char* url :
+       {"https://www.marrowfield-ma.gov/DocumentCenter/View/311/Trust-Act-PDF",
+        "https://quillbrook.example.gov/documentcenter/view/12",
+        "https://www.marrowfield-ma.gov/ArchiveCenter/ViewFile/Item/512",
+        "https://www.marrowfield-ma.gov/Archive.aspx?ADID=905",
+        "https://www.marrowfield-ma.gov/AgendaCenter/ViewFile/Minutes/_03122024-455"}) {
     Request q = claim_one("civicplus", url);
     EXPECT_EQ(q.role, Role::kDocument) << url;
   }
@@ -33,9 +35,10 @@ TEST(CivicPlusTest, ClaimsItsModulePathsOnAnyHost) {
                           "https://www.marrowfield-ma.gov/AgendaCenter"}) {
     EXPECT_EQ(claim_one("civicplus", url).role, Role::kListing) << url;
   }
-  for (const char* url : {"https://www.marrowfield-ma.gov/", "https://www.marrowfield-ma.gov/Calendar.aspx",
-                          "https://www.marrowfield-ma.gov/DocumentCenter/View/",
-                          "https://www.marrowfield-ma.gov/docs/DocumentCenter/View/3"}) {
+  for (const char* url :
+       {"https://www.marrowfield-ma.gov/", "https://www.marrowfield-ma.gov/Calendar.aspx",
+        "https://www.marrowfield-ma.gov/DocumentCenter/View/",
+        "https://www.marrowfield-ma.gov/docs/DocumentCenter/View/3"}) {
     EXPECT_FALSE(claim("civicplus", url)) << url;
   }
 }
@@ -47,7 +50,9 @@ TEST(CivicPlusTest, DocumentCenterFolderGivesDocumentsBestFirstAndSubfolders) {
   auto urls = fetch_urls(r.requests);
   ASSERT_EQ(urls.size(), 5u);
   // On-topic first, then the bylaws, then the police folder; the beach form last ranks.
-  EXPECT_EQ(urls[0], "https://www.marrowfield-ma.gov/DocumentCenter/View/311/Welcoming-Community-Trust-Act-PDF");
+  EXPECT_EQ(
+      urls[0],
+      "https://www.marrowfield-ma.gov/DocumentCenter/View/311/Welcoming-Community-Trust-Act-PDF");
   EXPECT_EQ(r.requests[0].relevance, 3);
   EXPECT_EQ(r.requests[0].title, "Welcoming Community Trust Act (2019)");
   EXPECT_EQ(urls[1], "https://www.marrowfield-ma.gov/DocumentCenter/View/313/Town-Bylaws-PDF");
@@ -71,7 +76,8 @@ TEST(CivicPlusTest, AgendaCenterReadsTheLandingThenTenYearsBySearch) {
   EXPECT_TRUE(has_substr(urls, "startDate=01/01/2024&endDate=12/31/2024"));
   EXPECT_TRUE(has_substr(urls, "startDate=01/01/2015&endDate=12/31/2015"));
   EXPECT_FALSE(has_substr(urls, "startDate=01/01/2014"));
-  EXPECT_EQ(r.requests[0].fetch_url, "https://www.marrowfield-ma.gov/AgendaCenter/ViewFile/Agenda/_03122024-455");
+  EXPECT_EQ(r.requests[0].fetch_url,
+            "https://www.marrowfield-ma.gov/AgendaCenter/ViewFile/Agenda/_03122024-455");
   // A search page gives documents only: no further searches (no endless year walk).
   Request search = r.requests.back();
   Reading again = read("civicplus", search, recorded("civicplus_agenda_home.html"));
@@ -97,7 +103,8 @@ TEST(CivicPlusTest, ATownsCivicPlusPageIsNotTakenOver) {
 }
 
 TEST(CivicPlusTest, DocumentChecksAndListingErrors) {
-  Request doc = claim_one("civicplus", "https://www.marrowfield-ma.gov/DocumentCenter/View/311", "Trust Act");
+  Request doc =
+      claim_one("civicplus", "https://www.marrowfield-ma.gov/DocumentCenter/View/311", "Trust Act");
   Reading ok = read("civicplus", doc, kPdf, 200, "application/octet-stream");
   EXPECT_TRUE(ok.store);
   EXPECT_TRUE(ok.problem.empty());
@@ -108,7 +115,8 @@ TEST(CivicPlusTest, DocumentChecksAndListingErrors) {
   EXPECT_NE(missing.problem.find("HTTP 404"), std::string::npos);
 
   Request folder = claim_one("civicplus", "https://www.marrowfield-ma.gov/DocumentCenter/Index/42");
-  Reading empty = read("civicplus", folder, "<!DOCTYPE html><html><body><p>No documents.</p></body></html>");
+  Reading empty =
+      read("civicplus", folder, "<!DOCTYPE html><html><body><p>No documents.</p></body></html>");
   EXPECT_TRUE(empty.problem.empty());
   EXPECT_TRUE(empty.requests.empty());
   Reading json = read("civicplus", folder, "{\"d\": []}", 200, "application/json");
@@ -119,21 +127,31 @@ TEST(CivicPlusTest, DocumentChecksAndListingErrors) {
 // Granicus
 
 TEST(GranicusTest, Claims) {
-  EXPECT_EQ(claim_one("granicus", "https://marrowfield.granicus.com/ViewPublisher.php?view_id=3").role,
-            Role::kListing);
-  EXPECT_EQ(claim_one("granicus", "https://marrowfield.granicus.com/MetaViewer.php?view_id=3&clip_id=9&meta_id=8").role,
+  EXPECT_EQ(
+      claim_one("granicus", "https://marrowfield.granicus.com/ViewPublisher.php?view_id=3").role,
+      Role::kListing);
+  EXPECT_EQ(
+      claim_one("granicus",
+                "https://marrowfield.granicus.com/MetaViewer.php?view_id=3&clip_id=9&meta_id=8")
+          .role,
+      Role::kDocument);
+  EXPECT_EQ(
+      claim_one("granicus", "https://www.quillbrook-ma.gov/home/showpublisheddocument/2207/637812")
+          .role,
+      Role::kDocument);
+  EXPECT_EQ(claim_one("granicus",
+                      "https://www.quillbrook-ma.gov/DocumentCenter/Home/ShowPublishedDocument/5/1")
+                .role,
             Role::kDocument);
-  EXPECT_EQ(claim_one("granicus", "https://www.quillbrook-ma.gov/home/showpublisheddocument/2207/637812").role,
-            Role::kDocument);
-  EXPECT_EQ(claim_one("granicus", "https://www.quillbrook-ma.gov/DocumentCenter/Home/ShowPublishedDocument/5/1").role,
-            Role::kDocument);
-  EXPECT_FALSE(claim("granicus", "https://marrowfield.granicus.com/MediaPlayer.php?view_id=3&clip_id=1"));
+  EXPECT_FALSE(
+      claim("granicus", "https://marrowfield.granicus.com/MediaPlayer.php?view_id=3&clip_id=1"));
   EXPECT_FALSE(claim("granicus", "https://marrowfield.granicus.com/ViewPublisher.php"));
   EXPECT_FALSE(claim("granicus", "https://www.quillbrook-ma.gov/MetaViewer.php?meta_id=1"));
 }
 
 TEST(GranicusTest, PublisherRowsGiveDocumentsInTheRecentWindow) {
-  Request pub = claim_one("granicus", "https://marrowfield.granicus.com/ViewPublisher.php?view_id=3");
+  Request pub =
+      claim_one("granicus", "https://marrowfield.granicus.com/ViewPublisher.php?view_id=3");
   Reading r = read("granicus", pub, recorded("granicus_publisher.html"));
   ASSERT_TRUE(r.problem.empty()) << r.problem;
   auto urls = fetch_urls(r.requests);
@@ -146,9 +164,11 @@ TEST(GranicusTest, PublisherRowsGiveDocumentsInTheRecentWindow) {
 }
 
 TEST(GranicusTest, AgendaViewerMayBeHtmlButAFileLinkMayNot) {
-  Request agenda = claim_one("granicus", "https://marrowfield.granicus.com/AgendaViewer.php?view_id=3&clip_id=1");
+  Request agenda = claim_one(
+      "granicus", "https://marrowfield.granicus.com/AgendaViewer.php?view_id=3&clip_id=1");
   EXPECT_TRUE(read("granicus", agenda, "<html><body><h1>Agenda</h1></body></html>").store);
-  Request file = claim_one("granicus", "https://www.quillbrook-ma.gov/home/showpublisheddocument/2207/637812");
+  Request file =
+      claim_one("granicus", "https://www.quillbrook-ma.gov/home/showpublisheddocument/2207/637812");
   Reading r = read("granicus", file, "<html><body><h1>Page not found</h1></body></html>");
   EXPECT_FALSE(r.store);
   EXPECT_NE(r.problem.find("HTML page came back where a file was expected"), std::string::npos);
@@ -160,12 +180,17 @@ TEST(GranicusTest, AgendaViewerMayBeHtmlButAFileLinkMayNot) {
 TEST(LegistarTest, ClaimsClientPagesAndTheApi) {
   Request p = claim_one("legistar", "https://quillbrook.legistar.com/Calendar.aspx");
   EXPECT_EQ(p.role, Role::kListing);
-  EXPECT_EQ(p.fetch_url, "https://webapi.legistar.com/v1/quillbrook/matters?$top=1&$orderby=MatterIntroDate%20desc");
-  EXPECT_NE(std::find(p.headers.begin(), p.headers.end(), "Accept: application/json"), p.headers.end());
-  Request detail = claim_one("legistar",
-                             "https://quillbrook.legistar.com/LegislationDetail.aspx?ID=4987&GUID=0A1B2C3D", "Trust Act");
+  EXPECT_EQ(
+      p.fetch_url,
+      "https://webapi.legistar.com/v1/quillbrook/matters?$top=1&$orderby=MatterIntroDate%20desc");
+  EXPECT_NE(std::find(p.headers.begin(), p.headers.end(), "Accept: application/json"),
+            p.headers.end());
+  Request detail = claim_one(
+      "legistar", "https://quillbrook.legistar.com/LegislationDetail.aspx?ID=4987&GUID=0A1B2C3D",
+      "Trust Act");
   EXPECT_EQ(detail.fetch_url, "https://webapi.legistar.com/v1/quillbrook/matters/4987/attachments");
-  Request file = claim_one("legistar", "https://quillbrook.legistar.com/View.ashx?M=F&ID=13001&GUID=AB");
+  Request file =
+      claim_one("legistar", "https://quillbrook.legistar.com/View.ashx?M=F&ID=13001&GUID=AB");
   EXPECT_EQ(file.role, Role::kDocument);
   EXPECT_FALSE(claim("legistar", "https://www.legistar.com/products"));
   EXPECT_FALSE(claim("legistar", "https://quillbrook.legistar.com.example.org/Calendar.aspx"));
@@ -179,7 +204,8 @@ TEST(LegistarTest, ProbeGivesTenYearsOfMatterAndEventRanges) {
   ASSERT_EQ(r.requests.size(), 20u);
   auto urls = fetch_urls(r.requests);
   EXPECT_EQ(urls[0],
-            "https://webapi.legistar.com/v1/quillbrook/matters?$filter=MatterIntroDate%20ge%20datetime%272024-01-01%27"
+            "https://webapi.legistar.com/v1/quillbrook/"
+            "matters?$filter=MatterIntroDate%20ge%20datetime%272024-01-01%27"
             "%20and%20MatterIntroDate%20lt%20datetime%272025-01-01%27");
   EXPECT_TRUE(has_substr(urls, "/events?$filter=EventDate%20ge%20datetime%272015-01-01%27"));
   EXPECT_FALSE(has_substr(urls, "2014-01-01"));
@@ -191,18 +217,23 @@ TEST(LegistarTest, PolicyMattersLeadToAttachmentsStoredUnderTheDetailPage) {
   Reading matters = read("legistar", probe.requests[0], recorded("legistar_matters_2024.json"));
   ASSERT_TRUE(matters.problem.empty()) << matters.problem;
   ASSERT_EQ(matters.requests.size(), 2u);  // the proclamation is not fetched
-  EXPECT_EQ(matters.requests[0].fetch_url, "https://webapi.legistar.com/v1/quillbrook/matters/4987/attachments");
+  EXPECT_EQ(matters.requests[0].fetch_url,
+            "https://webapi.legistar.com/v1/quillbrook/matters/4987/attachments");
   EXPECT_EQ(matters.requests[0].relevance, 3);
-  EXPECT_EQ(matters.requests[1].fetch_url, "https://webapi.legistar.com/v1/quillbrook/matters/5001/attachments");
+  EXPECT_EQ(matters.requests[1].fetch_url,
+            "https://webapi.legistar.com/v1/quillbrook/matters/5001/attachments");
 
   Reading one = read("legistar", matters.requests[0], recorded("legistar_attachments_one.json"));
   ASSERT_TRUE(one.problem.empty());
   ASSERT_EQ(one.requests.size(), 1u);
   const Request& doc = one.requests[0];
   EXPECT_EQ(doc.role, Role::kDocument);
-  EXPECT_EQ(doc.fetch_url, "https://quillbrook.legistar.com/View.ashx?M=F&ID=13001&GUID=AB000000-0000-4000-8000-000000013001");
+  EXPECT_EQ(doc.fetch_url,
+            "https://quillbrook.legistar.com/"
+            "View.ashx?M=F&ID=13001&GUID=AB000000-0000-4000-8000-000000013001");
   EXPECT_EQ(doc.human_url,
-            "https://quillbrook.legistar.com/LegislationDetail.aspx?ID=4987&GUID=0A1B2C3D-0000-4000-8000-000000004987");
+            "https://quillbrook.legistar.com/"
+            "LegislationDetail.aspx?ID=4987&GUID=0A1B2C3D-0000-4000-8000-000000004987");
   EXPECT_NE(doc.title.find("24-0107"), std::string::npos);
   EXPECT_NE(doc.title.find("final text"), std::string::npos);
   EXPECT_TRUE(read("legistar", doc, kPdf, 200, "application/pdf").store);
@@ -246,7 +277,8 @@ TEST(LegistarTest, AFullPageAsksForTheNextUpToACap) {
   std::string page = "[";
   for (int i = 0; i < 1000; ++i) {
     if (i) page += ",";
-    page += "{\"MatterId\":" + std::to_string(i) + ",\"MatterTitle\":\"Sidewalk order\",\"MatterIntroDate\":\"2024-01-02\"}";
+    page += "{\"MatterId\":" + std::to_string(i) +
+            ",\"MatterTitle\":\"Sidewalk order\",\"MatterIntroDate\":\"2024-01-02\"}";
   }
   page += "]";
   Reading probe = read("legistar", claim_one("legistar", "https://quillbrook.legistar.com/"),
@@ -260,7 +292,8 @@ TEST(LegistarTest, AFullPageAsksForTheNextUpToACap) {
     if (r.requests.empty()) break;
     ASSERT_EQ(r.requests.size(), 1u);
     req = r.requests[0];
-    EXPECT_NE(req.fetch_url.find("$skip=" + std::to_string(pages * 1000)), std::string::npos) << req.fetch_url;
+    EXPECT_NE(req.fetch_url.find("$skip=" + std::to_string(pages * 1000)), std::string::npos)
+        << req.fetch_url;
     ASSERT_LT(pages, 100) << "the listing never ended";
   }
   EXPECT_EQ(pages, 20);
@@ -271,8 +304,10 @@ TEST(LegistarTest, AFullPageAsksForTheNextUpToACap) {
 
 TEST(Iqm2Test, CalendarGivesFilesMeetingsAndYearRanges) {
   EXPECT_FALSE(claim("iqm2", "https://fenwickharbor.example.gov/Citizens/Calendar.aspx"));
-  EXPECT_EQ(claim_one("iqm2", "https://fenwickharbor.iqm2.com/Citizens/FileOpen.aspx?Type=1&ID=2231").role,
-            Role::kDocument);
+  EXPECT_EQ(
+      claim_one("iqm2", "https://fenwickharbor.iqm2.com/Citizens/FileOpen.aspx?Type=1&ID=2231")
+          .role,
+      Role::kDocument);
   Request home = claim_one("iqm2", "https://fenwickharbor.iqm2.com/Citizens/Default.aspx");
   EXPECT_EQ(home.fetch_url, "https://fenwickharbor.iqm2.com/Citizens/Calendar.aspx");
   Reading r = read("iqm2", home, recorded("iqm2_calendar.html"));
@@ -308,8 +343,9 @@ TEST(NovusAgendaTest, LandingAndMeetingPages) {
   EXPECT_FALSE(has_substr(urls, "MeetingID=12"));
   EXPECT_TRUE(has_substr(urls, "DisplayAgendaPDF.ashx?MeetingID=1405"));
 
-  Request meeting = claim_one("novusagenda",
-                              "https://quillbrook.novusagenda.com/agendapublic/MeetingView.aspx?MeetingID=1411");
+  Request meeting =
+      claim_one("novusagenda",
+                "https://quillbrook.novusagenda.com/agendapublic/MeetingView.aspx?MeetingID=1411");
   Reading m = read("novusagenda", meeting, recorded("novus_meeting.html"));
   ASSERT_EQ(m.requests.size(), 2u);  // the two cover sheets, not the previous meeting
   EXPECT_EQ(m.requests[0].role, Role::kPage);
@@ -323,7 +359,9 @@ TEST(NovusAgendaTest, LandingAndMeetingPages) {
 TEST(CivicClerkTest, PortalLeadsToTheApiAndFilesKeepThePortalUrl) {
   EXPECT_FALSE(claim("civicclerk", "https://civicclerk.com/"));
   Request p = claim_one("civicclerk", "https://fenwickharbor.portal.civicclerk.com/");
-  EXPECT_EQ(p.fetch_url, "https://fenwickharbor.api.civicclerk.com/v1/Events?$orderby=startDateTime%20desc&$top=1");
+  EXPECT_EQ(
+      p.fetch_url,
+      "https://fenwickharbor.api.civicclerk.com/v1/Events?$orderby=startDateTime%20desc&$top=1");
   Reading probe = read("civicclerk", p, recorded("civicclerk_probe.json"), 200, "application/json");
   ASSERT_TRUE(probe.problem.empty()) << probe.problem;
   ASSERT_EQ(probe.requests.size(), 10u);
@@ -336,8 +374,10 @@ TEST(CivicClerkTest, PortalLeadsToTheApiAndFilesKeepThePortalUrl) {
   ASSERT_EQ(ev.requests.size(), 4u);
   const Request& first = ev.requests[0];
   EXPECT_EQ(first.fetch_url,
-            "https://fenwickharbor.api.civicclerk.com/v1/Meetings/GetMeetingFileStream(fileId=4415,plainText=false)");
-  EXPECT_EQ(first.human_url, "https://fenwickharbor.portal.civicclerk.com/event/591/files/attachment/4415");
+            "https://fenwickharbor.api.civicclerk.com/v1/Meetings/"
+            "GetMeetingFileStream(fileId=4415,plainText=false)");
+  EXPECT_EQ(first.human_url,
+            "https://fenwickharbor.portal.civicclerk.com/event/591/files/attachment/4415");
   EXPECT_EQ(first.relevance, 3);
   EXPECT_EQ(ev.requests[3].role, Role::kListing);  // the next page, last
   EXPECT_NE(ev.requests[3].fetch_url.find("$skip=2"), std::string::npos);
@@ -360,13 +400,15 @@ TEST(CivicClerkTest, ErrorsAndChangedShapes) {
   Reading empty = read("civicclerk", p, "{\"value\": []}", 200, "application/json");
   EXPECT_TRUE(empty.problem.empty());
   EXPECT_TRUE(empty.requests.empty());
-  Reading html = read("civicclerk", p, "<!DOCTYPE html><html><head><title>CivicClerk</title></head></html>");
+  Reading html =
+      read("civicclerk", p, "<!DOCTYPE html><html><head><title>CivicClerk</title></head></html>");
   EXPECT_NE(html.problem.find("HTML page"), std::string::npos);
 }
 
 TEST(CivicClerkTest, AListingThatNeverEndsIsCapped) {
-  Reading probe = read("civicclerk", claim_one("civicclerk", "https://fenwickharbor.portal.civicclerk.com/"),
-                       recorded("civicclerk_probe.json"));
+  Reading probe =
+      read("civicclerk", claim_one("civicclerk", "https://fenwickharbor.portal.civicclerk.com/"),
+           recorded("civicclerk_probe.json"));
   Request req = probe.requests[0];
   std::string body = recorded("civicclerk_events_2025.json");
   int pages = 0;

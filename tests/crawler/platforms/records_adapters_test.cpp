@@ -13,45 +13,65 @@ namespace {
 using namespace testing;
 
 bool has_substr(const std::vector<std::string>& v, std::string_view s) {
-  return std::any_of(v.begin(), v.end(), [&](const std::string& x) { return x.find(s) != std::string::npos; });
+  return std::any_of(v.begin(), v.end(),
+                     [&](const std::string& x) { return x.find(s) != std::string::npos; });
 }
 
 // ---------------------------------------------------------------------------------------
 // Laserfiche WebLink
 
 TEST(LaserficheTest, Claims) {
-  Request doc = claim_one("laserfiche", "https://records.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0&repo=Marrowfield",
-                          "General Order 4.12");
+  Request doc = claim_one(
+      "laserfiche",
+      "https://records.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0&repo=Marrowfield",
+      "General Order 4.12");
   EXPECT_EQ(doc.role, Role::kDocument);
   EXPECT_EQ(doc.fetch_url,
-            "https://records.marrowfield-ma.gov/WebLink/ElectronicFile.aspx?docid=4022&dbid=0&repo=Marrowfield");
-  EXPECT_EQ(doc.human_url, "https://records.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0&repo=Marrowfield");
-  Request file = claim_one("laserfiche", "https://records.marrowfield-ma.gov/weblink/ElectronicFile.aspx?docid=7&dbid=0");
+            "https://records.marrowfield-ma.gov/WebLink/"
+            "ElectronicFile.aspx?docid=4022&dbid=0&repo=Marrowfield");
+  EXPECT_EQ(
+      doc.human_url,
+      "https://records.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0&repo=Marrowfield");
+  Request file =
+      claim_one("laserfiche",
+                "https://records.marrowfield-ma.gov/weblink/ElectronicFile.aspx?docid=7&dbid=0");
   EXPECT_EQ(file.human_url, "https://records.marrowfield-ma.gov/weblink/DocView.aspx?id=7&dbid=0");
-  EXPECT_EQ(claim_one("laserfiche", "https://lf.quillbrook.example.gov/WebLink8/Browse.aspx?startid=100&dbid=0").role,
+  EXPECT_EQ(claim_one("laserfiche",
+                      "https://lf.quillbrook.example.gov/WebLink8/Browse.aspx?startid=100&dbid=0")
+                .role,
             Role::kListing);
-  EXPECT_EQ(claim_one("laserfiche", "https://lf.quillbrook.example.gov/Public/Browse.aspx?id=5&dbid=0").role,
-            Role::kListing);  // no "WebLink" in the path, but WebLink's dbid
-  EXPECT_EQ(claim_one("laserfiche", "https://lf.quillbrook.example.gov/WebLink/0/edoc/812/Trust%20Act.pdf").role,
+  EXPECT_EQ(
+      claim_one("laserfiche", "https://lf.quillbrook.example.gov/Public/Browse.aspx?id=5&dbid=0")
+          .role,
+      Role::kListing);  // no "WebLink" in the path, but WebLink's dbid
+  EXPECT_EQ(claim_one("laserfiche",
+                      "https://lf.quillbrook.example.gov/WebLink/0/edoc/812/Trust%20Act.pdf")
+                .role,
             Role::kDocument);
   EXPECT_FALSE(claim("laserfiche", "https://www.quillbrook.example.gov/Browse.aspx?id=5"));
-  EXPECT_FALSE(claim("laserfiche", "https://lf.quillbrook.example.gov/WebLink/Welcome.aspx?dbid=0"));
-  EXPECT_FALSE(claim("laserfiche", "https://lf.quillbrook.example.gov/WebLink/DocView.aspx?id=abc&dbid=0"));
+  EXPECT_FALSE(
+      claim("laserfiche", "https://lf.quillbrook.example.gov/WebLink/Welcome.aspx?dbid=0"));
+  EXPECT_FALSE(
+      claim("laserfiche", "https://lf.quillbrook.example.gov/WebLink/DocView.aspx?id=abc&dbid=0"));
 }
 
 TEST(LaserficheTest, FolderGivesDocumentsAndFoldersBestFirst) {
-  Request folder = claim_one("laserfiche", "https://lf.marrowfield-ma.gov/WebLink8/Browse.aspx?startid=100&dbid=0");
+  Request folder = claim_one(
+      "laserfiche", "https://lf.marrowfield-ma.gov/WebLink8/Browse.aspx?startid=100&dbid=0");
   Reading r = read("laserfiche", folder, recorded("laserfiche_browse.html"));
   ASSERT_TRUE(r.problem.empty()) << r.problem;
   auto urls = fetch_urls(r.requests);
   // The immigration general order, then the police policies folder, ...
-  EXPECT_EQ(urls[0], "https://lf.marrowfield-ma.gov/WebLink8/ElectronicFile.aspx?docid=4022&dbid=0");
-  EXPECT_EQ(r.requests[0].human_url, "https://lf.marrowfield-ma.gov/WebLink8/DocView.aspx?id=4022&dbid=0");
+  EXPECT_EQ(urls[0],
+            "https://lf.marrowfield-ma.gov/WebLink8/ElectronicFile.aspx?docid=4022&dbid=0");
+  EXPECT_EQ(r.requests[0].human_url,
+            "https://lf.marrowfield-ma.gov/WebLink8/DocView.aspx?id=4022&dbid=0");
   EXPECT_EQ(r.requests[0].title, "General Order 4.12 - Immigration Status and Civil Detainers");
   EXPECT_EQ(r.requests[1].role, Role::kListing);
   EXPECT_NE(urls[1].find("startid=150"), std::string::npos);
   auto has = [&](const char* u) { return std::find(urls.begin(), urls.end(), u) != urls.end(); };
-  EXPECT_FALSE(has("https://lf.marrowfield-ma.gov/WebLink8/Browse.aspx?dbid=0&startid=100"));  // itself
+  EXPECT_FALSE(
+      has("https://lf.marrowfield-ma.gov/WebLink8/Browse.aspx?dbid=0&startid=100"));  // itself
   EXPECT_FALSE(has_substr(urls, "Search.aspx"));
   // The breadcrumb's parent is listed too (the crawl drops URLs already seen).
   EXPECT_TRUE(has("https://lf.marrowfield-ma.gov/WebLink8/Browse.aspx?dbid=0&startid=1"));
@@ -61,11 +81,12 @@ TEST(LaserficheTest, FoldersPerRepositoryAreCapped) {
   // Every folder page lists 50 more folders: a repository that never ends.
   std::string page = "<!DOCTYPE html><html><body><table>";
   for (int i = 0; i < 50; ++i) {
-    page += "<tr><td><a href=\"Browse.aspx?startid=" + std::to_string(1000 + i) + "&amp;dbid=0\">Folder " +
-            std::to_string(i) + "</a></td></tr>";
+    page += "<tr><td><a href=\"Browse.aspx?startid=" + std::to_string(1000 + i) +
+            "&amp;dbid=0\">Folder " + std::to_string(i) + "</a></td></tr>";
   }
   page += "</table></body></html>";
-  std::vector<Request> frontier = {claim_one("laserfiche", "https://lf.marrowfield-ma.gov/WebLink/Browse.aspx?startid=1&dbid=0")};
+  std::vector<Request> frontier = {claim_one(
+      "laserfiche", "https://lf.marrowfield-ma.gov/WebLink/Browse.aspx?startid=1&dbid=0")};
   size_t fetched = 0;
   while (!frontier.empty()) {
     Request req = frontier.back();
@@ -81,14 +102,18 @@ TEST(LaserficheTest, FoldersPerRepositoryAreCapped) {
 }
 
 TEST(LaserficheTest, DocumentWithoutAnElectronicFileFallsBackToThePdfRoute) {
-  Request doc = claim_one("laserfiche", "https://lf.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0");
+  Request doc =
+      claim_one("laserfiche", "https://lf.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0");
   Reading pdf = read("laserfiche", doc, kPdf, 200, "application/pdf");
   EXPECT_TRUE(pdf.store);
-  Reading none = read("laserfiche", doc, "<!DOCTYPE html><html><body>This document has no electronic file.</body></html>");
+  Reading none =
+      read("laserfiche", doc,
+           "<!DOCTYPE html><html><body>This document has no electronic file.</body></html>");
   EXPECT_FALSE(none.store);
   EXPECT_TRUE(none.problem.empty());
   ASSERT_EQ(none.requests.size(), 1u);
-  EXPECT_EQ(none.requests[0].fetch_url, "https://lf.marrowfield-ma.gov/WebLink/0/edoc/4022/document.pdf");
+  EXPECT_EQ(none.requests[0].fetch_url,
+            "https://lf.marrowfield-ma.gov/WebLink/0/edoc/4022/document.pdf");
   EXPECT_EQ(none.requests[0].human_url, doc.human_url);
   // The fallback that also gives HTML is a plain problem, not another retry.
   Reading again = read("laserfiche", none.requests[0], "<html><body>Error</body></html>");
@@ -96,9 +121,12 @@ TEST(LaserficheTest, DocumentWithoutAnElectronicFileFallsBackToThePdfRoute) {
   EXPECT_NE(again.problem.find("HTML page came back where a file was expected"), std::string::npos);
   Reading login = read("laserfiche", doc, recorded("login.html"));
   EXPECT_NE(login.problem.find("login page"), std::string::npos);
-  Request folder = claim_one("laserfiche", "https://lf.marrowfield-ma.gov/WebLink/Browse.aspx?startid=1&dbid=0");
-  EXPECT_NE(read("laserfiche", folder, recorded("login.html")).problem.find("asks for a login"), std::string::npos);
-  EXPECT_NE(read("laserfiche", folder, "busy", 503, "text/plain").problem.find("HTTP 503"), std::string::npos);
+  Request folder =
+      claim_one("laserfiche", "https://lf.marrowfield-ma.gov/WebLink/Browse.aspx?startid=1&dbid=0");
+  EXPECT_NE(read("laserfiche", folder, recorded("login.html")).problem.find("asks for a login"),
+            std::string::npos);
+  EXPECT_NE(read("laserfiche", folder, "busy", 503, "text/plain").problem.find("HTTP 503"),
+            std::string::npos);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -108,9 +136,11 @@ TEST(PowerDmsTest, TreeLeadsToTheDocumentListAndItsDocuments) {
   Request tree = claim_one("powerdms", "https://public.powerdms.com/FENWICKPD/tree");
   EXPECT_EQ(tree.fetch_url, "https://public.powerdms.com/FENWICKPD/documents");
   EXPECT_EQ(tree.role, Role::kListing);
-  EXPECT_EQ(claim_one("powerdms", "https://powerdms.com/public/FENWICKPD/tree/documents/12").fetch_url,
-            "https://public.powerdms.com/FENWICKPD/documents");
-  EXPECT_EQ(claim_one("powerdms", "https://public.powerdms.com/FENWICKPD/documents/1800102").role, Role::kDocument);
+  EXPECT_EQ(
+      claim_one("powerdms", "https://powerdms.com/public/FENWICKPD/tree/documents/12").fetch_url,
+      "https://public.powerdms.com/FENWICKPD/documents");
+  EXPECT_EQ(claim_one("powerdms", "https://public.powerdms.com/FENWICKPD/documents/1800102").role,
+            Role::kDocument);
   EXPECT_FALSE(claim("powerdms", "https://www.powerdms.com/policy-management-software"));
   EXPECT_FALSE(claim("powerdms", "https://public.powerdms.com.example.org/FENWICKPD/tree"));
 
@@ -119,7 +149,8 @@ TEST(PowerDmsTest, TreeLeadsToTheDocumentListAndItsDocuments) {
   ASSERT_EQ(r.requests.size(), 3u);
   EXPECT_EQ(r.requests[0].fetch_url, "https://public.powerdms.com/FENWICKPD/documents/1800102");
   EXPECT_EQ(r.requests[0].doc_type, "police_policy");
-  EXPECT_EQ(r.requests[0].title, "2.10 Immigration Status and Cooperation with Federal Authorities");
+  EXPECT_EQ(r.requests[0].title,
+            "2.10 Immigration Status and Cooperation with Federal Authorities");
   EXPECT_TRUE(has_substr(fetch_urls(r.requests), "/documents/1800103"));  // built from its id
 }
 
@@ -129,10 +160,14 @@ TEST(PowerDmsTest, ErrorsAndTheAppShell) {
   EXPECT_NE(gone.problem.find("key_not_found"), std::string::npos);
   Reading changed = read("powerdms", tree, "{\"documents\": []}", 200, "application/json");
   EXPECT_NE(changed.problem.find("no \"data\" list"), std::string::npos);
-  Reading shell = read("powerdms", tree, "<!DOCTYPE html><html><head><title>PowerDMS</title></head><body></body></html>");
+  Reading shell =
+      read("powerdms", tree,
+           "<!DOCTYPE html><html><head><title>PowerDMS</title></head><body></body></html>");
   EXPECT_NE(shell.problem.find("HTML page, not JSON"), std::string::npos);
   Request doc = claim_one("powerdms", "https://public.powerdms.com/FENWICKPD/documents/1800102");
-  Reading app = read("powerdms", doc, "<!DOCTYPE html><html><head><title>PowerDMS</title></head><body></body></html>");
+  Reading app =
+      read("powerdms", doc,
+           "<!DOCTYPE html><html><head><title>PowerDMS</title></head><body></body></html>");
   EXPECT_NE(app.problem.find("JavaScript application"), std::string::npos);
   EXPECT_TRUE(read("powerdms", doc, kPdf, 200, "application/pdf").store);
 }
@@ -141,7 +176,8 @@ TEST(PowerDmsTest, ErrorsAndTheAppShell) {
 // Lexipol
 
 TEST(LexipolTest, ThePortalIsALoginWall) {
-  Request q = claim_one("lexipol", "https://policy.lexipol.com/policy/FenwickHarborPD", "Police policy manual");
+  Request q = claim_one("lexipol", "https://policy.lexipol.com/policy/FenwickHarborPD",
+                        "Police policy manual");
   EXPECT_EQ(q.doc_type, "police_policy");
   EXPECT_FALSE(claim("lexipol", "https://www.lexipol.com/our-commitment-to-policy-transparency/"));
   Reading login = read("lexipol", q, recorded("login.html"));

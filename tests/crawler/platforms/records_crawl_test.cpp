@@ -18,7 +18,9 @@ namespace {
 using policyindex::testing::TempDir;
 using policyindex::testing::write_file;
 
-std::string pdf(const std::string& what) { return "%PDF-1.4\n% fictional test file: " + what + "\n%%EOF\n"; }
+std::string pdf(const std::string& what) {
+  return "%PDF-1.4\n% fictional test file: " + what + "\n%%EOF\n";
+}
 
 struct Host {
   const char* name;
@@ -29,39 +31,52 @@ constexpr Host kLaserfiche{"lf.marrowfield-ma.gov", "127.0.0.7"};
 constexpr Host kLegistar{"marrowfield.legistar.com", "127.0.0.8"};
 constexpr Host kLegistarApi{"webapi.legistar.com", "127.0.0.9"};
 
-std::string at(const Host& h, int port) { return std::string("http://") + h.name + ":" + std::to_string(port); }
+std::string at(const Host& h, int port) {
+  return std::string("http://") + h.name + ":" + std::to_string(port);
+}
 
 void make_sites(const std::filesystem::path& www, int port) {
   write_file(www / "town/index.html",
              "<html><head><title>Town of Marrowfield, Massachusetts</title></head><body>"
-             "<a href='" + at(kLaserfiche, port) + "/WebLink/Browse.aspx?startid=100&amp;dbid=0'>"
-             "Police Department Records (Laserfiche)</a>"
-             "<a href='" + at(kLegistar, port) + "/Legislation.aspx'>City Council Legislation</a>"
-             "<a href='/parks.html'>Parks</a></body></html>");
+             "<a href='" +
+                 at(kLaserfiche, port) +
+                 "/WebLink/Browse.aspx?startid=100&amp;dbid=0'>"
+                 "Police Department Records (Laserfiche)</a>"
+                 "<a href='" +
+                 at(kLegistar, port) +
+                 "/Legislation.aspx'>City Council Legislation</a>"
+                 "<a href='/parks.html'>Parks</a></body></html>");
   write_file(www / "town/parks.html", "<html><body>Parks</body></html>");
 
   // Laserfiche WebLink 8: one folder page (served for every folder id) and the file route.
-  write_file(www / "lf/WebLink/Browse.aspx",
-             "<!DOCTYPE html><html><head><title>Laserfiche WebLink</title></head><body><table>"
-             "<tr><td><a href='/WebLink/Browse.aspx?startid=150&amp;dbid=0'>Police Policies</a></td></tr>"
-             "<tr><td><a href='/WebLink/DocView.aspx?id=4022&amp;dbid=0'>General Order 4.12 - Immigration "
-             "Status and Civil Detainers</a></td></tr></table></body></html>");
+  write_file(
+      www / "lf/WebLink/Browse.aspx",
+      "<!DOCTYPE html><html><head><title>Laserfiche WebLink</title></head><body><table>"
+      "<tr><td><a href='/WebLink/Browse.aspx?startid=150&amp;dbid=0'>Police Policies</a></td></tr>"
+      "<tr><td><a href='/WebLink/DocView.aspx?id=4022&amp;dbid=0'>General Order 4.12 - Immigration "
+      "Status and Civil Detainers</a></td></tr></table></body></html>");
   write_file(www / "lf/WebLink/ElectronicFile.aspx", pdf("general order 4.12"));
 
   // Legistar: the client's attachment file, and the Web API's three answers.
   write_file(www / "legistar/View.ashx", pdf("trust act ordinance"));
-  write_file(www / "api/matters.json",
-             "[{\"MatterId\":4987,\"MatterGuid\":\"0A1B2C3D-0000-4000-8000-000000004987\",\"MatterFile\":\"24-0107\","
-             "\"MatterTitle\":\"An ordinance establishing the Marrowfield Trust Act\",\"MatterTypeName\":\"Ordinance\","
-             "\"MatterIntroDate\":\"2024-02-05T00:00:00\"},"
-             "{\"MatterId\":4990,\"MatterGuid\":\"0A1B2C3D-0000-4000-8000-000000004990\",\"MatterFile\":\"24-0110\","
-             "\"MatterTitle\":\"Proclamation for the rowing team\",\"MatterTypeName\":\"Proclamation\","
-             "\"MatterIntroDate\":\"2024-02-12T00:00:00\"}]");
+  write_file(
+      www / "api/matters.json",
+      "[{\"MatterId\":4987,\"MatterGuid\":\"0A1B2C3D-0000-4000-8000-000000004987\",\"MatterFile\":"
+      "\"24-0107\","
+      "\"MatterTitle\":\"An ordinance establishing the Marrowfield Trust "
+      "Act\",\"MatterTypeName\":\"Ordinance\","
+      "\"MatterIntroDate\":\"2024-02-05T00:00:00\"},"
+      "{\"MatterId\":4990,\"MatterGuid\":\"0A1B2C3D-0000-4000-8000-000000004990\",\"MatterFile\":"
+      "\"24-0110\","
+      "\"MatterTitle\":\"Proclamation for the rowing team\",\"MatterTypeName\":\"Proclamation\","
+      "\"MatterIntroDate\":\"2024-02-12T00:00:00\"}]");
   write_file(www / "api/events.json", "[]");
-  write_file(www / "api/attachments.json",
-             "[{\"MatterAttachmentId\":9911,\"MatterAttachmentName\":\"Trust Act ordinance - final text\","
-             "\"MatterAttachmentHyperlink\":\"" + at(kLegistar, port) +
-             "/View.ashx?M=F&ID=13001&GUID=AB000000-0000-4000-8000-000000013001\"}]");
+  write_file(
+      www / "api/attachments.json",
+      "[{\"MatterAttachmentId\":9911,\"MatterAttachmentName\":\"Trust Act ordinance - final text\","
+      "\"MatterAttachmentHyperlink\":\"" +
+          at(kLegistar, port) +
+          "/View.ashx?M=F&ID=13001&GUID=AB000000-0000-4000-8000-000000013001\"}]");
 }
 
 std::string api_locations(const std::filesystem::path& api) {
@@ -69,8 +84,8 @@ std::string api_locations(const std::filesystem::path& api) {
   for (auto [path, file] : {std::pair{"/v1/marrowfield/matters", "matters.json"},
                             {"/v1/marrowfield/events", "events.json"},
                             {"/v1/marrowfield/matters/4987/attachments", "attachments.json"}}) {
-    out += std::string("location = ") + path + " { default_type application/json; alias " + (api / file).string() +
-           "; } ";
+    out += std::string("location = ") + path + " { default_type application/json; alias " +
+           (api / file).string() + "; } ";
   }
   return out;
 }
@@ -79,19 +94,20 @@ TEST(RecordsPlatformCrawlTest, ReachesALaserficheDocumentAndALegistarAttachmentF
   TempDir tmp;
   const auto www = tmp / "www";
   std::filesystem::create_directories(www / "api");
-  testing::Nginx nginx(
-      tmp / "nginx",
-      {{kTown.address, www / "town", ""},
-       {kLaserfiche.address, www / "lf",
-        "location ~ ElectronicFile\\.aspx$ { default_type application/pdf; } "
-        "location ~ Browse\\.aspx$ { default_type text/html; }"},
-       {kLegistar.address, www / "legistar", "location ~ View\\.ashx$ { default_type application/pdf; }"},
-       {kLegistarApi.address, www / "api", api_locations(www / "api")}});
+  testing::Nginx nginx(tmp / "nginx",
+                       {{kTown.address, www / "town", ""},
+                        {kLaserfiche.address, www / "lf",
+                         "location ~ ElectronicFile\\.aspx$ { default_type application/pdf; } "
+                         "location ~ Browse\\.aspx$ { default_type text/html; }"},
+                        {kLegistar.address, www / "legistar",
+                         "location ~ View\\.ashx$ { default_type application/pdf; }"},
+                        {kLegistarApi.address, www / "api", api_locations(www / "api")}});
   const int port = nginx.port();
   make_sites(www, port);
   write_file(tmp / "registry/municipalities.tsv",
              "name\tcounty\tkind\tpopulation\twebsite\n"
-             "Marrowfield\tEssex\ttown\t1000\t" + at(kTown, port) + "/\n");
+             "Marrowfield\tEssex\ttown\t1000\t" +
+                 at(kTown, port) + "/\n");
 
   auto store = corpus::Store::open(tmp / "data");
   ASSERT_TRUE(store) << store.error().message;
@@ -116,20 +132,23 @@ TEST(RecordsPlatformCrawlTest, ReachesALaserficheDocumentAndALegistarAttachmentF
   // Stored under the URLs a person opens, attributed to the town whose page linked them.
   const std::string laserfiche = at(kLaserfiche, port) + "/WebLink/DocView.aspx?dbid=0&id=4022";
   const std::string legistar =
-      at(kLegistar, port) + "/LegislationDetail.aspx?GUID=0A1B2C3D-0000-4000-8000-000000004987&ID=4987";
+      at(kLegistar, port) +
+      "/LegislationDetail.aspx?GUID=0A1B2C3D-0000-4000-8000-000000004987&ID=4987";
   std::string all;
   for (const auto& [u, m] : docs) all += u + " (" + m + ")\n";
   ASSERT_TRUE(docs.count(laserfiche)) << all;
   EXPECT_EQ(docs[laserfiche], "Marrowfield");
   ASSERT_TRUE(docs.count(legistar)) << all;
   EXPECT_EQ(docs[legistar], "Marrowfield");
-  // Listings and API answers are read, not stored; the proclamation's attachments are not asked for.
+  // Listings and API answers are read, not stored; the proclamation's attachments are not asked
+  // for.
   for (const auto& [u, m] : docs) {
     EXPECT_EQ(u.find("webapi.legistar.com"), std::string::npos) << u;
     EXPECT_EQ(u.find("Browse.aspx"), std::string::npos) << u;
   }
   bool proclamation = false;
-  for (const auto& e : nginx.access_log()) proclamation = proclamation || e.path.find("/4990/") != std::string::npos;
+  for (const auto& e : nginx.access_log())
+    proclamation = proclamation || e.path.find("/4990/") != std::string::npos;
   EXPECT_FALSE(proclamation);
 }
 

@@ -39,7 +39,8 @@ inline std::optional<std::vector<Request>> claim(std::string_view name, const st
 }
 
 // The single request `name` makes for `url` (fails the test otherwise).
-inline Request claim_one(std::string_view name, const std::string& url, std::string_view anchor = "") {
+inline Request claim_one(std::string_view name, const std::string& url,
+                         std::string_view anchor = "") {
   auto reqs = claim(name, url, anchor);
   EXPECT_TRUE(reqs.has_value()) << name << " does not claim " << url;
   if (!reqs || reqs->size() != 1) {
@@ -49,8 +50,8 @@ inline Request claim_one(std::string_view name, const std::string& url, std::str
   return (*reqs)[0];
 }
 
-inline Reading read(std::string_view name, const Request& req, std::string_view body, long status = 200,
-                    std::string_view content_type = "text/html; charset=utf-8") {
+inline Reading read(std::string_view name, const Request& req, std::string_view body,
+                    long status = 200, std::string_view content_type = "text/html; charset=utf-8") {
   Response resp;
   resp.status = status;
   resp.content_type = content_type;
@@ -65,6 +66,7 @@ inline std::vector<std::string> fetch_urls(const std::vector<Request>& reqs) {
   return out;
 }
 
-inline constexpr std::string_view kPdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
+inline constexpr std::string_view kPdf =
+    "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
 }  // namespace policyindex::crawler::platforms::testing
