@@ -25,6 +25,16 @@ const Adapter& municode_adapter();
 const Adapter& ecode360_adapter();
 const Adapter& amlegal_adapter();
 const Adapter& gdrive_adapter();
+// Agenda, records and police-policy platforms (records_util.h holds their shared helpers).
+const Adapter& civicplus_adapter();
+const Adapter& granicus_adapter();
+const Adapter& legistar_adapter();
+const Adapter& iqm2_adapter();
+const Adapter& novusagenda_adapter();
+const Adapter& civicclerk_adapter();
+const Adapter& laserfiche_adapter();
+const Adapter& powerdms_adapter();
+const Adapter& lexipol_adapter();
 
 const std::vector<const Adapter*>& adapters() {
   static const std::vector<const Adapter*> all = {
@@ -32,6 +42,17 @@ const std::vector<const Adapter*>& adapters() {
       &ecode360_adapter(),
       &amlegal_adapter(),
       &gdrive_adapter(),
+      // Host-specific adapters first; granicus before civicplus (govAccess document links),
+      // laserfiche and civicplus (any host, by path) last.
+      &legistar_adapter(),
+      &iqm2_adapter(),
+      &civicclerk_adapter(),
+      &powerdms_adapter(),
+      &lexipol_adapter(),
+      &granicus_adapter(),
+      &novusagenda_adapter(),
+      &laserfiche_adapter(),
+      &civicplus_adapter(),
   };
   return all;
 }
