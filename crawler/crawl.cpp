@@ -89,6 +89,7 @@ Result<CrawlSummary> Crawl::run() {
   collect();
   if (fatal_) return tl::make_unexpected(*fatal_);
   summary_.parked_hosts = frontier_.parked_hosts();
+  summary_.limit_reached = frontier_.limit_reached();
   summary_.elapsed_s = seconds_since_start();
   if (progress_) progress_->update(snapshot());
   if (auto st = ledger_.finish_run(summary_.interrupted, summary_json(summary_, false)); !st) {

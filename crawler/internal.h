@@ -180,9 +180,9 @@ std::vector<std::string> parse_sitemap(std::string_view xml, bool* is_index);
 // Words that mark site furniture ("privacy policy", "ice rink") score 0.
 int policy_score(std::string_view url, std::string_view anchor);
 
-// How much a link is worth fetching soon, for the best-first frontier: 100 x policy_score of
-// its URL and anchor text, plus 25 x policy_score of the text around it, plus 5 for a
-// document; 0 for nothing policy-like. Larger first.
+// How much a link is worth fetching soon, for the best-first frontier: the larger of 100 x
+// policy_score of its URL and anchor text and 75 x policy_score of the text around it, plus
+// 5 x the latter, plus 5 for a document; 0 for nothing policy-like. Larger first.
 int link_relevance(std::string_view url, std::string_view anchor, std::string_view context,
                    bool is_document);
 
