@@ -8,7 +8,7 @@ namespace policyindex::crawler {
 
 using corpus::FetchOutcome;
 
-Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
+Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDigests& digests,
                      std::vector<Finished>& finished, const std::vector<corpus::FetchRecord>& logs,
                      const std::vector<Item>& frontier, std::vector<UrlOutcome>& outcomes) {
   for (const auto& it : frontier) {
@@ -57,6 +57,32 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
     switch (f.disposition) {
       case Disposition::kStored: {
         if (!doc_id) {
+          // A variant of a document of this run: rel=canonical, or the same bytes.
+          std::optional<std::pair<int64_t, std::string>> alias;
+          std::string why;
+          if (!f.canonical.empty() && f.canonical != f.item.url) {
+            auto head = ledger.document_head(f.canonical);
+            if (!head) return tl::make_unexpected(head.error());
+            if (*head) {
+              alias.emplace((*head)->document_id, f.canonical);
+              why = "rel=canonical";
+            }
+          }
+          if (!alias) {
+            if (auto d = digests.find(f.job->sha); d != digests.end() && d->second.second != f.item.url) {
+              alias = d->second;
+              why = "same content";
+            }
+          }
+          if (alias) {
+            doc_id = alias->first;
+            o.outcome = UrlResult::kUnchanged;
+            o.reason = "alias of " + alias->second + " (" + why + ")";
+            f.log.error = o.reason;
+            break;
+          }
+        }
+        if (!doc_id) {
           auto id = ledger.ensure_document(f.item.url, f.item.municipality_id, f.item.doc_type,
                                            std::string_view(f.item.anchor).substr(0, 300), now);
           if (!id) return tl::make_unexpected(id.error());
@@ -73,7 +99,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
           o.new_version_id = cur_version;
         } else {
           v.document_id = *doc_id;
-          v.sha256 = std::move(f.job->sha);  // not read again
+          v.sha256 = f.job->sha;
           v.size = f.job->size;
           v.fetched_at = now;
           v.http_status = f.http_status;
@@ -89,6 +115,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
             !s) {
           return s;
         }
+        digests.emplace(f.job->sha, std::make_pair(*doc_id, f.item.url));
         break;
       }
       case Disposition::kNotModified:

@@ -300,6 +300,7 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
 
   const Verdict v = judge_response(r, body.too_large, opts_.max_bytes);
   if (v.host_answered) frontier_.reset_failures(h);
+  if (r.server.rfind("Microsoft-IIS", 0) == 0) frontier_.mark_case_insensitive(h.name);
   switch (v.action) {
     case Action::kRetry:
       body.abort();
@@ -360,7 +361,7 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         f.job = std::move(body.job);
         f.disposition = Disposition::kStored;
         if (body.keep && it.depth < opts_.depth && is_html(r.content_type)) {
-          follow_links(it, body.buffer, frontier_, f.discovered);
+          follow_links(it, body.buffer, frontier_, f.discovered, &f.canonical);
         }
       }
       break;

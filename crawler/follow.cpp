@@ -21,6 +21,8 @@
 
 #include "crawler/follow.h"
 
+#include <algorithm>
+
 #include "crawler/internal.h"
 
 namespace policyindex::crawler {
@@ -31,9 +33,31 @@ constexpr size_t kMaxLinksPerPage = 5000;
 }  // namespace
 
 void follow_links(const Item& page, std::string_view html, Frontier& frontier,
-                  std::vector<Item>& queued) {
+                  std::vector<Item>& queued, std::string* canonical) {
   Url base = *parse_url(page.fetch_url);
-  auto links = extract_links(html, base);
+  PageLinks found = extract_page_links(html, base);
+  auto& links = found.links;
+  if (canonical && !found.canonical.empty() && found.canonical != page.url &&
+      found.canonical != page.fetch_url) {
+    if (auto c = parse_url(found.canonical);
+        c && frontier.sites().same_town(base.host, page.municipality_id, c->host)) {
+      if (!frontier.seen(found.canonical)) {
+        Item it;
+        it.url = it.fetch_url = found.canonical;
+        it.municipality_id = page.municipality_id;
+        it.depth = page.depth;
+        it.kind = page.kind == ItemKind::kDocument ? ItemKind::kDocument : ItemKind::kPage;
+        it.doc_type = page.doc_type;
+        it.anchor = page.anchor;
+        it.parent = page.url;
+        it.policy = page.policy;
+        queued.push_back(it);
+        const int relevance = Frontier::default_relevance(page);
+        frontier.enqueue(std::move(it), std::min(relevance, kRelevanceSeed - 1));
+      }
+      *canonical = found.canonical;
+    }
+  }
   if (links.size() > kMaxLinksPerPage) links.resize(kMaxLinksPerPage);
   for (auto& l : links) {
     if (frontier.seen(l.url)) continue;

@@ -212,5 +212,68 @@ TEST_F(BestFirstSimTest, AlternateAndMovedDomainsAreTheTownsOwnOtherSitesStayOut
   }
 }
 
+TEST_F(BestFirstSimTest, AnIisHostsPathsAreCaseInsensitive) {
+  opts_.seeds.push_back({"http://iis.test/", "", "", "seed"});
+  opts_.seeds.push_back({"http://unix.test/", "", "", "seed"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return not_found();
+    FakeReply r = p == "/" ? html("<a href='/Bylaws/General-Bylaws.pdf'>General Bylaws</a>"
+                                  "<a href='/bylaws/general-bylaws.pdf'>General bylaws</a>")
+                           : pdf(req.url);
+    if (req.url.find("iis.test") != std::string::npos) r.server = "Microsoft-IIS/10.0";
+    return r;
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(net_.to("iis.test/Bylaws/General-Bylaws.pdf").size() +
+                net_.to("iis.test/bylaws/general-bylaws.pdf").size(),
+            1u);
+  EXPECT_EQ(net_.to("unix.test/Bylaws/General-Bylaws.pdf").size(), 1u);
+  EXPECT_EQ(net_.to("unix.test/bylaws/general-bylaws.pdf").size(), 1u) << "not IIS: two URLs";
+}
+
+TEST_F(BestFirstSimTest, VariantsOfOneContentAreOneDocumentWithAliases) {
+  opts_.seeds.push_back({"http://ashbrook.test/", "", "", "seed"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string& u = req.url;
+    const std::string p = path_of(u);
+    if (p == "/robots.txt") return not_found();
+    if (p == "/") {
+      return html("<a href='/clerk/general-bylaws'>General Bylaws</a>"
+                  "<a href='/clerk/bylaws-printable'>Bylaws (printable)</a>"
+                  "<a href='/police/trust-act.pdf'>Trust Act</a>"
+                  "<a href='/police/trust-act-copy.pdf'>Trust Act (copy)</a>");
+    }
+    if (p == "/clerk/general-bylaws") return html("<h1>General Bylaws</h1><p>Chapter 1</p>");
+    if (p == "/clerk/bylaws-printable") {
+      return html("<html><head><link rel='canonical' href='/clerk/general-bylaws'></head>"
+                  "<body><p>Chapter 1 (print layout)</p></body></html>");
+    }
+    if (p == "/police/trust-act.pdf" || p == "/police/trust-act-copy.pdf") {
+      return pdf("the same bytes");
+    }
+    return not_found();
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(urls(s->new_documents),
+            (std::set<std::string>{"http://ashbrook.test/", "http://ashbrook.test/clerk/general-bylaws",
+                                   "http://ashbrook.test/police/trust-act.pdf"}))
+      << summary_json(*s);
+  std::map<std::string, UrlOutcome> unchanged;
+  for (const auto& o : s->unchanged) unchanged[o.url] = o;
+  ASSERT_EQ(unchanged.size(), 2u) << summary_json(*s);
+  const auto& printable = unchanged["http://ashbrook.test/clerk/bylaws-printable"];
+  EXPECT_EQ(printable.reason, "alias of http://ashbrook.test/clerk/general-bylaws (rel=canonical)");
+  const auto& copy = unchanged["http://ashbrook.test/police/trust-act-copy.pdf"];
+  EXPECT_EQ(copy.reason, "alias of http://ashbrook.test/police/trust-act.pdf (same content)");
+  // One document each: the alias points at it.
+  std::map<std::string, int64_t> ids;
+  for (const auto& o : s->new_documents) ids[o.url] = o.document_id.value_or(0);
+  EXPECT_EQ(copy.document_id, ids["http://ashbrook.test/police/trust-act.pdf"]);
+  EXPECT_EQ(printable.document_id, ids["http://ashbrook.test/clerk/general-bylaws"]);
+}
+
 }  // namespace
 }  // namespace policyindex::crawler
