@@ -16,8 +16,8 @@
 //
 // Among the links kept, pages need policy words (in the URL, the anchor or the text around
 // it), documents need them unless the page is a policy page; each is queued with its
-// relevance (best first) unless it is one more variant of a calendar or faceted listing
-// beyond its pattern's cap.
+// relevance (best first; a listing's links to its own variants rank lower) unless it is one
+// more variant of a calendar or faceted listing beyond its pattern's cap.
 
 #include "crawler/follow.h"
 
@@ -102,7 +102,10 @@ void follow_links(const Item& page, std::string_view html, Frontier& frontier,
     }
     if (!frontier.admit_variant(*u)) continue;
     it.policy = derive_policy(it);
-    const int relevance = link_relevance(l.url, l.anchor, l.context, doc) + (page.policy ? 20 : 0);
+    int relevance = link_relevance(l.url, l.anchor, l.context, doc) + (page.policy ? 20 : 0);
+    // A listing's links to itself with other parameters (facets, sort orders, pages) show
+    // the same words again: they come after links to other pages of the same words.
+    if (!u->query.empty() && u->path == base.path && u->host == base.host) relevance /= 4;
     queued.push_back(it);
     frontier.enqueue(std::move(it), relevance);
   }

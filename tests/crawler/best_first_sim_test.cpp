@@ -111,6 +111,26 @@ TEST_F(BestFirstSimTest, ABudgetedCrawlReachesThePolicyDocumentsFirst) {
       << "first-in-first-out order would have spent the budget on clerk notices";
 }
 
+TEST_F(BestFirstSimTest, AListingsOwnFacetsComeAfterOtherPagesOfTheSameWords) {
+  opts_.seeds.push_back({"http://ashbrook.test/documents/", "", "", "seed"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return not_found();
+    if (p == "/documents/") {
+      std::string body;
+      for (const char* d : {"fire", "health", "library"}) {
+        body += std::string("<a href='/documents/?dept=") + d + "'>" + d + "</a>";
+      }
+      return html(body + "<a href='/documents/minutes/'>Documents: minutes</a>");
+    }
+    return html("<p>list</p>");
+  };
+  ASSERT_OK(crawl());
+  auto paths = fetched_paths();
+  ASSERT_EQ(paths.size(), 5u);
+  EXPECT_EQ(paths[1], "/documents/minutes/") << "fetched before the three facets";
+}
+
 TEST_F(BestFirstSimTest, CalendarsAndSessionIdsCannotExhaustTheBudget) {
   opts_.seeds.push_back({"http://ashbrook.test/", "", "", "seed"});
   opts_.depth = 60;
