@@ -69,7 +69,8 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
             }
           }
           if (!alias) {
-            if (auto d = digests.find(f.job->sha); d != digests.end() && d->second.second != f.item.url) {
+            auto d = digests.find(f.job->sha);
+            if (d != digests.end() && d->second.second != f.item.url) {
               alias = d->second;
               why = "same content";
             }

@@ -56,7 +56,9 @@ bool iis_path(std::string_view url) {
   std::string p(url.substr(0, url.find('?')));
   for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::string_view ext : {".aspx", ".asp", ".ashx", ".axd"}) {
-    if (p.size() > ext.size() && p.compare(p.size() - ext.size(), ext.size(), ext) == 0) return true;
+    if (p.size() > ext.size() && p.compare(p.size() - ext.size(), ext.size(), ext) == 0) {
+      return true;
+    }
   }
   return false;
 }

@@ -65,7 +65,9 @@ Status Crawl::prepare_run() {
         }
       }
     }
-    if (it.municipality_id && it.kind == ItemKind::kSeed) frontier_.sites().add(*it.municipality_id, it.url);
+    if (it.municipality_id && it.kind == ItemKind::kSeed) {
+      frontier_.sites().add(*it.municipality_id, it.url);
+    }
     start_.sources.push_back(
         {it.municipality_id, it.url, s.doc_type, s.kind.empty() ? "seed" : s.kind});
     items.push_back(std::move(it));
@@ -79,7 +81,9 @@ Status Crawl::prepare_run() {
       it.municipality_id = s.municipality_id;
       it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
       it.doc_type = it.kind == ItemKind::kSeed ? "webpage" : std::move(s.doc_type);
-      if (it.municipality_id && it.kind == ItemKind::kSeed) frontier_.sites().add(*it.municipality_id, it.url);
+      if (it.municipality_id && it.kind == ItemKind::kSeed) {
+      frontier_.sites().add(*it.municipality_id, it.url);
+    }
       items.push_back(std::move(it));
     }
   }

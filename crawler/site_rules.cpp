@@ -43,8 +43,9 @@ std::string host_of(std::string_view host_or_url) {
 }
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 bool is_year(std::string_view s) {
@@ -124,9 +125,9 @@ constexpr std::array<std::string_view, 8> kRangeParams = {
 
 bool is_session_param(std::string_view name, std::string_view value) {
   const std::string n = lower(name);
-  for (std::string_view exact : {"jsessionid", "phpsessid", "sessionid", "session_id", "cfid",
-                                 "cftoken", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid",
-                                 "_ga", "_gl"}) {
+  for (std::string_view exact :
+       {"jsessionid", "phpsessid", "sessionid", "session_id", "cfid", "cftoken", "fbclid", "gclid",
+        "msclkid", "mc_cid", "mc_eid", "_ga", "_gl"}) {
     if (n == exact) return true;
   }
   if (starts_with(n, "utm_") || starts_with(n, "aspsessionid")) return true;
@@ -239,21 +240,43 @@ bool is_document_host(std::string_view host_in) {
   const std::string host = lower(host_in);
   std::string_view h = host;
   // Whole hosts.
-  for (std::string_view exact : {"docs.google.com", "drive.google.com", "drive.usercontent.google.com",
-                                 "static1.squarespace.com", "dl.dropboxusercontent.com",
-                                 "www.dropbox.com", "dropbox.com"}) {
+  for (std::string_view exact :
+       {"docs.google.com", "drive.google.com", "drive.usercontent.google.com",
+        "static1.squarespace.com", "dl.dropboxusercontent.com", "www.dropbox.com", "dropbox.com"}) {
     if (h == exact) return true;
   }
   // Domains whose subdomains are document stores, CMS file hosts or code/agenda platforms.
-  for (std::string_view domain :
-       {"amazonaws.com", "cloudfront.net", "blob.core.windows.net", "storage.googleapis.com",
-        "civicplus.com", "civicweb.net", "granicus.com", "govdelivery.com", "revize.com",
-        "municipalimpact.com", "vt-s.net", "finalsite.net", "ecode360.com", "municode.com",
-        "amlegal.com", "legistar.com", "iqm2.com", "novusagenda.com", "civicclerk.com",
-        "laserfiche.com", "powerdms.com", "lexipol.com", "boarddocs.com", "sharepoint.com",
-        "wixstatic.com", "weebly.com", "squarespace-cdn.com", "googleusercontent.com",
-        "documentcloud.org"}) {
-    if (h == domain || (ends_with(h, domain) && h[h.size() - domain.size() - 1] == '.')) return true;
+  for (std::string_view domain : {"amazonaws.com",
+                                  "cloudfront.net",
+                                  "blob.core.windows.net",
+                                  "storage.googleapis.com",
+                                  "civicplus.com",
+                                  "civicweb.net",
+                                  "granicus.com",
+                                  "govdelivery.com",
+                                  "revize.com",
+                                  "municipalimpact.com",
+                                  "vt-s.net",
+                                  "finalsite.net",
+                                  "ecode360.com",
+                                  "municode.com",
+                                  "amlegal.com",
+                                  "legistar.com",
+                                  "iqm2.com",
+                                  "novusagenda.com",
+                                  "civicclerk.com",
+                                  "laserfiche.com",
+                                  "powerdms.com",
+                                  "lexipol.com",
+                                  "boarddocs.com",
+                                  "sharepoint.com",
+                                  "wixstatic.com",
+                                  "weebly.com",
+                                  "squarespace-cdn.com",
+                                  "googleusercontent.com",
+                                  "documentcloud.org"}) {
+    if (h == domain || (ends_with(h, domain) && h[h.size() - domain.size() - 1] == '.'))
+      return true;
   }
   return false;
 }
@@ -270,7 +293,8 @@ bool is_date_trap(const Url& u) {
     std::string_view part = q.substr(i, j - i);
     const size_t eq = part.find('=');
     const std::string name = lower(part.substr(0, eq));
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     if (value.empty()) {
       i = j + 1;
       continue;

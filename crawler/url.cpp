@@ -130,7 +130,8 @@ std::string drop_session_params(std::string_view q) {
     std::string_view part = q.substr(i, j - i);
     const size_t eq = part.find('=');
     std::string_view name = part.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
     if (!part.empty() && !is_session_param(name, value)) {
       if (!out.empty()) out += '&';
       out += part;

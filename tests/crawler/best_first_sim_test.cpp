@@ -92,8 +92,9 @@ TEST_F(BestFirstSimTest, ABudgetedCrawlReachesThePolicyDocumentsFirst) {
         body += "<li><a href='/clerk/notice-" + std::to_string(i) + "'>Clerk notice " +
                 std::to_string(i) + "</a></li>";
       }
-      body += "</ul><p>The Select Board adopted a Trust Act: <a href='/files/vote.pdf'>signed "
-              "vote</a></p><a href='/police/policies'>Police Policies and Procedures</a>";
+      body +=
+          "</ul><p>The Select Board adopted a Trust Act: <a href='/files/vote.pdf'>signed "
+          "vote</a></p><a href='/police/policies'>Police Policies and Procedures</a>";
       return html(body + "</body></html>");
     }
     if (p == "/police/policies") {
@@ -105,9 +106,8 @@ TEST_F(BestFirstSimTest, ABudgetedCrawlReachesThePolicyDocumentsFirst) {
   auto s = crawl();
   ASSERT_OK(s);
   EXPECT_TRUE(s->limit_reached);
-  EXPECT_EQ(fetched_paths(),
-            (std::vector<std::string>{"/", "/files/vote.pdf", "/police/policies",
-                                      "/police/consular-notification.pdf"}))
+  EXPECT_EQ(fetched_paths(), (std::vector<std::string>{"/", "/files/vote.pdf", "/police/policies",
+                                                       "/police/consular-notification.pdf"}))
       << "first-in-first-out order would have spent the budget on clerk notices";
 }
 
@@ -141,15 +141,16 @@ TEST_F(BestFirstSimTest, CalendarsAndSessionIdsCannotExhaustTheBudget) {
     if (p == "/robots.txt") return not_found();
     // Every page links the next month of the board's calendar, and the bylaws page with a
     // new session id on every visit.
-    std::string session = "<a href='/clerk/bylaws?PHPSESSID=" + std::to_string(++visit) +
-                          "f00dfeedbeef'>Bylaws</a>";
+    std::string session =
+        "<a href='/clerk/bylaws?PHPSESSID=" + std::to_string(++visit) + "f00dfeedbeef'>Bylaws</a>";
     if (p == "/" || p.rfind("/select-board/meetings", 0) == 0) {
       int month = 0;
-      if (auto q = req.url.find("m="); q != std::string::npos) month = std::stoi(req.url.substr(q + 2));
+      if (auto q = req.url.find("m="); q != std::string::npos)
+        month = std::stoi(req.url.substr(q + 2));
       return html("<a href='/select-board/meetings?m=" + std::to_string(month + 1) + "&year=" +
                   std::to_string(2024 + month / 12) + "'>Select Board meetings, next month</a>" +
-                  session + "<a href='/select-board/2030/0" + std::to_string(1 + month % 9) +
-                  "/" + std::to_string(10 + month % 18) + "/minutes'>Minutes</a>");
+                  session + "<a href='/select-board/2030/0" + std::to_string(1 + month % 9) + "/" +
+                  std::to_string(10 + month % 18) + "/minutes'>Minutes</a>");
     }
     if (p.rfind("/clerk/bylaws", 0) == 0) {
       return html("<a href='/clerk/general-bylaws.pdf'>General Bylaws</a>" + session);
@@ -238,8 +239,9 @@ TEST_F(BestFirstSimTest, AnIisHostsPathsAreCaseInsensitive) {
   net_.handler = [](const HttpRequest& req) {
     const std::string p = path_of(req.url);
     if (p == "/robots.txt") return not_found();
-    FakeReply r = p == "/" ? html("<a href='/Bylaws/General-Bylaws.pdf'>General Bylaws</a>"
-                                  "<a href='/bylaws/general-bylaws.pdf'>General bylaws</a>")
+    FakeReply r = p == "/" ? html(
+                                 "<a href='/Bylaws/General-Bylaws.pdf'>General Bylaws</a>"
+                                 "<a href='/bylaws/general-bylaws.pdf'>General bylaws</a>")
                            : pdf(req.url);
     if (req.url.find("iis.test") != std::string::npos) r.server = "Microsoft-IIS/10.0";
     return r;
@@ -260,15 +262,17 @@ TEST_F(BestFirstSimTest, VariantsOfOneContentAreOneDocumentWithAliases) {
     const std::string p = path_of(u);
     if (p == "/robots.txt") return not_found();
     if (p == "/") {
-      return html("<a href='/clerk/general-bylaws'>General Bylaws</a>"
-                  "<a href='/clerk/bylaws-printable'>Bylaws (printable)</a>"
-                  "<a href='/police/trust-act.pdf'>Trust Act</a>"
-                  "<a href='/police/trust-act-copy.pdf'>Trust Act (copy)</a>");
+      return html(
+          "<a href='/clerk/general-bylaws'>General Bylaws</a>"
+          "<a href='/clerk/bylaws-printable'>Bylaws (printable)</a>"
+          "<a href='/police/trust-act.pdf'>Trust Act</a>"
+          "<a href='/police/trust-act-copy.pdf'>Trust Act (copy)</a>");
     }
     if (p == "/clerk/general-bylaws") return html("<h1>General Bylaws</h1><p>Chapter 1</p>");
     if (p == "/clerk/bylaws-printable") {
-      return html("<html><head><link rel='canonical' href='/clerk/general-bylaws'></head>"
-                  "<body><p>Chapter 1 (print layout)</p></body></html>");
+      return html(
+          "<html><head><link rel='canonical' href='/clerk/general-bylaws'></head>"
+          "<body><p>Chapter 1 (print layout)</p></body></html>");
     }
     if (p == "/police/trust-act.pdf" || p == "/police/trust-act-copy.pdf") {
       return pdf("the same bytes");
@@ -277,9 +281,10 @@ TEST_F(BestFirstSimTest, VariantsOfOneContentAreOneDocumentWithAliases) {
   };
   auto s = crawl();
   ASSERT_OK(s);
-  EXPECT_EQ(urls(s->new_documents),
-            (std::set<std::string>{"http://ashbrook.test/", "http://ashbrook.test/clerk/general-bylaws",
-                                   "http://ashbrook.test/police/trust-act.pdf"}))
+  EXPECT_EQ(
+      urls(s->new_documents),
+      (std::set<std::string>{"http://ashbrook.test/", "http://ashbrook.test/clerk/general-bylaws",
+                             "http://ashbrook.test/police/trust-act.pdf"}))
       << summary_json(*s);
   std::map<std::string, UrlOutcome> unchanged;
   for (const auto& o : s->unchanged) unchanged[o.url] = o;

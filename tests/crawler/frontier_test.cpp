@@ -188,9 +188,10 @@ TEST_F(FrontierTest, RedirectHopsAndRetriesGoBeforeBetterItems) {
 }
 
 TEST_F(FrontierTest, DefaultRelevanceComesFromTheWords) {
-  EXPECT_GT(Frontier::default_relevance(item("http://a.test/sanctuary-policy.pdf", ItemKind::kDocument)),
-            Frontier::default_relevance(item("http://a.test/general-bylaws.pdf", ItemKind::kDocument)));
-  EXPECT_GT(Frontier::default_relevance(item("http://a.test/general-bylaws.pdf", ItemKind::kDocument)),
+  auto doc = [](const char* url) { return item(url, ItemKind::kDocument); };
+  EXPECT_GT(Frontier::default_relevance(doc("http://a.test/sanctuary-policy.pdf")),
+            Frontier::default_relevance(doc("http://a.test/general-bylaws.pdf")));
+  EXPECT_GT(Frontier::default_relevance(doc("http://a.test/general-bylaws.pdf")),
             Frontier::default_relevance(item("http://a.test/news/fireworks")));
   EXPECT_EQ(Frontier::default_relevance(item("http://a.test/", ItemKind::kSource)), kRelevanceSeed);
 }
@@ -201,7 +202,9 @@ TEST_F(FrontierTest, ThePageBudgetStopsPagesNotDocuments) {
   opts_.max_pages_per_host = 2;
   Frontier f(opts_, d_);
   f.enqueue(item("http://a.test/", ItemKind::kSeed));
-  for (auto u : {"http://a.test/p1", "http://a.test/p2", "http://a.test/p3"}) f.enqueue(item(u), 100);
+  for (auto u : {"http://a.test/p1", "http://a.test/p2", "http://a.test/p3"}) {
+    f.enqueue(item(u), 100);
+  }
   f.enqueue(item("http://a.test/bylaws.pdf", ItemKind::kDocument), 50);
   f.enqueue(item("http://b.test/p1"), 100);  // another host has its own budget
   f.schedule(t0_);

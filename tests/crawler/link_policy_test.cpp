@@ -16,9 +16,9 @@ TEST(SessionParamsTest, CanonicalizationDropsSessionAndTrackingTokens) {
       {"http://t.example.gov/news?utm_source=fb&utm_medium=x&id=4",
        "http://t.example.gov/news?id=4"},
       {"http://t.example.gov/a?PHPSESSID=9f8e7d6c5b4a&b=1", "http://t.example.gov/a?b=1"},
-      {"http://t.example.gov/a?ASPSESSIONIDQQ=XYZ&fbclid=abc&gclid=def",
-       "http://t.example.gov/a"},
-      {"http://t.example.gov/a;jsessionid=0123ABCD/b.html?x=1", "http://t.example.gov/a/b.html?x=1"},
+      {"http://t.example.gov/a?ASPSESSIONIDQQ=XYZ&fbclid=abc&gclid=def", "http://t.example.gov/a"},
+      {"http://t.example.gov/a;jsessionid=0123ABCD/b.html?x=1",
+       "http://t.example.gov/a/b.html?x=1"},
       {"http://t.example.gov/docs/list.jsp;JSESSIONID=AB12", "http://t.example.gov/docs/list.jsp"},
       {"http://t.example.gov/(S(lit3py55t21z5v55vlm25s55))/Bylaws.aspx",
        "http://t.example.gov/Bylaws.aspx"},
@@ -51,11 +51,11 @@ TEST(TownDomainTest, KeysOfMovedAndAlternateDomains) {
 TEST(SiteMapTest, TheTownsOwnHostsAreOneSite) {
   SiteMap sites;
   sites.add(7, "https://www.ashbrookma.gov/");
-  sites.add(7, "ashbrook-police.org");       // police_website
-  sites.add(7, "ashbrook-ma.gov");           // alt_domains
+  sites.add(7, "ashbrook-police.org");  // police_website
+  sites.add(7, "ashbrook-ma.gov");      // alt_domains
   sites.add(9, "https://corvale.gov/");
   sites.add(9, "shared-region.org");
-  sites.add(7, "shared-region.org");         // claimed by two towns: nobody's own
+  sites.add(7, "shared-region.org");  // claimed by two towns: nobody's own
   EXPECT_EQ(sites.owner("ashbrookma.gov"), 7);
   EXPECT_EQ(sites.owner("www.ashbrook-police.org"), 7);
   EXPECT_FALSE(sites.owner("shared-region.org").has_value());
