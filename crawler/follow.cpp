@@ -30,6 +30,10 @@ namespace {
 
 constexpr size_t kMaxLinksPerPage = 5000;
 
+std::string_view without_www(std::string_view host) {
+  return host.substr(0, 4) == "www." ? host.substr(4) : host;
+}
+
 }  // namespace
 
 void follow_links(const Item& page, std::string_view html, Frontier& frontier,
@@ -65,9 +69,10 @@ void follow_links(const Item& page, std::string_view html, Frontier& frontier,
     if (!u) continue;
     // (Platform adapters claim their links here, before the same-site rule.)
     const bool own = frontier.sites().same_town(base.host, page.municipality_id, u->host);
-    if (own && u->scheme == "http" && base.scheme == "https" && same_site(base.host, u->host)) {
+    // http -> https for the page's own host (or its www./bare twin) on the default port.
+    if (own && u->scheme == "http" && base.scheme == "https" && u->port == 0 &&
+        without_www(u->host) == without_www(base.host)) {
       u->scheme = "https";
-      if (u->port == 443) u->port = 0;
       l.url = u->str();
       if (frontier.seen(l.url)) continue;
     }
