@@ -8,6 +8,19 @@ namespace policyindex::crawler {
 
 using corpus::FetchOutcome;
 
+namespace {
+
+// Bodies are merged within one municipality only: two towns publishing the same model
+// policy each keep their own document.
+std::string digest_key(const std::string& sha, const std::optional<int64_t>& municipality) {
+  std::string key = sha;
+  key += '/';
+  key += municipality ? std::to_string(*municipality) : std::string("-");
+  return key;
+}
+
+}  // namespace
+
 Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDigests& digests,
                      std::vector<Finished>& finished, const std::vector<corpus::FetchRecord>& logs,
                      const std::vector<Item>& frontier, std::vector<UrlOutcome>& outcomes) {
@@ -69,7 +82,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
             }
           }
           if (!alias) {
-            auto d = digests.find(f.job->sha);
+            auto d = digests.find(digest_key(f.job->sha, f.item.municipality_id));
             if (d != digests.end() && d->second.second != f.item.url) {
               alias = d->second;
               why = "same content";
@@ -116,7 +129,8 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
             !s) {
           return s;
         }
-        digests.emplace(f.job->sha, std::make_pair(*doc_id, f.item.url));
+        digests.emplace(digest_key(f.job->sha, f.item.municipality_id),
+                        std::make_pair(*doc_id, f.item.url));
         break;
       }
       case Disposition::kNotModified:

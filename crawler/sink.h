@@ -87,7 +87,8 @@ struct RunStart {
   std::vector<Item> frontier;
 };
 
-// sha256 -> (document id, URL) of the bodies stored in this run (see write_results).
+// "sha256/municipality" -> (document id, URL) of the bodies stored in this run (see
+// write_results).
 using RunDigests = std::unordered_map<std::string, std::pair<int64_t, std::string>>;
 
 class Sink {
@@ -198,10 +199,11 @@ class Sink {
 // On the commit thread, inside the batch's transaction: the catalog rows of a batch
 // (frontier rows of discovered links, versions, document states, frontier states, fetch
 // log); appends each URL's outcome to `outcomes`. commit.cpp.
-// `digests` (sha256 -> document id and URL of the bodies stored in this run) is the commit
-// thread's own: a new URL whose body has the sha256 of another URL of the run, or whose
-// rel=canonical names a stored document, is recorded as an alias of that document (outcome
-// "unchanged", its fetch-log row on that document, the reason naming it), not as a new one.
+// `digests` (sha256 and municipality -> document id and URL of the bodies stored in this
+// run) is the commit thread's own: a new URL whose body has the sha256 of another URL of the
+// run for the same municipality, or whose rel=canonical names a stored document, is
+// recorded as an alias of that document (outcome "unchanged", its fetch-log row on that
+// document, the reason naming it), not as a new one.
 [[nodiscard]] Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
                                    RunDigests& digests, std::vector<Finished>& finished,
                                    const std::vector<corpus::FetchRecord>& logs,

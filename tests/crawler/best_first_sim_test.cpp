@@ -300,5 +300,26 @@ TEST_F(BestFirstSimTest, VariantsOfOneContentAreOneDocumentWithAliases) {
   EXPECT_EQ(printable.document_id, ids["http://ashbrook.test/clerk/general-bylaws"]);
 }
 
+TEST_F(BestFirstSimTest, TwoTownsPublishingTheSameBytesKeepTheirOwnDocuments) {
+  testing::write_file(dir_ / "reg/municipalities.tsv",
+                      "name\tcounty\twebsite\n"
+                      "Ashbrook\tMiddlesex\thttp://ashbrookma.gov/\n"
+                      "Corvale\tMiddlesex\thttp://corvalema.gov/\n");
+  opts_.registry = dir_ / "reg";
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return not_found();
+    if (p == "/") return html("<a href='/model-trust-act.pdf'>Trust Act</a>");
+    return pdf("one model policy, adopted by both");
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(
+      urls(s->new_documents),
+      (std::set<std::string>{"http://ashbrookma.gov/", "http://ashbrookma.gov/model-trust-act.pdf",
+                             "http://corvalema.gov/", "http://corvalema.gov/model-trust-act.pdf"}))
+      << summary_json(*s);
+}
+
 }  // namespace
 }  // namespace policyindex::crawler
