@@ -59,6 +59,9 @@ void add_crawl_options(CLI::App* sub, CrawlCli& cli) {
                   "Municipality the --seed URLs belong to (default: matched by website host)");
   sub->add_option("--max-docs", c.max_docs, "Stop after storing this many responses (0: no limit)")
       ->check(CLI::NonNegativeNumber);
+  sub->add_option("--max-pages-per-host", c.max_pages_per_host,
+                  "Pages followed per host in one run, best first (0: no limit)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   sub->add_option("--concurrency", c.concurrency, "Transfers in flight, all hosts together")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   sub->add_option("--per-host", c.per_host, "Transfers in flight per host")

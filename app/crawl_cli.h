@@ -19,8 +19,9 @@ struct CrawlCli {
   std::string town;
 };
 
-// Adds --registry, --seed, --town, --max-docs, --concurrency, --per-host, --delay-ms, --depth,
-// --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms and --resolve.
+// Adds --registry, --seed, --town, --max-docs, --max-pages-per-host, --concurrency, --per-host,
+// --delay-ms, --depth, --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms
+// and --resolve.
 void add_crawl_options(CLI::App* sub, CrawlCli& cli);
 
 // Moves --registry and --seed/--town into cli.options. Bad combinations are an

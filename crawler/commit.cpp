@@ -8,7 +8,20 @@ namespace policyindex::crawler {
 
 using corpus::FetchOutcome;
 
-Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
+namespace {
+
+// Bodies are merged within one municipality only: two towns publishing the same model
+// policy each keep their own document.
+std::string digest_key(const std::string& sha, const std::optional<int64_t>& municipality) {
+  std::string key = sha;
+  key += '/';
+  key += municipality ? std::to_string(*municipality) : std::string("-");
+  return key;
+}
+
+}  // namespace
+
+Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDigests& digests,
                      std::vector<Finished>& finished, const std::vector<corpus::FetchRecord>& logs,
                      const std::vector<Item>& frontier, std::vector<UrlOutcome>& outcomes) {
   for (const auto& it : frontier) {
@@ -57,6 +70,33 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
     switch (f.disposition) {
       case Disposition::kStored: {
         if (!doc_id) {
+          // A variant of a document of this run: rel=canonical, or the same bytes.
+          std::optional<std::pair<int64_t, std::string>> alias;
+          std::string why;
+          if (!f.canonical.empty() && f.canonical != f.item.url) {
+            auto head = ledger.document_head(f.canonical);
+            if (!head) return tl::make_unexpected(head.error());
+            if (*head) {
+              alias.emplace((*head)->document_id, f.canonical);
+              why = "rel=canonical";
+            }
+          }
+          if (!alias) {
+            auto d = digests.find(digest_key(f.job->sha, f.item.municipality_id));
+            if (d != digests.end() && d->second.second != f.item.url) {
+              alias = d->second;
+              why = "same content";
+            }
+          }
+          if (alias) {
+            doc_id = alias->first;
+            o.outcome = UrlResult::kUnchanged;
+            o.reason = "alias of " + alias->second + " (" + why + ")";
+            f.log.error = o.reason;
+            break;
+          }
+        }
+        if (!doc_id) {
           const std::string& title = f.item.title.empty() ? f.item.anchor : f.item.title;
           auto id = ledger.ensure_document(f.item.url, f.item.municipality_id, f.item.doc_type,
                                            std::string_view(title).substr(0, 300), now);
@@ -74,7 +114,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
           o.new_version_id = cur_version;
         } else {
           v.document_id = *doc_id;
-          v.sha256 = std::move(f.job->sha);  // not read again
+          v.sha256 = f.job->sha;
           v.size = f.job->size;
           v.fetched_at = now;
           v.http_status = f.http_status;
@@ -90,6 +130,8 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
             !s) {
           return s;
         }
+        digests.emplace(digest_key(f.job->sha, f.item.municipality_id),
+                        std::make_pair(*doc_id, f.item.url));
         break;
       }
       case Disposition::kNotModified:

@@ -90,6 +90,7 @@ Result<CrawlSummary> Crawl::run() {
   collect();
   if (fatal_) return tl::make_unexpected(*fatal_);
   summary_.parked_hosts = frontier_.parked_hosts();
+  summary_.limit_reached = frontier_.limit_reached();
   summary_.elapsed_s = seconds_since_start();
   if (progress_) progress_->update(snapshot());
   if (auto st = ledger_.finish_run(summary_.interrupted, summary_json(summary_, false)); !st) {
@@ -313,6 +314,7 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
 
   const Verdict v = judge_response(r, body.too_large, opts_.max_bytes);
   if (v.host_answered) frontier_.reset_failures(h);
+  if (r.server.rfind("Microsoft-IIS", 0) == 0) frontier_.mark_case_insensitive(h.name);
   switch (v.action) {
     case Action::kRetry:
       body.abort();
@@ -376,7 +378,7 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         f.disposition = Disposition::kStored;
         if (body.keep && it.depth < opts_.depth && is_html(r.content_type) &&
             !queue_recognised_page(it, body.buffer, frontier_, f.discovered)) {
-          follow_links(it, body.buffer, frontier_, f.discovered);
+          follow_links(it, body.buffer, frontier_, f.discovered, &f.canonical);
         }
       }
       break;

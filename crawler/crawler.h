@@ -42,6 +42,9 @@ struct CrawlOptions {
   bool refresh = false;
 
   int64_t max_docs = 0;          // 0 = no limit; counts stored responses (pages + documents)
+  // Pages (HTML reached by following links; not seeds, sources, documents or sitemaps)
+  // started per host in one run; 0 = no limit. Pages over it are recorded as disallowed.
+  int64_t max_pages_per_host = 1000;
   int concurrency = 64;          // transfers in flight, all hosts together
   int per_host = 2;              // transfers in flight per host
   int delay_ms = 1000;           // minimum time between two request starts on one host

@@ -148,22 +148,30 @@ bool has_any(const std::string& words, const std::array<std::string_view, N>& ph
   return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view p) { return has(words, p); });
 }
 
-constexpr std::array<std::string_view, 20> kTopic = {
+constexpr std::array<std::string_view, 33> kTopic = {
     "immigration", "immigrant", "immigrants", "sanctuary", "welcoming", "detainer",
     "detainers", "287 g", "287g", "trust act", "trust ordinance", "trust policy",
     "trust bylaw", "safe communities", "safe community", "ice", "undocumented",
-    "civil immigration", "noncitizen", "non citizen"};
+    "civil immigration", "noncitizen", "non citizen",
+    // the words policies themselves use
+    "foreign national", "foreign nationals", "bias free policing", "bias free",
+    "biased policing", "consular notification", "consular", "deportation", "deportations",
+    "civil immigration detainer", "immigration detainer", "immigration status",
+    "immigration enforcement"};
 constexpr std::array<std::string_view, 24> kStrong = {
     "ordinance", "ordinances", "bylaw", "bylaws", "by law", "by laws", "general order",
     "general orders", "code of ordinances", "municipal code", "town code", "city code",
     "general code", "executive order", "executive orders", "charter", "police policy",
     "police policies", "policy manual", "policies and procedures", "rules and regulations",
     "directive", "directives", "ecode360"};
-constexpr std::array<std::string_view, 22> kWeak = {
+constexpr std::array<std::string_view, 31> kWeak = {
     "policy", "policies", "procedure", "procedures", "code", "codes", "police", "regulation",
     "regulations", "rules", "laws", "legislation", "legal", "clerk", "resolution",
     "resolutions", "manual", "handbook", "document center", "documents", "municode",
-    "town meeting"};
+    "town meeting",
+    // where votes are recorded
+    "select board", "selectboard", "selectmen", "board of selectmen", "city council",
+    "town council", "minutes", "warrant", "votes"};
 // Site furniture and traps: never policy material, even when the word "policy" appears.
 constexpr std::array<std::string_view, 26> kNegative = {
     "privacy policy", "privacy", "cookie", "cookies", "accessibility", "ice rink", "rink",
@@ -171,9 +179,59 @@ constexpr std::array<std::string_view, 26> kNegative = {
     "facebook", "twitter", "instagram", "youtube", "linkedin", "rss", "print", "subscribe",
     "notify me", "share", "translate"};
 
+bool is_inline(GumboTag t) {
+  switch (t) {
+    case GUMBO_TAG_SPAN: case GUMBO_TAG_B: case GUMBO_TAG_STRONG: case GUMBO_TAG_EM:
+    case GUMBO_TAG_I: case GUMBO_TAG_U: case GUMBO_TAG_FONT: case GUMBO_TAG_SMALL:
+    case GUMBO_TAG_BIG: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_MARK:
+    case GUMBO_TAG_A: case GUMBO_TAG_ABBR: case GUMBO_TAG_CITE: case GUMBO_TAG_Q:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The text around link `n`: its enclosing block (a table cell's whole row), without the
+// anchor text; nothing when the block is the whole page.
+std::string link_context(const GumboNode* n, const std::string& anchor) {
+  const GumboNode* block = n->parent;
+  while (block && block->type == GUMBO_NODE_ELEMENT && is_inline(block->v.element.tag)) {
+    block = block->parent;
+  }
+  if (!block || block->type != GUMBO_NODE_ELEMENT) return {};
+  GumboTag t = block->v.element.tag;
+  if ((t == GUMBO_TAG_TD || t == GUMBO_TAG_TH) && block->parent &&
+      block->parent->type == GUMBO_NODE_ELEMENT) {
+    block = block->parent;
+    t = block->v.element.tag;
+  }
+  if (t == GUMBO_TAG_BODY || t == GUMBO_TAG_HTML || t == GUMBO_TAG_FORM) return {};
+  std::string text;
+  append_text(block, text, 600);
+  std::string ctx = collapse(text, 400);
+  if (!anchor.empty()) {
+    if (auto p = ctx.find(anchor); p != std::string::npos) ctx.erase(p, anchor.size());
+  }
+  return collapse(ctx, 300);
+}
+
+bool has_rel(const GumboElement& el, std::string_view want) {
+  auto* rel = gumbo_get_attribute(&el.attributes, "rel");
+  if (!rel) return false;
+  std::string v = rel->value;
+  for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string padded = " " + v + " ";
+  return padded.find(" " + std::string(want) + " ") != std::string::npos;
+}
+
 }  // namespace
 
 std::vector<Link> extract_links(std::string_view html, const Url& page_url) {
+  return extract_page_links(html, page_url).links;
+}
+
+PageLinks extract_page_links(std::string_view html, const Url& page_url) {
+  PageLinks result;
   std::string converted;
   if (!valid_utf8(html)) {
     converted = cp1252_to_utf8(html);
@@ -184,8 +242,8 @@ std::vector<Link> extract_links(std::string_view html, const Url& page_url) {
   std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
       gumbo_parse_with_options(&opts, html.data(), html.size()),
       [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
-  std::vector<Link> links;
-  if (!out) return links;
+  std::vector<Link>& links = result.links;
+  if (!out) return result;
   Url base = page_url;
   std::set<std::string> seen;
   std::vector<const GumboNode*> stack{out->root};
@@ -208,6 +266,13 @@ std::vector<Link> extract_links(std::string_view html, const Url& page_url) {
       case GUMBO_TAG_A:
       case GUMBO_TAG_AREA:
         attr = "href";
+        break;
+      case GUMBO_TAG_LINK:
+        if (result.canonical.empty() && has_rel(el, "canonical")) {
+          if (auto* href = gumbo_get_attribute(&el.attributes, "href")) {
+            if (auto u = canonical_url(href->value, &base)) result.canonical = std::move(*u);
+          }
+        }
         break;
       case GUMBO_TAG_IFRAME:
       case GUMBO_TAG_FRAME:
@@ -234,7 +299,8 @@ std::vector<Link> extract_links(std::string_view html, const Url& page_url) {
               }
             }
           }
-          links.push_back({std::move(*u), std::move(anchor)});
+          std::string context = link_context(n, anchor);
+          links.push_back({std::move(*u), std::move(anchor), std::move(context)});
         }
       }
     }
@@ -243,7 +309,7 @@ std::vector<Link> extract_links(std::string_view html, const Url& page_url) {
       stack.push_back(static_cast<const GumboNode*>(kids.data[i - 1]));
     }
   }
-  return links;
+  return result;
 }
 
 std::vector<std::string> parse_sitemap(std::string_view xml, bool* is_index) {
@@ -278,10 +344,22 @@ int policy_score(std::string_view url, std::string_view anchor) {
     bool only_ice = score == 3 && has(w, "ice") &&
                     !has_any(w, std::array<std::string_view, 8>{
                                     "immigration", "immigrant", "sanctuary", "welcoming",
-                                    "detainer", "287 g", "trust act", "undocumented"});
+                                    "detainer", "287 g", "trust act", "undocumented"}) &&
+                    !has_any(w, std::array<std::string_view, 4>{
+                                    "foreign national", "deportation", "consular", "bias free"});
     if (score < 3 || only_ice) score = 0;
   }
   return score;
+}
+
+int link_relevance(std::string_view url, std::string_view anchor, std::string_view context,
+                   bool is_document) {
+  const int own = policy_score(url, anchor);
+  const int around = context.empty() ? 0 : policy_score("", context);
+  // The text around a link counts nearly as much as its own words: "the signed vote" in a
+  // sentence about the Trust Act is on topic.
+  const int r = std::max(100 * own, 75 * around) + 5 * around;
+  return r > 0 && is_document ? r + 5 : r;
 }
 
 bool is_document_url(std::string_view url) {

@@ -1,6 +1,7 @@
 #include "crawler/frontier.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace policyindex::crawler {
 namespace {
@@ -21,7 +22,125 @@ std::string_view canonical_origin(std::string_view url) {
   return url.substr(0, slash);
 }
 
+// The host name of a canonical URL ("" when it has no such shape).
+std::string_view host_name(std::string_view url) {
+  std::string_view o = canonical_origin(url);
+  if (o.empty()) return {};
+  o.remove_prefix(o.find("://") + 3);
+  if (!o.empty() && o.front() == '[') return o.substr(0, o.find(']') + 1);
+  return o.substr(0, o.find(':'));
+}
+
+// The URL with its path lower-cased (query and host as they are).
+std::string fold_path(std::string_view url) {
+  std::string out(url);
+  const size_t start = canonical_origin(url).size();
+  const size_t end = std::min(out.find('?', start), out.size());
+  for (size_t i = start; i < end; ++i) {
+    out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[i])));
+  }
+  return out;
+}
+
+bool has_upper_path(std::string_view url) {
+  const size_t start = canonical_origin(url).size();
+  const size_t end = std::min(url.find('?', start), url.size());
+  for (size_t i = start; i < end; ++i) {
+    if (std::isupper(static_cast<unsigned char>(url[i]))) return true;
+  }
+  return false;
+}
+
+// Paths that only IIS (ASP.NET, classic ASP) serves.
+bool iis_path(std::string_view url) {
+  std::string p(url.substr(0, url.find('?')));
+  for (auto& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view ext : {".aspx", ".asp", ".ashx", ".axd"}) {
+    if (p.size() > ext.size() && p.compare(p.size() - ext.size(), ext.size(), ext) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+void HostQueue::push(Item it, int relevance) {
+  const int depth = it.depth;
+  heap_.push_back({relevance, depth, seq_++, std::move(it)});
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+Item HostQueue::pop() {
+  if (!front_.empty()) {
+    Item it = std::move(front_.front());
+    front_.pop_front();
+    return it;
+  }
+  std::pop_heap(heap_.begin(), heap_.end(), later);
+  Item it = std::move(heap_.back().item);
+  heap_.pop_back();
+  return it;
+}
+
+bool Frontier::seen(const std::string& url) const {
+  if (seen_.count(url) != 0) return true;
+  std::string_view host = host_name(url);
+  if (!case_insensitive(host) && !iis_path(url)) return false;
+  std::string folded = fold_path(url);
+  return seen_.count(folded) != 0 || folded_.count(folded) != 0;
+}
+
+void Frontier::mark_seen(const std::string& url) {
+  seen_.insert(url);
+  if (has_upper_path(url)) folded_.insert(fold_path(url));
+  if (iis_path(url)) mark_case_insensitive(host_name(url));
+}
+
+void Frontier::mark_case_insensitive(std::string_view host) {
+  if (!host.empty()) iis_hosts_.emplace(host);
+}
+
+bool Frontier::case_insensitive(std::string_view host) const {
+  return !iis_hosts_.empty() && iis_hosts_.count(std::string(host)) != 0;
+}
+
+bool Frontier::admit_variant(const Url& u) {
+  if (u.query.empty() && !is_date_trap(u)) return true;
+  const size_t params = static_cast<size_t>(std::count(u.query.begin(), u.query.end(), '&')) +
+                        (u.query.empty() ? 0 : 1);
+  const int cap = is_date_trap(u) || params >= 3 ? kMaxDateVariants : kMaxQueryVariants;
+  const std::string pattern = variant_pattern(u);
+  std::string path_key = u.host + u.path;
+  if (auto p = pattern.find('?'); p != std::string::npos) path_key = pattern.substr(0, p);
+  int& n = variants_[pattern];
+  if (n >= cap) return false;
+  if (pattern != path_key) {
+    int& per_path = variants_[path_key + "?*"];
+    if (per_path >= kMaxVariantsPerPath) return false;
+    ++per_path;
+  }
+  ++n;
+  return true;
+}
+
+int Frontier::default_relevance(const Item& it) {
+  switch (it.kind) {
+    case ItemKind::kSeed:
+    case ItemKind::kSource:
+      return kRelevanceSeed;
+    case ItemKind::kSitemap:
+      return kRelevanceSitemap;
+    default:
+      return link_relevance(it.url, it.anchor, "", it.kind == ItemKind::kDocument) +
+             (it.policy ? 50 : 0);
+  }
+}
+
+void Frontier::enqueue(Item it) {
+  const int r = default_relevance(it);
+  enqueue(std::move(it), r);
+}
 
 Host& Frontier::host_of(const Url& u) {
   auto origin = u.origin();
@@ -37,8 +156,8 @@ Host& Frontier::host_of(const Url& u) {
   return *it->second;
 }
 
-void Frontier::enqueue(Item it) {
-  seen_.insert(it.url);
+void Frontier::enqueue(Item it, int relevance) {
+  mark_seen(it.url);
   // Every queued URL is canonical (seeds, the catalog's URLs, discovered links and redirect
   // targets all went through canonical_url): its host is known by its origin prefix, without
   // parsing it again (5,000 parses were a third of a refresh's set-up).
@@ -61,7 +180,7 @@ void Frontier::enqueue(Item it) {
     if (!h.municipality_id) h.municipality_id = it.municipality_id;
   }
   ++queued_;
-  h.queue.push_back(std::move(it));
+  h.queue.push(std::move(it), relevance);
 }
 
 void Frontier::requeue_front(Host& h, Item it) {
@@ -107,9 +226,16 @@ std::optional<Clock::TimePoint> Frontier::schedule(Clock::TimePoint now) {
         want_wake(h.next_start);
         continue;
       }
-      Item it = std::move(h.queue.front());
-      h.queue.pop_front();
+      Item it = h.queue.pop();
       --queued_;
+      if (it.kind == ItemKind::kPage && it.attempts == 0 && it.redirects == 0 &&
+          opts_.max_pages_per_host > 0 && h.pages_started >= opts_.max_pages_per_host) {
+        d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
+                "over the page budget of " + h.origin + " (--max-pages-per-host " +
+                    std::to_string(opts_.max_pages_per_host) + ")");
+        progress = true;
+        continue;
+      }
       if (!h.robots.allows_all()) {
         Url u = *parse_url(it.fetch_url);
         if (!h.robots.allowed(u.path_and_query())) {
@@ -126,6 +252,7 @@ std::optional<Clock::TimePoint> Frontier::schedule(Clock::TimePoint now) {
         continue;
       }
       started(h, now);
+      if (it.kind == ItemKind::kPage && it.attempts == 0 && it.redirects == 0) ++h.pages_started;
       d_.start(h, std::move(it));
       progress = true;
     }
@@ -146,8 +273,7 @@ void Frontier::drain_parked(Host& h) {
             "host parked: " + h.park_reason);
   };
   while (!h.queue.empty()) {
-    Item it = std::move(h.queue.front());
-    h.queue.pop_front();
+    Item it = h.queue.pop();
     --queued_;
     drop(std::move(it));
   }

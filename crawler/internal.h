@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -33,7 +34,9 @@ struct Url {
 // Parses an absolute http(s) URL, or resolves `ref` against `base` when base is given, and
 // canonicalizes: scheme/host lower case, default port dropped, dot segments resolved,
 // duplicate slashes collapsed, fragment dropped, query parameters stably sorted by name,
-// percent-encoding of unreserved characters decoded and hex upper-cased. Fails for other
+// percent-encoding of unreserved characters decoded and hex upper-cased, session and
+// tracking tokens dropped (see is_session_param; ";jsessionid=..." path parameters and
+// ASP.NET cookieless "(S(...))" path segments too). Fails for other
 // schemes (mailto:, javascript:, ftp:, file:) and malformed input, naming the input.
 [[nodiscard]] Result<Url> parse_url(std::string_view ref, const Url* base = nullptr);
 [[nodiscard]] Result<std::string> canonical_url(std::string_view ref, const Url* base = nullptr);
@@ -41,6 +44,55 @@ struct Url {
 // True when both hosts belong to one site: equal after dropping "www.", or one a subdomain
 // of the other (police.townville.gov and townville.gov).
 bool same_site(std::string_view host_a, std::string_view host_b);
+
+// True for query parameters that name a visit, not content: session ids (jsessionid,
+// PHPSESSID, ASPSESSIONID..., sessionid, session_id, CFID/CFTOKEN, and "sid" with a value of
+// 16 or more characters) and tracking tags (utm_*, fbclid, gclid, msclkid, mc_cid, mc_eid,
+// _ga). Canonicalization drops them, so a page linked once per visit is one URL.
+bool is_session_param(std::string_view name, std::string_view value);
+
+// The name a Massachusetts municipal domain is built on, for recognising a town's moved
+// domain: "town.acton.ma.us", "ci.acton.ma.us" and "www.actonma.gov", "acton-ma.gov",
+// "townofacton.gov" all give "acton". Empty for hosts that are neither a .ma.us host nor a
+// .gov host (nor a .org/.com/.net host whose name ends in "ma").
+std::string town_domain_key(std::string_view host);
+
+// The hosts of each municipality's own site (its website, alternate domains and police
+// site from the registry, the hosts of its seeds), for the link policy: a link from a town's
+// page to one of its own hosts is followed as the same site and attributed to the town.
+class SiteMap {
+ public:
+  // Records `host` (a host name or a URL) as one of `municipality`'s. A host claimed by two
+  // municipalities belongs to neither (a shared regional site is not one town's).
+  void add(int64_t municipality, std::string_view host_or_url);
+  // The municipality `host` belongs to, if any ("www." ignored).
+  std::optional<int64_t> owner(std::string_view host) const;
+  // True when a link to `link_host`, found on `page_host` (a page of `municipality`, when
+  // known), stays on the town's own site: the same host but for "www." or a subdomain
+  // (same_site), another registered host of the same municipality, or the town's domain
+  // moved between .ma.us and .gov (equal town_domain_key, one of them .ma.us or both .gov).
+  bool same_town(std::string_view page_host, std::optional<int64_t> municipality,
+                 std::string_view link_host) const;
+
+ private:
+  std::unordered_map<std::string, int64_t> owner_;  // host without "www." -> municipality
+};
+
+// True for hosts that serve the files towns publish elsewhere than their own domain (CMS
+// file stores and CDNs of municipal web vendors, cloud storage, Google Docs/Drive, code and
+// agenda hosts): an off-site document link is followed only to one of these.
+bool is_document_host(std::string_view host);
+
+// Heuristics against crawler traps, by URL shape.
+// True when a path segment or a query parameter carries a date: "/2024/05/17",
+// "/2024-05-17", "/20240517", "month=5", "date=...", "year=2024", "day=", "week=",
+// "start=2024-05-01", a calendar's "view=month&..."; the mark of calendar pages that link
+// one another without end.
+bool is_date_trap(const Url& u);
+// The pattern URL variants share: host, the path with date segments replaced by "{date}",
+// and the sorted names (not the values) of the query parameters. Pages of one pattern are
+// capped per run (calendars, faceted listings, sort orders).
+std::string variant_pattern(const Url& u);
 
 // ---------------------------------------------------------------------------------------
 // robots.txt (RFC 9309)
@@ -103,11 +155,21 @@ std::string robots_request_target(std::string_view url);
 struct Link {
   std::string url;     // canonical
   std::string anchor;  // visible text, collapsed whitespace (alt/title when empty)
+  // Text around the link: its enclosing block (list item, paragraph, a table cell's whole
+  // row, ...) without the anchor text; at most ~300 characters.
+  std::string context = {};
 };
 
 // Links of an HTML page (a, area, iframe, frame, embed, object; <base href> honoured), in
 // document order, canonical and deduplicated. Bytes need not be UTF-8.
 std::vector<Link> extract_links(std::string_view html, const Url& page_url);
+
+// The links and the <link rel="canonical"> of a page (empty when none or not http(s)).
+struct PageLinks {
+  std::vector<Link> links;
+  std::string canonical;
+};
+PageLinks extract_page_links(std::string_view html, const Url& page_url);
 
 // <loc> entries of a sitemap or sitemap index; `is_index` tells which.
 std::vector<std::string> parse_sitemap(std::string_view xml, bool* is_index);
@@ -117,6 +179,12 @@ std::vector<std::string> parse_sitemap(std::string_view xml, bool* is_index);
 // 3 = on topic (immigration, sanctuary, welcoming, trust act, ICE, detainer, 287(g)).
 // Words that mark site furniture ("privacy policy", "ice rink") score 0.
 int policy_score(std::string_view url, std::string_view anchor);
+
+// How much a link is worth fetching soon, for the best-first frontier: the larger of 100 x
+// policy_score of its URL and anchor text and 75 x policy_score of the text around it, plus
+// 5 x the latter, plus 5 for a document; 0 for nothing policy-like. Larger first.
+int link_relevance(std::string_view url, std::string_view anchor, std::string_view context,
+                   bool is_document);
 
 // True for links to document files (pdf, docx, doc, rtf, odt, txt) by path extension.
 bool is_document_url(std::string_view url);

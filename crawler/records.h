@@ -97,6 +97,9 @@ struct Finished {
   std::string content_type, etag, last_modified;
   corpus::FetchRecord log;
   std::vector<Item> discovered;
+  // The page's rel=canonical when it names another URL of this run: the page is recorded
+  // as an alias of that URL's document when the document is stored by then.
+  std::string canonical;
 };
 
 }  // namespace policyindex::crawler

@@ -59,6 +59,16 @@ Status Crawl::prepare_run() {
     auto reg = corpus::read_registry(opts_.registry);
     if (!reg) return tl::make_unexpected(reg.error());
     if (auto st = cat.upsert_municipalities(reg->municipalities); !st) return st;
+    // The towns' own hosts, for the link policy (crawler/follow.cpp).
+    for (const auto& m : reg->municipalities) {
+      if (m.website.empty() && m.alt_domains.empty() && m.police_website.empty()) continue;
+      auto id = cat.find_municipality(m.name);
+      if (!id) return tl::make_unexpected(id.error());
+      if (!*id) continue;
+      for (const auto& h : m.alt_domains) frontier_.sites().add(**id, h);
+      if (!m.website.empty()) frontier_.sites().add(**id, m.website);
+      if (!m.police_website.empty()) frontier_.sites().add(**id, m.police_website);
+    }
     for (const auto& m : reg->municipalities) {
       if (!m.website.empty()) seeds.push_back({m.website, m.name, "", "website"});
     }
@@ -101,6 +111,9 @@ Status Crawl::prepare_run() {
         }
       }
     }
+    if (it.municipality_id && it.kind == ItemKind::kSeed) {
+      frontier_.sites().add(*it.municipality_id, it.url);
+    }
     start_.sources.push_back(
         {it.municipality_id, it.url, s.doc_type, s.kind.empty() ? "seed" : s.kind});
     items.push_back(std::move(it));
@@ -114,6 +127,9 @@ Status Crawl::prepare_run() {
       it.municipality_id = s.municipality_id;
       it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
       it.doc_type = it.kind == ItemKind::kSeed ? "webpage" : std::move(s.doc_type);
+      if (it.municipality_id && it.kind == ItemKind::kSeed) {
+      frontier_.sites().add(*it.municipality_id, it.url);
+    }
       items.push_back(std::move(it));
     }
   }

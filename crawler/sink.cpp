@@ -339,7 +339,7 @@ Status Sink::commit(Batch& b, std::vector<UrlOutcome>& outcomes) {
   }
   if (auto st = blobs_.commit_sealed(sealed); !st) return st;
   if (auto st = ledger_.begin_batch(); !st) return st;
-  auto st = write_results(ledger_, known_, b.finished, b.logs, b.frontier, outcomes);
+  auto st = write_results(ledger_, known_, digests_, b.finished, b.logs, b.frontier, outcomes);
   if (!st) {
     ledger_.rollback_batch();
     return st;

@@ -29,6 +29,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "corpus/corpus.h"
@@ -86,6 +88,10 @@ struct RunStart {
   std::vector<corpus::CrawlSource> sources;
   std::vector<Item> frontier;
 };
+
+// "sha256/municipality" -> (document id, URL) of the bodies stored in this run (see
+// write_results).
+using RunDigests = std::unordered_map<std::string, std::pair<int64_t, std::string>>;
 
 class Sink {
  public:
@@ -175,6 +181,7 @@ class Sink {
   std::deque<corpus::BlobWriter> spare_;  // open temporary blob files, made ahead
   bool spare_failed_ = false, spares_wanted_ = false;
   std::thread committer_;
+  RunDigests digests_;  // the commit thread's own
 
   // The writers' queues, under wmu_.
   std::mutex wmu_;
@@ -194,8 +201,13 @@ class Sink {
 // On the commit thread, inside the batch's transaction: the catalog rows of a batch
 // (frontier rows of discovered links, versions, document states, frontier states, fetch
 // log); appends each URL's outcome to `outcomes`. commit.cpp.
+// `digests` (sha256 and municipality -> document id and URL of the bodies stored in this
+// run) is the commit thread's own: a new URL whose body has the sha256 of another URL of the
+// run for the same municipality, or whose rel=canonical names a stored document, is
+// recorded as an alias of that document (outcome "unchanged", its fetch-log row on that
+// document, the reason naming it), not as a new one.
 [[nodiscard]] Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
-                                   std::vector<Finished>& finished,
+                                   RunDigests& digests, std::vector<Finished>& finished,
                                    const std::vector<corpus::FetchRecord>& logs,
                                    const std::vector<Item>& frontier,
                                    std::vector<UrlOutcome>& outcomes);

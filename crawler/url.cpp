@@ -112,6 +112,68 @@ std::string sort_query(std::string_view q) {
 
 int default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
 
+bool iequals_prefix(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Drops the session and tracking parameters of a query (see is_session_param).
+std::string drop_session_params(std::string_view q) {
+  std::string out;
+  size_t i = 0;
+  while (i <= q.size()) {
+    size_t j = q.find('&', i);
+    if (j == std::string_view::npos) j = q.size();
+    std::string_view part = q.substr(i, j - i);
+    const size_t eq = part.find('=');
+    std::string_view name = part.substr(0, eq);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : part.substr(eq + 1);
+    if (!part.empty() && !is_session_param(name, value)) {
+      if (!out.empty()) out += '&';
+      out += part;
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+// ASP.NET cookieless session segments: "(S(lit3py55t21z5v55vlm25s55))", "(X(1)S(...))".
+bool is_aspnet_session_segment(std::string_view seg) {
+  return seg.size() >= 6 && seg[0] == '(' && std::isupper(static_cast<unsigned char>(seg[1])) &&
+         seg[2] == '(' && seg.substr(seg.size() - 2) == "))";
+}
+
+// Drops ";jsessionid=..." (and ";phpsessid=...") path parameters and ASP.NET cookieless
+// session segments from a raw path.
+std::string drop_session_path_tokens(std::string path) {
+  for (std::string_view token : {";jsessionid=", ";phpsessid="}) {
+    for (size_t p = 0; (p = path.find(';', p)) != std::string::npos;) {
+      if (!iequals_prefix(std::string_view(path).substr(p), token)) {
+        ++p;
+        continue;
+      }
+      const size_t end = path.find('/', p);
+      path.erase(p, end == std::string::npos ? std::string::npos : end - p);
+    }
+  }
+  if (path.find('(') == std::string::npos) return path;
+  std::string out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i + 1);
+    if (j == std::string::npos) j = path.size();
+    std::string_view seg = std::string_view(path).substr(i, j - i);  // with its leading '/'
+    std::string_view bare = seg.empty() || seg[0] != '/' ? seg : seg.substr(1);
+    if (!is_aspnet_session_segment(bare)) out += seg;
+    i = j;
+  }
+  return out.empty() ? "/" : out;
+}
+
 }  // namespace
 
 std::string Url::origin() const {
@@ -243,8 +305,10 @@ Result<Url> parse_url(std::string_view input, const Url* base) {
       split_pq(dir + ref);
     }
   }
-  u.path = remove_dot_segments(normalize_encoding(path.empty() ? "/" : path, false));
-  u.query = has_query ? sort_query(normalize_encoding(query, true)) : std::string();
+  u.path = remove_dot_segments(
+      normalize_encoding(path.empty() ? "/" : drop_session_path_tokens(std::move(path)), false));
+  u.query = has_query ? sort_query(drop_session_params(normalize_encoding(query, true)))
+                      : std::string();
   return u;
 }
 

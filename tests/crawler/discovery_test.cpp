@@ -78,6 +78,50 @@ TEST(GuessDocTypeTest, FromUrlAndAnchor) {
   EXPECT_FALSE(is_document_url("http://t.example/pdf-library.html"));
 }
 
+TEST(ExtractLinksTest, ContextAndCanonical) {
+  auto page = parse_url("http://ashbrook.example/select-board/votes");
+  auto found = extract_page_links(
+      "<html><head><link rel='Canonical' href='/select-board/votes/'></head><body>"
+      "<p>On March 3 the Select Board adopted the <b>Trust Act</b> policy; read "
+      "<a href='/files/vote-17.pdf'>the signed vote</a> (PDF).</p>"
+      "<table><tr><td>Bias-Free Policing</td><td><a href='/files/p-4.pdf'>download</a></td></tr>"
+      "</table>"
+      "<ul><li><a href='/parks'>Parks</a></li></ul>"
+      "</body></html>",
+      *page);
+  EXPECT_EQ(found.canonical, "http://ashbrook.example/select-board/votes/");
+  ASSERT_EQ(found.links.size(), 3u);
+  EXPECT_EQ(found.links[0].anchor, "the signed vote");
+  EXPECT_NE(found.links[0].context.find("adopted the Trust Act policy"), std::string::npos)
+      << found.links[0].context;
+  EXPECT_EQ(found.links[0].context.find("the signed vote"), std::string::npos);
+  EXPECT_NE(found.links[1].context.find("Bias-Free Policing"), std::string::npos)
+      << "a table cell's context is its row: " << found.links[1].context;
+  EXPECT_EQ(found.links[2].context, "");
+  EXPECT_EQ(extract_page_links("<a href='/x'>x</a>", *page).canonical, "");
+}
+
+TEST(PolicyScoreTest, WordsRealPoliciesUse) {
+  for (const char* anchor : {"Foreign Nationals: Arrest and Detention", "Bias-Free Policing",
+                             "Consular Notification", "Civil Immigration Detainers",
+                             "Deportation Assistance", "Welcoming Community", "Sanctuary City"}) {
+    EXPECT_EQ(policy_score("http://t.example/x", anchor), 3) << anchor;
+  }
+  EXPECT_EQ(policy_score("http://t.example/select-board/minutes", ""), 1);
+}
+
+TEST(LinkRelevanceTest, OwnWordsThenContextThenNothing) {
+  const int topic = link_relevance("http://t.example/p/trust-act.pdf", "", "", true);
+  const int strong = link_relevance("http://t.example/bylaws", "General Bylaws", "", false);
+  const int context = link_relevance("http://t.example/f/17.pdf", "the vote",
+                                     "the Select Board adopted the Trust Act", true);
+  const int nothing = link_relevance("http://t.example/news/fair", "County Fair", "", false);
+  EXPECT_GT(topic, context);
+  EXPECT_GT(context, strong) << "on-topic text around a link beats a strong but general word";
+  EXPECT_GT(strong, nothing);
+  EXPECT_EQ(nothing, 0);
+}
+
 TEST(SitemapTest, UrlsetAndIndex) {
   bool index = true;
   auto locs = parse_sitemap(

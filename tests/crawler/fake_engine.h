@@ -46,6 +46,7 @@ struct FakeReply {
   std::string content_type = "text/html";
   std::string body;
   std::string etag, last_modified, location, retry_after;
+  std::string server;  // the Server header
   int64_t latency_ms = 5;  // from the request's start to its last byte
   Fault fault = Fault::kNone;
 };

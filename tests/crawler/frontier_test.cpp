@@ -153,5 +153,112 @@ TEST_F(FrontierTest, RobotsRulesAndParkedHostsDropURLs) {
   EXPECT_EQ(parked[0].urls_skipped, 2);
 }
 
+Item at_depth(const std::string& url, int depth, ItemKind kind = ItemKind::kPage) {
+  Item it = item(url, kind);
+  it.depth = depth;
+  return it;
+}
+
+TEST_F(FrontierTest, EachHostIsServedBestFirstThenByDepthThenInOrder) {
+  opts_.delay_ms = 0;
+  opts_.per_host = 100;
+  Frontier f(opts_, d_);
+  f.enqueue(at_depth("http://a.test/news", 1), 0);
+  f.enqueue(at_depth("http://a.test/deep-weak", 3), 100);
+  f.enqueue(at_depth("http://a.test/shallow-weak", 1), 100);
+  f.enqueue(at_depth("http://a.test/trust-act.pdf", 2, ItemKind::kDocument), 305);
+  f.enqueue(at_depth("http://a.test/police", 1), 100);
+  f.enqueue(item("http://a.test/", ItemKind::kSeed));  // seeds before everything
+  f.schedule(t0_);
+  EXPECT_EQ(d_.started,
+            (std::vector<std::string>{"http://a.test/", "http://a.test/trust-act.pdf",
+                                      "http://a.test/shallow-weak", "http://a.test/police",
+                                      "http://a.test/deep-weak", "http://a.test/news"}));
+}
+
+TEST_F(FrontierTest, RedirectHopsAndRetriesGoBeforeBetterItems) {
+  opts_.delay_ms = 0;
+  Frontier f(opts_, d_);
+  f.enqueue(item("http://a.test/ordinance"), 200);
+  Host& h = f.host_of(*parse_url("http://a.test/"));
+  f.requeue_front(h, item("http://a.test/moved"));
+  f.schedule(t0_);
+  ASSERT_EQ(d_.started.size(), 1u);
+  EXPECT_EQ(d_.started[0], "http://a.test/moved");
+}
+
+TEST_F(FrontierTest, DefaultRelevanceComesFromTheWords) {
+  auto doc = [](const char* url) { return item(url, ItemKind::kDocument); };
+  EXPECT_GT(Frontier::default_relevance(doc("http://a.test/sanctuary-policy.pdf")),
+            Frontier::default_relevance(doc("http://a.test/general-bylaws.pdf")));
+  EXPECT_GT(Frontier::default_relevance(doc("http://a.test/general-bylaws.pdf")),
+            Frontier::default_relevance(item("http://a.test/news/fireworks")));
+  EXPECT_EQ(Frontier::default_relevance(item("http://a.test/", ItemKind::kSource)), kRelevanceSeed);
+}
+
+TEST_F(FrontierTest, ThePageBudgetStopsPagesNotDocuments) {
+  opts_.delay_ms = 0;
+  opts_.per_host = 100;
+  opts_.max_pages_per_host = 2;
+  Frontier f(opts_, d_);
+  f.enqueue(item("http://a.test/", ItemKind::kSeed));
+  for (auto u : {"http://a.test/p1", "http://a.test/p2", "http://a.test/p3"}) {
+    f.enqueue(item(u), 100);
+  }
+  f.enqueue(item("http://a.test/bylaws.pdf", ItemKind::kDocument), 50);
+  f.enqueue(item("http://b.test/p1"), 100);  // another host has its own budget
+  f.schedule(t0_);
+  auto started = d_.started;
+  std::sort(started.begin(), started.end());
+  EXPECT_EQ(started, (std::vector<std::string>{"http://a.test/", "http://a.test/bylaws.pdf",
+                                               "http://a.test/p1", "http://a.test/p2",
+                                               "http://b.test/p1"}));
+  ASSERT_EQ(d_.dropped.size(), 1u);
+  EXPECT_EQ(d_.dropped[0],
+            "http://a.test/p3: over the page budget of http://a.test (--max-pages-per-host 2)");
+  EXPECT_FALSE(f.has_work());
+}
+
+TEST_F(FrontierTest, IisPathsDifferingInCaseAreOneUrl) {
+  Frontier f(opts_, d_);
+  f.enqueue(item("http://iis.test/Police/Policies.aspx"));
+  EXPECT_TRUE(f.seen("http://iis.test/police/policies.aspx"));
+  EXPECT_TRUE(f.seen("http://iis.test/POLICE/POLICIES.ASPX")) << "any spelling of the path";
+  EXPECT_FALSE(f.seen("http://iis.test/police/policies.aspx?id=2")) << "the query still counts";
+  // Once the host is known to be IIS, its other paths fold too.
+  f.enqueue(item("http://iis.test/Docs/Bylaws.pdf"));
+  EXPECT_TRUE(f.seen("http://iis.test/docs/bylaws.pdf"));
+  // Other hosts keep case-sensitive paths.
+  f.enqueue(item("http://unix.test/Docs/Bylaws.pdf"));
+  EXPECT_FALSE(f.seen("http://unix.test/docs/bylaws.pdf"));
+  f.mark_case_insensitive("unix.test");
+  EXPECT_TRUE(f.seen("http://unix.test/docs/bylaws.pdf")) << "marked by its Server header";
+}
+
+TEST_F(FrontierTest, VariantsOfOnePatternAreCapped) {
+  Frontier f(opts_, d_);
+  int calendar = 0, facets = 0, pages = 0, docs = 0;
+  for (int m = 0; m < 500; ++m) {
+    const int year = 2024 + m / 12, month = 1 + m % 12;
+    calendar += f.admit_variant(*parse_url("http://a.test/calendar?month=" + std::to_string(month) +
+                                           "&year=" + std::to_string(year)));
+    facets += f.admit_variant(*parse_url("http://a.test/search?dept=" + std::to_string(m % 7) +
+                                         "&type=" + std::to_string(m % 11) + "&sort=" +
+                                         std::to_string(m % 3)));
+    pages += f.admit_variant(*parse_url("http://a.test/news?page=" + std::to_string(m)));
+    docs += f.admit_variant(*parse_url("http://a.test/DocumentCenter/View/" + std::to_string(m)));
+  }
+  EXPECT_EQ(calendar, Frontier::kMaxDateVariants);
+  EXPECT_EQ(facets, Frontier::kMaxDateVariants);
+  EXPECT_EQ(pages, Frontier::kMaxQueryVariants);
+  EXPECT_EQ(docs, 500) << "distinct paths are not variants";
+  // Every query shape of one path together.
+  int shapes = 0;
+  for (int k = 0; k < 100; ++k) {
+    shapes += f.admit_variant(*parse_url("http://a.test/list?f" + std::to_string(k) + "=1"));
+  }
+  EXPECT_EQ(shapes, Frontier::kMaxVariantsPerPath);
+}
+
 }  // namespace
 }  // namespace policyindex::crawler

@@ -159,7 +159,9 @@ TEST_F(CrawlNginxTest, DiscoversExactlyThePolicyDocumentsAndHonoursRobotsAndDela
       "http://127.0.0.2/clerk/bylaw-amendments-2019.pdf",
       "http://127.0.0.2/ordinances/welcoming.html",
       "http://127.0.0.2/ordinances/welcoming-full.pdf",
-      "http://127.0.0.3/shared/county-mou.pdf",
+      // Not "http://127.0.0.3/shared/county-mou.pdf": a PDF on another town's site, linked
+      // from Ashbrook's page, is not Ashbrook's document (the link policy follows off-site
+      // documents only on document hosts).
       "http://127.0.0.3/",
       "http://127.0.0.3/code/",
       "http://127.0.0.3/code/ch12-trust.pdf",
@@ -278,7 +280,9 @@ TEST(CrawlPerHostTest, PerHostConcurrencyHolds) {
   std::string page = "<h1>Police Department Policies</h1>";
   for (int i = 0; i < 8; ++i) {
     page += "<a href='/p" + std::to_string(i) + ".pdf'>Policy " + std::to_string(i) + "</a>";
-    write_file(root / ("p" + std::to_string(i) + ".pdf"), std::string(48 * 1024, 'x'));
+    // Distinct bodies: identical ones would be one document (aliases).
+    write_file(root / ("p" + std::to_string(i) + ".pdf"),
+               std::string(48 * 1024, static_cast<char>('a' + i)));
   }
   write_file(root / "policies.html", page);
   testing::Nginx nginx(tmp / "nginx", {{"127.0.0.4", root, "limit_rate 96k;"}});
