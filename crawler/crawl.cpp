@@ -18,7 +18,6 @@ using corpus::FetchOutcome;
 
 constexpr size_t kParseCap = 8u << 20;       // HTML/XML kept in memory for link discovery
 constexpr size_t kErrorBodyCap = 1u << 20;   // bodies of error responses are read and dropped
-constexpr uint64_t kRobotsCap = 512 * 1024;  // RFC 9309 §2.5: at least 500 KiB are read
 constexpr int kTickMs = 200;
 
 bool is_html(std::string_view content_type) {
@@ -156,7 +155,8 @@ void Crawl::fetch_robots(Host& h) {
   HttpRequest req = base_request(h.origin + "/robots.txt");
   req.follow_redirects = true;  // RFC 9309: follow at least five
   req.max_redirects = 5;
-  req.max_bytes = kRobotsCap;
+  // No early refusal by Content-Length: a longer file is read up to kRobotsMaxBytes (§2.5).
+  req.max_bytes = 0;
   auto buf = std::make_shared<std::string>();
   ++in_flight_;
   ++summary_.requests;
@@ -166,9 +166,9 @@ void Crawl::fetch_robots(Host& h) {
   engine_->start(
       req,
       [buf](std::string_view b, const HttpResponse&) {
-        if (buf->size() + b.size() > kRobotsCap) return false;
-        buf->append(b);
-        return true;
+        const size_t room = kRobotsMaxBytes - buf->size();
+        buf->append(b.substr(0, room));
+        return b.size() < room;  // stop at the cap: what was read is used
       },
       [this, hp, buf, start](HttpResponse r) {
         robots_done(*hp, *buf, std::move(r), start);
@@ -186,8 +186,9 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
   if (r.status) log.http_status = r.status;
   log.bytes = r.bytes;
   log.elapsed_ms = r.total_ms;
-  std::string unreachable = robots_unreachable_reason(r);
-  if (!unreachable.empty()) {
+  RobotsVerdict verdict = judge_robots(r, body, agent_token_);
+  const std::string& unreachable = verdict.unreachable;
+  if (!verdict.robots) {
     log.outcome = FetchOutcome::kRobotsUnreachable;
     log.error = unreachable;
     sink_.add_log(std::move(log));
@@ -198,8 +199,7 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
   }
   log.outcome = FetchOutcome::kRobots;
   sink_.add_log(std::move(log));
-  host.robots = r.status >= 200 && r.status < 300 ? Robots::parse(body, agent_token_)
-                                                  : Robots::allow_all();  // 4xx
+  host.robots = std::move(*verdict.robots);
   host.robots_state = RobotsState::kReady;
   if (auto d = host.robots.crawl_delay_ms()) {
     host.delay_ms = std::max(opts_.delay_ms, std::min(*d, opts_.max_crawl_delay_ms));
@@ -418,13 +418,13 @@ void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
     finish(std::move(f));
     return;
   }
-  std::string t = target->str();
+  std::string t = target->str();  // as the Location is written
   log.error = "-> " + t;
   sink_.add_log(std::move(log));
   it.chain.push_back(it.fetch_url);
   it.fetch_url = t;
   ++it.redirects;
-  frontier_.mark_seen(t);
+  frontier_.mark_seen(*canonical_url(t));
   frontier_.requeue_front(frontier_.host_of(*target), std::move(it));
 }
 

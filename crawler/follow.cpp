@@ -11,7 +11,7 @@ constexpr size_t kMaxLinksPerPage = 5000;
 
 void follow_links(const Item& page, std::string_view html, Frontier& frontier,
                   std::vector<Item>& queued) {
-  Url base = *parse_url(page.fetch_url);
+  Url base = *parse_request_url(page.fetch_url);  // links resolve against the URL requested
   auto links = extract_links(html, base);
   if (links.size() > kMaxLinksPerPage) links.resize(kMaxLinksPerPage);
   for (auto& l : links) {
@@ -22,7 +22,8 @@ void follow_links(const Item& page, std::string_view html, Frontier& frontier,
     bool doc = is_document_url(l.url);
     bool same = same_site(u->host, base.host);
     Item it;
-    it.url = it.fetch_url = l.url;
+    it.url = l.url;
+    it.fetch_url = l.written;  // requested (and checked against robots.txt) as written
     it.municipality_id = page.municipality_id;
     it.depth = page.depth + 1;
     it.anchor = l.anchor;
@@ -55,14 +56,16 @@ void follow_sitemap(const Item& sm, std::string_view xml, Frontier& frontier,
                     std::vector<Item>& queued) {
   bool index = false;
   auto locs = parse_sitemap(xml, &index);
-  Url base = *parse_url(sm.fetch_url);
+  Url base = *parse_request_url(sm.fetch_url);
   for (const auto& loc : locs) {
-    auto u = parse_url(loc, &base);
+    auto w = parse_request_url(loc, &base);
+    auto u = w ? parse_url(w->str()) : w;
     if (!u || !same_site(u->host, base.host)) continue;
     std::string url = u->str();
     if (frontier.seen(url)) continue;
     Item it;
-    it.url = it.fetch_url = url;
+    it.url = url;
+    it.fetch_url = w->str();
     it.municipality_id = sm.municipality_id;
     it.parent = sm.url;
     if (index) {

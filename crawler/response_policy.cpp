@@ -53,13 +53,32 @@ Verdict judge_response(const HttpResponse& r, bool body_too_large, uint64_t max_
   return v;
 }
 
+namespace {
+
+constexpr int kCurlWriteError = 23;        // we stopped reading at kRobotsMaxBytes
+constexpr int kCurlTooManyRedirects = 47;  // more than HttpRequest::max_redirects hops
+
+}  // namespace
+
 std::string robots_unreachable_reason(const HttpResponse& r) {
-  // CURLE_WRITE_ERROR (23): the file passed the 500 KiB cap; what was read is used.
-  if (r.curl_code != 0 && r.curl_code != 23) {
+  if (r.curl_code != 0 && r.curl_code != kCurlWriteError && r.curl_code != kCurlTooManyRedirects) {
     return (r.timed_out ? "timeout: " : "network: ") + r.error;
   }
-  if (r.status >= 500) return "HTTP " + std::to_string(r.status);
+  if (r.curl_code == 0 && (r.status >= 500 || r.status == 429 || r.status < 200)) {
+    return "HTTP " + std::to_string(r.status);
+  }
   return {};
+}
+
+RobotsVerdict judge_robots(const HttpResponse& r, std::string_view body, std::string_view agent) {
+  RobotsVerdict v;
+  v.unreachable = robots_unreachable_reason(r);
+  if (!v.unreachable.empty()) return v;
+  // Beyond five redirects the file is "unavailable" (§2.3.1.2): like a 4xx, allow all.
+  const long status = r.curl_code == kCurlTooManyRedirects ? 310 : r.status;
+  v.robots = Robots::from_fetch(status, true, body.substr(0, kRobotsMaxBytes), agent);
+  if (!v.robots) v.unreachable = "HTTP " + std::to_string(r.status);
+  return v;
 }
 
 Result<Url> redirect_target(const Item& it, const HttpResponse& r) {
@@ -67,17 +86,23 @@ Result<Url> redirect_target(const Item& it, const HttpResponse& r) {
   if (target_text.empty()) {
     return make_error(ErrorCode::kHttp, "HTTP " + std::to_string(r.status) + " without Location");
   }
-  Url from = *parse_url(it.fetch_url);
-  auto target = parse_url(target_text, &from);
+  Url from = *parse_request_url(it.fetch_url);
+  // Followed as the Location is written; compared for loops by canonical URL.
+  auto target = parse_request_url(target_text, &from);
   if (!target) return make_error(ErrorCode::kHttp, "redirect refused: " + target.error().message);
-  std::string t = target->str();
+  auto canonical = canonical_url(target->str());
+  if (!canonical) return make_error(ErrorCode::kHttp, "redirect refused: " + canonical.error().message);
+  const std::string& t = *canonical;
   if (it.redirects >= kMaxRedirects) {
     return make_error(ErrorCode::kHttp,
                       "too many redirects (more than " + std::to_string(kMaxRedirects) + ")");
   }
-  if (t == it.url || t == it.fetch_url ||
-      std::find(it.chain.begin(), it.chain.end(), t) != it.chain.end()) {
-    return make_error(ErrorCode::kHttp, "redirect loop: " + it.fetch_url + " -> " + t);
+  auto same = [&](const std::string& u) {
+    auto c = canonical_url(u);
+    return u == target->str() || (c && *c == t);
+  };
+  if (t == it.url || same(it.fetch_url) || std::any_of(it.chain.begin(), it.chain.end(), same)) {
+    return make_error(ErrorCode::kHttp, "redirect loop: " + it.fetch_url + " -> " + target->str());
   }
   return target;
 }

@@ -36,12 +36,21 @@ struct Verdict {
 // A document's response. `body_too_large`: the body passed `max_bytes` while streaming.
 Verdict judge_response(const HttpResponse& r, bool body_too_large, uint64_t max_bytes);
 
-// A robots.txt response: empty when usable (2xx: parse it; 4xx: allow all), else why the
-// file is unreachable (5xx, network), which parks the host (RFC 9309 §2.3.1.4).
+// What a robots.txt fetch (redirects followed by the engine, at most 5) means, per RFC 9309
+// §2.3.1 through Robots::from_fetch: `robots` set when usable (2xx parsed, the body already
+// cut at kRobotsMaxBytes; 4xx or more than five redirects: allow all), else `unreachable` says
+// why (5xx, 429, a network error or timeout): complete disallow, the host is parked.
+struct RobotsVerdict {
+  std::optional<Robots> robots;
+  std::string unreachable;
+};
+RobotsVerdict judge_robots(const HttpResponse& r, std::string_view body, std::string_view agent);
+
+// The reason part of judge_robots: empty when the file is usable.
 std::string robots_unreachable_reason(const HttpResponse& r);
 
-// The target of a redirect response, checked: a Location (resolved against the URL
-// fetched), http(s), no loop back to a URL of the item's chain, at most kMaxRedirects
+// The target of a redirect response as it will be requested (parse_request_url of the
+// Location, resolved against the URL fetched), checked: http(s), no loop (by canonical URL) back to a URL of the item's chain, at most kMaxRedirects
 // hops. The error message is the reason the redirect is refused.
 inline constexpr int kMaxRedirects = 10;
 [[nodiscard]] Result<Url> redirect_target(const Item& it, const HttpResponse& r);

@@ -30,10 +30,12 @@ Status Crawl::prepare_run() {
   if (!towns) return tl::make_unexpected(towns.error());
   std::vector<Item> items;
   for (const auto& s : seeds) {
-    auto url = canonical_url(s.url);
+    auto written = parse_request_url(s.url);
+    auto url = written ? canonical_url(written->str()) : canonical_url(s.url);
     if (!url) return make_error(ErrorCode::kInvalidArgument, "seed: " + url.error().message);
     Item it;
-    it.url = it.fetch_url = *url;
+    it.url = *url;
+    it.fetch_url = written->str();  // requested as given; the canonical URL is the key
     it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
     it.doc_type = s.kind == "source" ? s.doc_type : "webpage";
     if (!s.municipality.empty()) {

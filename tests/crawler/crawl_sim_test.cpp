@@ -314,5 +314,85 @@ TEST_F(CrawlSimTest, ASecondCrawlAsksConditionallyAndRecordsNotModified) {
   EXPECT_EQ(log[1].first, "not_modified");
 }
 
+FakeReply html(std::string body) {
+  FakeReply r;
+  r.body = std::move(body);
+  return r;
+}
+
+FakeReply robots_txt(std::string body) {
+  FakeReply r;
+  r.content_type = "text/plain";
+  r.body = std::move(body);
+  return r;
+}
+
+// issue 18 item 7: a link is requested, and checked against robots.txt, exactly as written;
+// the canonical (query-sorted) URL is only its key.
+TEST_F(CrawlSimTest, RobotsIsCheckedOnTheUrlAsWritten) {
+  seed("alpha.test", {"/"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return robots_txt("User-agent: *\nDisallow: /search?q=\n");
+    if (p == "/") {
+      return html("<a href='/search?q=ice&amp;lang=en'>Immigration policy search</a>"
+                  "<a href='/policies?b=2&amp;a=1'>Police policies</a>");
+    }
+    return html("<p>policies</p>");
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/search?q=ice&lang=en").empty()) << "a disallowed link was fetched";
+  EXPECT_TRUE(net_.to("/search?lang=en&q=ice").empty());
+  ASSERT_EQ(s->disallowed.size(), 1u) << summary_json(*s);
+  auto log = log_of("http://alpha.test/search?q=ice&lang=en");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].first, "disallowed");
+  EXPECT_EQ(log[0].second, "robots.txt disallows /search?q=ice&lang=en");
+  // The allowed link is requested in its own parameter order, stored under its key.
+  EXPECT_EQ(net_.to("/policies?b=2&a=1").size(), 1u);
+  EXPECT_TRUE(net_.to("/policies?a=1&b=2").empty());
+  bool stored = false;
+  for (const auto& d : s->new_documents) stored |= d.url == "http://alpha.test/policies?a=1&b=2";
+  EXPECT_TRUE(stored) << summary_json(*s);
+}
+
+// RFC 9309 §2.3.1.4: a 429 for robots.txt is "unreachable": nothing of the host is fetched.
+TEST_F(CrawlSimTest, ARobotsTxt429DisallowsTheHost) {
+  seed("alpha.test", {"/a.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    return path_of(req.url) == "/robots.txt" ? status(429) : pdf("%PDF " + req.url);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/a.pdf").empty());
+  EXPECT_TRUE(s->new_documents.empty());
+  auto log = log_of("http://alpha.test/robots.txt");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].first, "robots_unreachable");
+  EXPECT_EQ(log[0].second, "HTTP 429");
+}
+
+// A crawl-delay between two user-agent lines does not end the group: our agent is bound by
+// the rules below the second agent line, and by its delay.
+TEST_F(CrawlSimTest, ACrawlDelayBetweenUserAgentLinesKeepsTheGroup) {
+  seed("alpha.test", {"/private/a.pdf", "/b.pdf", "/c.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") {
+      return robots_txt("User-agent: policyindex\nCrawl-delay: 3\nUser-agent: otherbot\n"
+                        "Disallow: /private/\n\nUser-agent: *\nDisallow: /\n");
+    }
+    return pdf("%PDF " + req.url);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/private/a.pdf").empty());
+  EXPECT_EQ(s->disallowed.size(), 1u);
+  EXPECT_EQ(s->new_documents.size(), 2u) << "the '*' group (Disallow: /) must not apply";
+  auto starts = starts_on("alpha.test");
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_GE(starts[1] - starts[0], 3000);
+}
+
 }  // namespace
 }  // namespace policyindex::crawler

@@ -85,6 +85,7 @@ TEST(ResponsePolicyTest, RobotsTxtReachability) {
   EXPECT_EQ(robots_unreachable_reason(answer(200)), "");
   EXPECT_EQ(robots_unreachable_reason(answer(404)), "");  // no robots.txt: allow all
   EXPECT_EQ(robots_unreachable_reason(answer(503)), "HTTP 503");
+  EXPECT_EQ(robots_unreachable_reason(answer(429)), "HTTP 429");
   HttpResponse capped = answer(200);
   capped.curl_code = 23;  // stopped at the size cap: what was read is used
   EXPECT_EQ(robots_unreachable_reason(capped), "");
@@ -94,6 +95,50 @@ TEST(ResponsePolicyTest, RobotsTxtReachability) {
   EXPECT_EQ(robots_unreachable_reason(reset), "network: Connection reset");
 }
 
+// RFC 9309 §2.3.1 on the engine's answer: 429 and 5xx are "unreachable" (complete
+// disallow), 4xx and more than five redirects "unavailable" (allow all), a body cut at the
+// size cap is parsed as far as it was read.
+TEST(ResponsePolicyTest, JudgesRobotsFetches) {
+  const std::string rules = "User-agent: *\nDisallow: /private/\n";
+  auto v = judge_robots(answer(200), rules, "policyindex");
+  ASSERT_TRUE(v.robots.has_value());
+  EXPECT_FALSE(v.robots->allowed("/private/a"));
+  EXPECT_TRUE(v.robots->allowed("/public/a"));
+
+  for (long st : {429L, 500L, 503L}) {
+    v = judge_robots(answer(st), rules, "policyindex");
+    EXPECT_FALSE(v.robots.has_value()) << st;
+    EXPECT_EQ(v.unreachable, "HTTP " + std::to_string(st));
+  }
+  for (long st : {401L, 403L, 404L, 410L}) {
+    v = judge_robots(answer(st), rules, "policyindex");
+    ASSERT_TRUE(v.robots.has_value()) << st;
+    EXPECT_TRUE(v.robots->allows_all()) << st;
+  }
+  HttpResponse hops = answer(301);
+  hops.curl_code = 47;  // CURLE_TOO_MANY_REDIRECTS
+  hops.error = "Maximum (5) redirects followed";
+  v = judge_robots(hops, "", "policyindex");
+  ASSERT_TRUE(v.robots.has_value());
+  EXPECT_TRUE(v.robots->allows_all());
+
+  HttpResponse capped = answer(200);
+  capped.curl_code = 23;
+  std::string big = rules + std::string(kRobotsMaxBytes, '#') + "\nDisallow: /late/\n";
+  v = judge_robots(capped, big, "policyindex");
+  ASSERT_TRUE(v.robots.has_value());
+  EXPECT_FALSE(v.robots->allowed("/private/a"));
+  EXPECT_TRUE(v.robots->allowed("/late/a"));  // past the cap: never read
+
+  HttpResponse timeout;
+  timeout.curl_code = 28;
+  timeout.timed_out = true;
+  timeout.error = "Operation timed out";
+  v = judge_robots(timeout, "", "policyindex");
+  EXPECT_FALSE(v.robots.has_value());
+  EXPECT_EQ(v.unreachable, "timeout: Operation timed out");
+}
+
 TEST(ResponsePolicyTest, RedirectTargets) {
   Item it;
   it.url = it.fetch_url = "http://town.test/a";
@@ -101,7 +146,9 @@ TEST(ResponsePolicyTest, RedirectTargets) {
   r.location = "/b?y=2&x=1";
   auto t = redirect_target(it, r);
   ASSERT_TRUE(t.has_value()) << t.error().message;
-  EXPECT_EQ(t->str(), "http://town.test/b?x=1&y=2");
+  // Followed as written (query order kept): that is the URL requested and checked against
+  // robots.txt; the canonical form is only the key.
+  EXPECT_EQ(t->str(), "http://town.test/b?y=2&x=1");
 
   r.location = "";
   EXPECT_EQ(redirect_target(it, r).error().message, "HTTP 302 without Location");
@@ -113,6 +160,10 @@ TEST(ResponsePolicyTest, RedirectTargets) {
   it.chain = {"http://town.test/c"};
   it.fetch_url = "http://town.test/d";
   r.location = "/c";
+  EXPECT_NE(redirect_target(it, r).error().message.find("redirect loop"), std::string::npos);
+  // A loop is found by canonical URL: the same parameters in another order are the same URL.
+  it.chain = {"http://town.test/f?b=2&a=1"};
+  r.location = "/f?a=1&b=2";
   EXPECT_NE(redirect_target(it, r).error().message.find("redirect loop"), std::string::npos);
   it.chain.clear();
   it.redirects = kMaxRedirects;
