@@ -30,6 +30,9 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
       if (auto s = ledger.log_fetch(f.log, now); !s) return s;
       continue;
     }
+    if (f.site_check) {
+      if (auto s = ledger.record_site_check(*f.site_check); !s) return s;
+    }
     UrlOutcome o;
     o.url = f.item.url;
     o.municipality_id = f.item.municipality_id;
@@ -113,13 +116,17 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
       case Disposition::kDisallowed:
         o.outcome = UrlResult::kDisallowed;
         break;
+      case Disposition::kBlocked:
+        o.outcome = UrlResult::kBlocked;
+        break;
       case Disposition::kFailed:
       case Disposition::kSitemap:
         o.outcome = UrlResult::kFailed;
         break;
     }
     o.document_id = doc_id;
-    const bool failed = o.outcome == UrlResult::kFailed || o.outcome == UrlResult::kDisallowed;
+    const bool failed = o.outcome == UrlResult::kFailed || o.outcome == UrlResult::kDisallowed ||
+                        o.outcome == UrlResult::kBlocked;
     if (auto s = ledger.set_frontier_state(
             f.item.url, failed ? corpus::FrontierState::kFailed : corpus::FrontierState::kDone,
             f.item.attempts);

@@ -182,6 +182,7 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
   summary_.bytes += r.bytes;
   corpus::FetchRecord log;
   log.url = host.origin + "/robots.txt";
+  log.municipality_id = host.municipality_id;
   log.started_at = r.started_at;
   if (r.status) log.http_status = r.status;
   log.bytes = r.bytes;
@@ -222,6 +223,11 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
 // -- documents -------------------------------------------------------------------------------
 
 void Crawl::start(Host& h, Item it) {
+  if (auto why = not_verified(h, it); !why.empty()) {
+    frontier_.ended(h);
+    drop(std::move(it), Disposition::kFailed, FetchOutcome::kFailed, std::move(why));
+    return;
+  }
   HttpRequest req = base_request(it.fetch_url);
   bool conditional = false;
   const bool sitemap = it.kind == ItemKind::kSitemap;
@@ -250,6 +256,9 @@ void Crawl::start(Host& h, Item it) {
   engine_->start(
       req,
       [this, body, keep_all, may_discover](std::string_view b, const HttpResponse& head) {
+        if (body->head.size() < kBlockSniffBytes) {
+          body->head.append(b.substr(0, kBlockSniffBytes - body->head.size()));
+        }
         if (head.status < 200 || head.status >= 300) return head.bytes <= kErrorBodyCap;
         if (head.bytes > opts_.max_bytes) {
           body->too_large = true;
@@ -295,8 +304,25 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
   log.bytes = r.bytes;
   log.elapsed_ms = r.total_ms;
   log.conditional = conditional;
+  log.municipality_id = it.municipality_id;
   if (stopping_) return;  // interrupted: the URL stays queued in the frontier
 
+  // A login wall or a firewall challenge (at any status, 200 included) is a block: recorded
+  // as such for the town, never stored, never retried.
+  if (!body.too_large && !r.too_large) {
+    if (auto blk = classify_block(r, body.head, it.fetch_url)) {
+      body.abort();
+      frontier_.reset_failures(h);
+      log.municipality_id = it.municipality_id;
+      Finished f = failed(std::move(it), Disposition::kBlocked, blk->kind, blk->reason);
+      f.log = std::move(log);
+      f.log.outcome = blk->kind;
+      f.log.error = f.reason;
+      if (r.status) f.http_status = r.status;
+      finish(std::move(f));
+      return;
+    }
+  }
   const Verdict v = judge_response(r, body.too_large, opts_.max_bytes);
   if (v.host_answered) frontier_.reset_failures(h);
   switch (v.action) {
@@ -342,7 +368,9 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         if (auto k = known_.find(it.url); k != known_.end()) {
           if (is_html(k->second.content_type) && k->second.size <= kParseCap) {
             if (auto bytes = store_.blobs().read(k->second.sha256)) {
-              follow_links(it, *bytes, frontier_, f.discovered);
+              if (!it.verify || check_home_page(it, *bytes, true, f)) {
+                follow_links(it, *bytes, frontier_, f.discovered);
+              }
             }
           }
         }
@@ -358,7 +386,11 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         sink_.seal(body.job);
         f.job = std::move(body.job);
         f.disposition = Disposition::kStored;
-        if (body.keep && it.depth < opts_.depth && is_html(r.content_type)) {
+        const bool follow =
+            !it.verify || check_home_page(it, body.keep ? std::string_view(body.buffer)
+                                                        : std::string_view(body.head),
+                                          is_html(r.content_type), f);
+        if (follow && body.keep && it.depth < opts_.depth && is_html(r.content_type)) {
           follow_links(it, body.buffer, frontier_, f.discovered);
         }
       }
@@ -433,6 +465,7 @@ void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
 Finished Crawl::failed(Item it, Disposition d, FetchOutcome outcome, std::string reason) {
   Finished f;
   f.log.url = it.fetch_url;
+  f.log.municipality_id = it.municipality_id;
   f.log.started_at = corpus::now_iso8601();
   f.log.outcome = outcome;
   f.log.error = reason;
@@ -447,8 +480,10 @@ void Crawl::drop(Item it, Disposition d, FetchOutcome outcome, std::string reaso
 }
 
 void Crawl::finish(Finished f) {
+  if (f.item.verify && !f.site_check) note_site_not_read(f);
   ++fetched_;
-  if (f.disposition == Disposition::kFailed || f.disposition == Disposition::kDisallowed) {
+  if (f.disposition == Disposition::kFailed || f.disposition == Disposition::kDisallowed ||
+      f.disposition == Disposition::kBlocked) {
     ++failed_;
   }
   sink_.add(std::move(f));
@@ -476,6 +511,9 @@ void Crawl::collect() {
         break;
       case UrlResult::kDisallowed:
         list = &summary_.disallowed;
+        break;
+      case UrlResult::kBlocked:
+        list = &summary_.blocked;
         break;
       case UrlResult::kFailed:
         break;

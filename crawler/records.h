@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "corpus/corpus.h"
+#include "corpus/site_status.h"
 #include "crawler/clock.h"
 
 namespace policyindex::crawler {
@@ -34,6 +35,7 @@ struct Item {
   std::string anchor;
   std::string parent;
   bool policy = false;  // fetch every document linked from this page
+  bool verify = false;  // a registry website: its home page is checked (site_check.h)
   int attempts = 0;     // failed attempts so far
   int redirects = 0;
   std::vector<std::string> chain;
@@ -60,6 +62,7 @@ enum class Disposition {
   kGone,         // 404/410
   kFailed,
   kDisallowed,
+  kBlocked,  // a login wall or a firewall challenge (not stored)
   kSitemap,  // a sitemap read (not stored)
 };
 
@@ -76,6 +79,7 @@ struct Finished {
   std::string content_type, etag, last_modified;
   corpus::FetchRecord log;
   std::vector<Item> discovered;
+  std::optional<corpus::SiteCheck> site_check;  // a registry website's verdict
 };
 
 }  // namespace policyindex::crawler

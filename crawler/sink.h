@@ -73,6 +73,7 @@ struct Body {
   bool decided = false;
   bool keep = false;  // keep a copy for link discovery
   std::string buffer;
+  std::string head;  // the first kBlockSniffBytes of any response: block and type checks
   bool too_large = false;
 };
 

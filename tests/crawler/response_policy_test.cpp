@@ -200,5 +200,123 @@ TEST(ItemKindTest, RoundTripsThroughItsStoredName) {
   EXPECT_EQ(to_string(ItemKind::kSitemap), "sitemap");
 }
 
+// -- blocks (issue 18 item 5) ---------------------------------------------------------------
+// Fictional pages in the shapes the vendors serve.
+
+const char* kCloudflare =
+    "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title>"
+    "<meta http-equiv=\"refresh\" content=\"390\"></head><body><div class=\"main-wrapper\">"
+    "<noscript>Enable JavaScript and cookies to continue</noscript></div>"
+    "<script>(function(){window._cf_chl_opt={cvId: '3',cZone: 'www.alderbrook.test'};})();"
+    "</script></body></html>";
+const char* kIncapsula =
+    "<html style=\"height:100%\"><head><META NAME=\"ROBOTS\" CONTENT=\"NOINDEX, NOFOLLOW\">"
+    "</head><body style=\"margin:0px;height:100%\"><iframe id=\"main-iframe\" "
+    "src=\"/_Incapsula_Resource?CWUDNSAI=22&xinfo=1-2-3&incident_id=0-123&edet=12\" "
+    "frameborder=0>Request unsuccessful. Incapsula incident ID: 0-123</iframe></body></html>";
+const char* kAkamai =
+    "<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n"
+    "You don't have permission to access \"http&#58;&#47;&#47;www&#46;brindle&#46;test&#47;\" "
+    "on this server.<P>\nReference&#32;&#35;18&#46;1 \n<P>https&#58;&#47;&#47;errors&#46;"
+    "edgesuite&#46;net&#47;18</P></BODY>\n</HTML>\n";
+const char* kSucuri =
+    "<html><head><title>Sucuri WebSite Firewall - Access Denied</title></head><body>"
+    "<h2>Access Denied - Sucuri Website Firewall</h2></body></html>";
+const char* kAwsWaf =
+    "<!DOCTYPE html><html><head><script src=\"https://abc.token.awswaf.com/abc/challenge.js\">"
+    "</script><script>AwsWafIntegration.checkForceRefresh().then(()=>{});</script></head>"
+    "<body></body></html>";
+
+HttpResponse answer_with(long status, const std::string& body) {
+  HttpResponse r = answer(status);
+  r.bytes = body.size();
+  return r;
+}
+
+TEST(BlockTest, RecognisesFirewallChallengePages) {
+  struct Case {
+    const char* body;
+    long status;
+    const char* vendor;
+  };
+  const Case cases[] = {{kCloudflare, 503, "Cloudflare"}, {kCloudflare, 403, "Cloudflare"},
+                        {kCloudflare, 200, "Cloudflare"}, {kIncapsula, 200, "Incapsula"},
+                        {kAkamai, 403, "Akamai"},         {kSucuri, 403, "Sucuri"},
+                        {kAwsWaf, 202, "AWS WAF"}};
+  for (const auto& c : cases) {
+    auto b = classify_block(answer_with(c.status, c.body), c.body, "https://www.alderbrook.test/");
+    ASSERT_TRUE(b.has_value()) << c.vendor << " " << c.status;
+    EXPECT_EQ(b->kind, FetchOutcome::kChallenge);
+    EXPECT_EQ(b->reason.rfind(std::string("challenge: ") + c.vendor, 0), 0u) << b->reason;
+    EXPECT_NE(b->reason.find("HTTP " + std::to_string(c.status)), std::string::npos);
+  }
+}
+
+TEST(BlockTest, NormalPagesAreNotChallenges) {
+  // A real page behind a CDN carries the vendor's script too; it is content, not a block.
+  std::string page = "<html><head><title>Town of Alderbrook - Police</title>"
+                     "<script src=\"/_Incapsula_Resource?SWJIYLWA=719d34d3\"></script>"
+                     "<script src=\"/cdn-cgi/challenge-platform/scripts/jsd/main.js\"></script>"
+                     "</head><body>";
+  page += std::string(20000, 'x');
+  page += "<p>Just a moment... our office hours are changing. Access Denied to the dump on "
+          "Sundays.</p></body></html>";
+  EXPECT_FALSE(classify_block(answer_with(200, page), page, "https://alderbrook.test/police"));
+  EXPECT_EQ(waf_challenge(page, 200, page.size()), "");
+  // The same script on a small error page is a block.
+  EXPECT_NE(waf_challenge("<html><script src=\"/_Incapsula_Resource?x=1\"></script></html>", 403, 60),
+            "");
+  // A plain 403 without a vendor's words stays an HTTP error.
+  EXPECT_FALSE(classify_block(answer_with(403, "Forbidden"), "Forbidden", "https://a.test/"));
+  EXPECT_FALSE(classify_block(answer_with(503, "busy"), "busy", "https://a.test/"));
+}
+
+TEST(BlockTest, LoginWalls) {
+  auto b = classify_block(answer(401), "", "https://records.alderbrook.test/doc/1");
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->kind, FetchOutcome::kLoginWall);
+  EXPECT_EQ(b->reason, "login wall: HTTP 401");
+  EXPECT_EQ(classify_block(answer(407), "", "https://a.test/")->kind, FetchOutcome::kLoginWall);
+
+  for (const char* loc : {"/Account/Login?ReturnUrl=%2Fdocs", "/login", "/users/sign_in",
+                          "https://login.microsoftonline.com/abc/oauth2/authorize?x=1",
+                          "https://alderbrook.okta.com/app/x", "https://sso.alderbrook.test/",
+                          "/wp-login.php?redirect_to=x", "/adfs/ls/?wa=wsignin1.0"}) {
+    HttpResponse r = answer(302);
+    r.location = loc;
+    auto lb = classify_block(r, "", "https://alderbrook.test/policies/police.pdf");
+    ASSERT_TRUE(lb.has_value()) << loc;
+    EXPECT_EQ(lb->kind, FetchOutcome::kLoginWall);
+    EXPECT_EQ(lb->reason.rfind("login wall: redirected to ", 0), 0u);
+  }
+  for (const char* loc : {"/policies/", "/blogin/", "/logins-2019.pdf", "https://alderbrook.gov/"}) {
+    HttpResponse r = answer(301);
+    r.location = loc;
+    EXPECT_FALSE(classify_block(r, "", "https://alderbrook.test/a")) << loc;
+  }
+
+  const std::string form =
+      "<html><head><title>Sign In - Alderbrook Document Portal</title></head><body><form "
+      "method=post><input name=user><input type=\"password\" name=pw></form></body></html>";
+  auto fb = classify_block(answer_with(200, form), form, "https://docs.alderbrook.test/");
+  ASSERT_TRUE(fb.has_value());
+  EXPECT_EQ(fb->kind, FetchOutcome::kLoginWall);
+  EXPECT_EQ(fb->reason, "login wall: a sign-in form");
+  // A page with a members' login box in its sidebar is still content.
+  const std::string sidebar =
+      "<html><head><title>Police Department Policies</title></head><body><p>Policy 1.2</p>"
+      "<form><input type=password name=pw></form></body></html>";
+  EXPECT_FALSE(classify_block(answer_with(200, sidebar), sidebar, "https://alderbrook.test/pd"));
+}
+
+TEST(BlockTest, LoginUrls) {
+  EXPECT_TRUE(is_login_url("https://town.test/Account/Login"));
+  EXPECT_TRUE(is_login_url("https://town.test/login.aspx?x=1"));
+  EXPECT_TRUE(is_login_url("https://accounts.google.com/ServiceLogin"));
+  EXPECT_FALSE(is_login_url("https://town.test/clerk/bylaws.pdf"));
+  EXPECT_FALSE(is_login_url("https://town.test/catalogue"));
+  EXPECT_FALSE(is_login_url("not a url"));
+}
+
 }  // namespace
 }  // namespace policyindex::crawler
