@@ -60,8 +60,9 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
     switch (f.disposition) {
       case Disposition::kStored: {
         if (!doc_id) {
+          const std::string_view title = f.item.anchor.empty() ? f.filename : f.item.anchor;
           auto id = ledger.ensure_document(f.item.url, f.item.municipality_id, f.item.doc_type,
-                                           std::string_view(f.item.anchor).substr(0, 300), now);
+                                           title.substr(0, 300), now);
           if (!id) return tl::make_unexpected(id.error());
           doc_id = *id;
         }

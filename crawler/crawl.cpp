@@ -266,8 +266,12 @@ void Crawl::start(Host& h, Item it) {
         }
         if (!body->decided) {
           body->decided = true;
-          body->keep =
-              may_discover && (keep_all || is_html(head.content_type) || head.content_type.empty());
+          // By the bytes, not only the server's word: a page served as octet-stream is read
+          // for links, a PDF served as text/html is not.
+          const std::string type = recorded_content_type(b, head.content_type, "", "");
+          body->keep = may_discover &&
+                       (keep_all || is_html(type) ||
+                        (head.content_type.empty() && type.find("application/") == std::string::npos));
         }
         if (body->store) {
           if (!body->job) body->job = sink_.new_job();
@@ -357,7 +361,9 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
   f.log.outcome = v.outcome;
   f.http_status = r.status;
   f.bytes = r.bytes;
-  f.content_type = r.content_type;
+  f.filename = content_disposition_filename(r.content_disposition);
+  // The type the bytes show (a PDF served as application/octet-stream, from an .aspx URL).
+  f.content_type = recorded_content_type(body.head, r.content_type, f.filename, it.fetch_url);
   f.etag = r.etag;
   f.last_modified = r.last_modified;
   switch (v.action) {
@@ -389,8 +395,8 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         const bool follow =
             !it.verify || check_home_page(it, body.keep ? std::string_view(body.buffer)
                                                         : std::string_view(body.head),
-                                          is_html(r.content_type), f);
-        if (follow && body.keep && it.depth < opts_.depth && is_html(r.content_type)) {
+                                          is_html(f.content_type), f);
+        if (follow && body.keep && it.depth < opts_.depth && is_html(f.content_type)) {
           follow_links(it, body.buffer, frontier_, f.discovered);
         }
       }

@@ -76,7 +76,8 @@ struct Finished {
   std::optional<int64_t> http_status;
   uint64_t bytes = 0;
   std::shared_ptr<BlobJob> job;  // stored bodies: sealed by the writer before the commit
-  std::string content_type, etag, last_modified;
+  std::string content_type, etag, last_modified;  // content_type: by the bytes
+  std::string filename;  // Content-Disposition's file name: the title when no anchor text
   corpus::FetchRecord log;
   std::vector<Item> discovered;
   std::optional<corpus::SiteCheck> site_check;  // a registry website's verdict

@@ -1,5 +1,7 @@
 #include "crawler/response_policy.h"
 
+#include "extract/sniff.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -268,6 +270,129 @@ int64_t retry_delay_ms(int attempt, int base_ms, int64_t jitter_ms, const std::s
     backoff = std::max<int64_t>(std::min<int64_t>(*ra, retry_after_cap_ms), 0);
   }
   return backoff;
+}
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+std::string base_name(std::string name) {
+  if (auto slash = name.find_last_of("/\\"); slash != std::string::npos) name.erase(0, slash + 1);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '.')) name.pop_back();
+  return name;
+}
+
+std::string extension_type(std::string_view name) {
+  std::string n = lower(name.substr(0, name.find_first_of("?#")));
+  auto dot = n.rfind('.');
+  if (dot == std::string::npos || n.find('/', dot) != std::string::npos) return {};
+  const std::string ext = n.substr(dot + 1);
+  if (ext == "pdf") return "application/pdf";
+  if (ext == "docx") return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  if (ext == "doc") return "application/msword";
+  if (ext == "rtf") return "application/rtf";
+  if (ext == "odt") return "application/vnd.oasis.opendocument.text";
+  if (ext == "txt") return "text/plain";
+  if (ext == "htm" || ext == "html") return "text/html";
+  return {};
+}
+
+}  // namespace
+
+std::string content_disposition_filename(std::string_view header) {
+  std::string plain, extended;
+  size_t i = 0;
+  while (i < header.size()) {
+    // One parameter: name[*]=value up to an unquoted ';'.
+    while (i < header.size() && (header[i] == ';' || header[i] == ' ' || header[i] == '\t')) ++i;
+    const size_t eq = header.find('=', i);
+    const size_t semi = header.find(';', i);
+    if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
+      i = semi == std::string_view::npos ? header.size() : semi + 1;  // "attachment", junk
+      continue;
+    }
+    std::string name = lower(header.substr(i, eq - i));
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    i = eq + 1;
+    while (i < header.size() && (header[i] == ' ' || header[i] == '\t')) ++i;
+    std::string value;
+    if (i < header.size() && header[i] == '"') {
+      for (++i; i < header.size() && header[i] != '"'; ++i) {
+        if (header[i] == '\\' && i + 1 < header.size()) ++i;
+        value += header[i];
+      }
+      if (i < header.size()) ++i;
+      const size_t next = header.find(';', i);
+      i = next == std::string_view::npos ? header.size() : next + 1;
+    } else {
+      const size_t end = header.find(';', i);
+      value = std::string(header.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+      i = end == std::string_view::npos ? header.size() : end + 1;
+    }
+    if (name == "filename") {
+      plain = value;
+    } else if (name == "filename*") {
+      // RFC 8187: charset'language'percent-encoded
+      const size_t q1 = value.find('\'');
+      const size_t q2 = q1 == std::string::npos ? std::string::npos : value.find('\'', q1 + 1);
+      if (q2 == std::string::npos) continue;
+      const std::string charset = lower(std::string_view(value).substr(0, q1));
+      std::string decoded;
+      for (size_t k = q2 + 1; k < value.size(); ++k) {
+        if (value[k] == '%' && k + 2 < value.size() && hex_digit(value[k + 1]) >= 0 &&
+            hex_digit(value[k + 2]) >= 0) {
+          decoded += static_cast<char>(hex_digit(value[k + 1]) * 16 + hex_digit(value[k + 2]));
+          k += 2;
+        } else {
+          decoded += value[k];
+        }
+      }
+      if (charset == "utf-8") {
+        extended = decoded;
+      } else if (charset == "iso-8859-1") {
+        extended = latin1_to_utf8(decoded);
+      }
+    }
+  }
+  return base_name(!extended.empty() ? extended : plain);
+}
+
+std::string recorded_content_type(std::string_view head, std::string_view server_type,
+                                  std::string_view filename, std::string_view url) {
+  const std::string_view sniffed = extract::sniff_media_type(head);
+  const std::string server = lower(server_type);
+  const bool server_says_nothing = server.empty() || has(server, "octet-stream") ||
+                                   has(server, "binary") || has(server, "x-download") ||
+                                   has(server, "force-download");
+  if (sniffed == "text/html") return has(server, "html") ? std::string(server_type) : "text/html";
+  if (!sniffed.empty() && sniffed != "text/plain" && sniffed != "application/zip") {
+    return std::string(sniffed);
+  }
+  if (!server_says_nothing) return std::string(server_type);
+  for (auto name : {filename, url}) {
+    if (auto t = extension_type(name); !t.empty()) return t;
+  }
+  if (!sniffed.empty()) return std::string(sniffed);
+  return std::string(server_type);
 }
 
 }  // namespace policyindex::crawler

@@ -70,6 +70,20 @@ bool is_login_page(std::string_view body_head, std::string_view url);
 std::optional<Block> classify_block(const HttpResponse& r, std::string_view body_head,
                                     std::string_view url);
 
+// -- types by content (issue 18 item 4) ----------------------------------------------------
+// The file name a Content-Disposition header gives (RFC 6266): filename*=UTF-8''... (percent-
+// decoded; ISO-8859-1 converted to UTF-8) wins over filename="..." or filename=token; any
+// path before the last / or \ is dropped. Empty when there is none.
+std::string content_disposition_filename(std::string_view header);
+
+// The content type to record for a body whose first bytes are `head`: what the bytes are
+// (extract/sniff.h: PDF, DOCX, ODT, RTF, Word 97-2003, HTML) whatever the server said — a PDF
+// served as application/octet-stream or text/html, or from an .aspx URL, is application/pdf.
+// When the bytes say only "text" or nothing, the server's type, else (empty or
+// application/octet-stream) the extension of `filename` (Content-Disposition) or of `url`.
+std::string recorded_content_type(std::string_view head, std::string_view server_type,
+                                  std::string_view filename, std::string_view url);
+
 // What a robots.txt fetch (redirects followed by the engine, at most 5) means, per RFC 9309
 // §2.3.1 through Robots::from_fetch: `robots` set when usable (2xx parsed, the body already
 // cut at kRobotsMaxBytes; 4xx or more than five redirects: allow all), else `unreachable` says

@@ -318,5 +318,49 @@ TEST(BlockTest, LoginUrls) {
   EXPECT_FALSE(is_login_url("not a url"));
 }
 
+// -- types by content (issue 18 item 4) ---------------------------------------------------
+
+TEST(ContentTypeTest, ContentDispositionFileNames) {
+  EXPECT_EQ(content_disposition_filename("attachment; filename=\"Police Policy 4.12.pdf\""),
+            "Police Policy 4.12.pdf");
+  EXPECT_EQ(content_disposition_filename("inline; filename=bylaws.pdf"), "bylaws.pdf");
+  // RFC 6266 §4.3: filename* wins, in either order.
+  EXPECT_EQ(content_disposition_filename(
+                "attachment; filename*=UTF-8''R%C3%A8glement%20%E2%80%93%20Bylaw.pdf; filename=\"x.pdf\""),
+            "R\xC3\xA8glement \xE2\x80\x93 Bylaw.pdf");
+  EXPECT_EQ(content_disposition_filename("attachment; filename=\"x.pdf\"; filename*=utf-8'en'a%20b.docx"),
+            "a b.docx");
+  EXPECT_EQ(content_disposition_filename("attachment; filename*=iso-8859-1''caf%E9.pdf"), "caf\xC3\xA9.pdf");
+  EXPECT_EQ(content_disposition_filename("attachment; filename=\"a\\\"b;c.pdf\""), "a\"b;c.pdf");
+  EXPECT_EQ(content_disposition_filename("attachment; filename=\"..\\\\..\\\\etc\\\\passwd\""), "passwd");
+  EXPECT_EQ(content_disposition_filename("attachment"), "");
+  EXPECT_EQ(content_disposition_filename(""), "");
+  EXPECT_EQ(content_disposition_filename("attachment; filename*=bogus"), "");
+}
+
+TEST(ContentTypeTest, TheBytesDecide) {
+  const std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj";
+  EXPECT_EQ(recorded_content_type(pdf, "application/octet-stream", "", "https://t.test/DocumentCenter/View/12"),
+            "application/pdf");
+  EXPECT_EQ(recorded_content_type(pdf, "text/html; charset=utf-8", "", "https://t.test/ElectronicFile.aspx?docid=3"),
+            "application/pdf");
+  const std::string docx = std::string("PK\x03\x04", 4) + std::string(26, '\0') +
+                           "[Content_Types].xml....word/document.xml";
+  EXPECT_EQ(recorded_content_type(docx, "application/octet-stream", "", ""),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_EQ(recorded_content_type("{\\rtf1\\ansi Bylaw", "application/octet-stream", "", ""), "application/rtf");
+  EXPECT_EQ(recorded_content_type(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest", 12), "", "", ""),
+            "application/msword");
+  EXPECT_EQ(recorded_content_type("<!doctype html><p>x", "application/octet-stream", "", ""), "text/html");
+  EXPECT_EQ(recorded_content_type("<html><p>x", "text/html; charset=windows-1252", "", ""),
+            "text/html; charset=windows-1252");
+  // Bytes that say only "text": the server's word, else the file name, else the URL.
+  EXPECT_EQ(recorded_content_type("Section 1.", "text/csv", "", ""), "text/csv");
+  EXPECT_EQ(recorded_content_type("Section 1.", "application/octet-stream", "notes.txt", ""), "text/plain");
+  EXPECT_EQ(recorded_content_type("Section 1.", "", "", "https://t.test/a.htm?x=1"), "text/html");
+  EXPECT_EQ(recorded_content_type(std::string("\x01\x02\x03", 3), "application/octet-stream", "b.pdf", ""),
+            "application/pdf");
+}
+
 }  // namespace
 }  // namespace policyindex::crawler
