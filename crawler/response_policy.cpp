@@ -252,6 +252,9 @@ std::optional<Block> classify_block(const HttpResponse& r, std::string_view body
     }
     return std::nullopt;
   }
+  // A PDF or a Word file is never a challenge page or a sign-in form, whatever words it holds.
+  const std::string_view sniffed = extract::sniff_media_type(body_head);
+  if (!sniffed.empty() && sniffed != "text/html" && sniffed != "text/plain") return std::nullopt;
   if (auto vendor = waf_challenge(body_head, r.status, r.bytes); !vendor.empty()) {
     return Block{FetchOutcome::kChallenge,
                  "challenge: " + vendor + ", HTTP " + std::to_string(r.status)};

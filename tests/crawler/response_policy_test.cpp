@@ -269,6 +269,9 @@ TEST(BlockTest, NormalPagesAreNotChallenges) {
   // A plain 403 without a vendor's words stays an HTTP error.
   EXPECT_FALSE(classify_block(answer_with(403, "Forbidden"), "Forbidden", "https://a.test/"));
   EXPECT_FALSE(classify_block(answer_with(503, "busy"), "busy", "https://a.test/"));
+  // A small PDF that quotes a vendor's words is a document.
+  const std::string pdf = "%PDF-1.4\n(Just a moment... DDoS-Guard cf_chl_opt)";
+  EXPECT_FALSE(classify_block(answer_with(200, pdf), pdf, "https://a.test/x.pdf"));
 }
 
 TEST(BlockTest, LoginWalls) {
