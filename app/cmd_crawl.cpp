@@ -16,7 +16,7 @@ void print_text(const crawler::CrawlSummary& s) {
             << s.new_documents.size() << " new documents, " << s.new_versions.size()
             << " new versions, " << s.unchanged.size() << " unchanged, " << s.gone.size()
             << " gone, " << s.failed.size() << " failed, " << s.disallowed.size()
-            << " disallowed; " << s.requests << " requests (" << s.conditional << " conditional, "
+            << " disallowed, " << s.blocked.size() << " blocked; " << s.requests << " requests (" << s.conditional << " conditional, "
             << s.retries << " retries), " << human_bytes(s.bytes) << " in " << s.elapsed_s
             << " s\n";
   if (s.interrupted) std::cout << "interrupted: run it again to continue\n";
@@ -31,6 +31,20 @@ void print_text(const crawler::CrawlSummary& s) {
   for (const auto& o : s.gone) std::cout << "gone         " << o.url << "\n";
   for (const auto& o : s.failed) std::cout << "failed       " << o.url << ": " << o.reason << "\n";
   for (const auto& o : s.disallowed) std::cout << "disallowed   " << o.url << ": " << o.reason << "\n";
+  for (const auto& o : s.blocked) std::cout << "blocked      " << o.url << ": " << o.reason << "\n";
+  size_t verified = 0;
+  for (const auto& c : s.site_checks) {
+    if (c.verdict == corpus::SiteVerdict::kVerified) {
+      ++verified;
+      continue;
+    }
+    std::cout << "site " << corpus::to_string(c.verdict) << "  " << c.town << " " << c.url << ": "
+              << c.reason << "\n";
+  }
+  if (!s.site_checks.empty()) {
+    std::cout << "sites checked: " << s.site_checks.size() << ", verified " << verified << ", not verified "
+              << s.site_checks.size() - verified << "\n";
+  }
   for (const auto& h : s.parked_hosts) {
     std::cout << "parked host  " << h.host << ": " << h.reason << " (" << h.urls_skipped
               << " URLs skipped)\n";

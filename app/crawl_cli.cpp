@@ -55,6 +55,10 @@ void add_crawl_options(CLI::App* sub, CrawlCli& cli) {
   sub->add_option("--registry", cli.registry,
                   "Registry directory (municipalities.tsv with websites, sources.tsv)");
   sub->add_option("--seed", cli.seeds, "A URL to start from (repeatable; kept for later refreshes)");
+  sub->add_flag_callback(
+      "--no-verify", [&cli] { cli.options.verify_sites = false; },
+      "Crawl registry websites whose home page does not name the town and Massachusetts "
+      "(the verdict is still recorded)");
   sub->add_option("--town", cli.town,
                   "Municipality the --seed URLs belong to (default: matched by website host)");
   sub->add_option("--max-docs", c.max_docs, "Stop after storing this many responses (0: no limit)")

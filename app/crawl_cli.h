@@ -20,8 +20,8 @@ struct CrawlCli {
 };
 
 // Adds --registry, --seed, --town, --max-docs, --max-pages-per-host, --concurrency, --per-host,
-// --delay-ms, --depth, --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms
-// and --resolve.
+// --delay-ms, --depth, --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms,
+// --resolve and --no-verify.
 void add_crawl_options(CLI::App* sub, CrawlCli& cli);
 
 // Moves --registry and --seed/--town into cli.options. Bad combinations are an

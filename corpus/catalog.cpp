@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -47,6 +47,32 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE frontier ADD COLUMN context TEXT;"
     "ALTER TABLE frontier ADD COLUMN headers TEXT;"
     "ALTER TABLE frontier ADD COLUMN title TEXT;",
+    // 5 -> 6: what kept the crawl out of a town's hosts (robots.txt, a login wall, a
+    // firewall challenge), one row per town, host and kind, so coverage can say "blocked"
+    // rather than "nothing found"; and the verdict of each registry website's check (its
+    // home page names the town and Massachusetts). municipality_id 0: no known town.
+    "CREATE TABLE IF NOT EXISTS blocks("
+    "  municipality_id INTEGER NOT NULL DEFAULT 0,"
+    "  host TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"  // fetch_log outcome name: disallowed, robots_unreachable, ...
+    "  url TEXT NOT NULL,"   // the last URL blocked
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  http_status INTEGER,"
+    "  count INTEGER NOT NULL DEFAULT 1,"
+    "  first_seen TEXT NOT NULL,"
+    "  last_seen TEXT NOT NULL,"
+    "  run_id INTEGER,"  // the last run that met it
+    "  PRIMARY KEY(municipality_id, host, kind));"
+    "CREATE TABLE IF NOT EXISTS site_checks("
+    "  municipality_id INTEGER NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"                      // the registry's website
+    "  final_url TEXT NOT NULL DEFAULT '',"     // after redirects
+    "  verdict TEXT NOT NULL,"                  // verified | mismatch | unreachable | blocked
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  checked_at TEXT NOT NULL,"
+    "  run_id INTEGER,"
+    "  PRIMARY KEY(municipality_id, host));",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 

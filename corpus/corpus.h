@@ -191,6 +191,9 @@ struct FetchRecord {
   FetchOutcome outcome = FetchOutcome::kFetched;  // stored by name (corpus/fetch_outcome.h)
   std::string error;    // reason, empty on success
   bool conditional = false;
+  // The town the URL was crawled for (not a fetch_log column): a block outcome
+  // (is_block) is also recorded in the blocks table under it.
+  std::optional<int64_t> municipality_id;
 };
 
 struct DocumentRow {

@@ -2,6 +2,8 @@
 // its commit thread) are prepared on first use and kept: preparing one costs ~30 us.
 
 #include "corpus/crawl_ledger.h"
+
+#include "corpus/site_status.h"
 #include "corpus/sql.h"
 
 namespace policyindex::corpus {
@@ -332,7 +334,15 @@ Status CrawlLedger::log_fetch(const FetchRecord& f, std::string_view now) {
   q.bind(5, f.http_status).bind(6, static_cast<int64_t>(f.bytes)).bind(7, f.elapsed_ms);
   q.bind(8, to_string(f.outcome)).bind(9, std::string_view(f.error));
   q.bind(10, static_cast<int64_t>(f.conditional ? 1 : 0));
-  return q.run();
+  if (auto st = q.run(); !st) return st;
+  if (!is_block(f.outcome)) return {};
+  return SiteStatus(catalog_).record_block(f.municipality_id, f.url, f.outcome, f.error,
+                                           f.http_status, run_id_, now);
+}
+
+Status CrawlLedger::record_site_check(SiteCheck c) {
+  c.run_id = run_id_;
+  return SiteStatus(catalog_).record_site_check(c);
 }
 
 Result<std::vector<FetchRecord>> CrawlLedger::fetches_of(std::string_view url) {

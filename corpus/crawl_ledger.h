@@ -16,6 +16,7 @@
 
 #include "common/result.h"
 #include "corpus/corpus.h"
+#include "corpus/site_status.h"
 
 namespace policyindex::corpus {
 
@@ -141,8 +142,11 @@ class CrawlLedger {
   [[nodiscard]] Status touch_document(int64_t document_id, std::string_view now);
   // A 404/410 of a known document.
   [[nodiscard]] Status mark_gone(int64_t document_id);
-  // A fetch-log row of this run (f.run_id is ignored); started_at defaults to `now`.
+  // A fetch-log row of this run (f.run_id is ignored); started_at defaults to `now`. A block
+  // outcome (is_block) is also added to the blocks table under f.municipality_id.
   [[nodiscard]] Status log_fetch(const FetchRecord& f, std::string_view now);
+  // A registry website's verdict, for this run (c.run_id is ignored).
+  [[nodiscard]] Status record_site_check(SiteCheck c);
 
   // -- reading back (reports, tests) -----------------------------------------------------
   // The fetch-log rows of URL, oldest first, over every run. A stored outcome this program

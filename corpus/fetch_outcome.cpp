@@ -7,7 +7,7 @@ namespace policyindex::corpus {
 namespace {
 
 // The stored names: the catalog's fetch_log.outcome column holds exactly these strings.
-constexpr std::array<std::pair<FetchOutcome, std::string_view>, 13> kNames{{
+constexpr std::array<std::pair<FetchOutcome, std::string_view>, 15> kNames{{
     {FetchOutcome::kFetched, "fetched"},
     {FetchOutcome::kNotModified, "not_modified"},
     {FetchOutcome::kUnchanged, "unchanged"},
@@ -21,6 +21,8 @@ constexpr std::array<std::pair<FetchOutcome, std::string_view>, 13> kNames{{
     {FetchOutcome::kRobots, "robots"},
     {FetchOutcome::kRobotsUnreachable, "robots_unreachable"},
     {FetchOutcome::kPlatformProblem, "platform_problem"},
+    {FetchOutcome::kLoginWall, "login_wall"},
+    {FetchOutcome::kChallenge, "challenge"},
 }};
 
 }  // namespace
@@ -30,6 +32,11 @@ std::string_view to_string(FetchOutcome o) {
     if (value == o) return name;
   }
   return "failed";  // not reached: every enumerator is in kNames (checked by a test)
+}
+
+bool is_block(FetchOutcome o) {
+  return o == FetchOutcome::kDisallowed || o == FetchOutcome::kRobotsUnreachable ||
+         o == FetchOutcome::kLoginWall || o == FetchOutcome::kChallenge;
 }
 
 std::optional<FetchOutcome> fetch_outcome_from_string(std::string_view name) {

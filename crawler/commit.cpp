@@ -43,6 +43,9 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
       if (auto s = ledger.log_fetch(f.log, now); !s) return s;
       continue;
     }
+    if (f.site_check) {
+      if (auto s = ledger.record_site_check(*f.site_check); !s) return s;
+    }
     UrlOutcome o;
     o.url = f.item.url;
     o.municipality_id = f.item.municipality_id;
@@ -97,9 +100,11 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
           }
         }
         if (!doc_id) {
-          const std::string& title = f.item.title.empty() ? f.item.anchor : f.item.title;
+          const std::string_view title = !f.item.title.empty()    ? std::string_view(f.item.title)
+                                          : !f.item.anchor.empty() ? std::string_view(f.item.anchor)
+                                                                   : std::string_view(f.filename);
           auto id = ledger.ensure_document(f.item.url, f.item.municipality_id, f.item.doc_type,
-                                           std::string_view(title).substr(0, 300), now);
+                                           title.substr(0, 300), now);
           if (!id) return tl::make_unexpected(id.error());
           doc_id = *id;
         }
@@ -156,6 +161,9 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
       case Disposition::kDisallowed:
         o.outcome = UrlResult::kDisallowed;
         break;
+      case Disposition::kBlocked:
+        o.outcome = UrlResult::kBlocked;
+        break;
       case Disposition::kFailed:
       case Disposition::kSitemap:
       case Disposition::kListing:
@@ -163,7 +171,8 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
         break;
     }
     o.document_id = doc_id;
-    const bool failed = o.outcome == UrlResult::kFailed || o.outcome == UrlResult::kDisallowed;
+    const bool failed = o.outcome == UrlResult::kFailed || o.outcome == UrlResult::kDisallowed ||
+                        o.outcome == UrlResult::kBlocked;
     if (auto s = ledger.set_frontier_state(
             f.item.url, failed ? corpus::FrontierState::kFailed : corpus::FrontierState::kDone,
             f.item.attempts);

@@ -19,7 +19,6 @@ using corpus::FetchOutcome;
 
 constexpr size_t kParseCap = 8u << 20;       // HTML/XML kept in memory for link discovery
 constexpr size_t kErrorBodyCap = 1u << 20;   // bodies of error responses are read and dropped
-constexpr uint64_t kRobotsCap = 512 * 1024;  // RFC 9309 §2.5: at least 500 KiB are read
 constexpr int kTickMs = 200;
 
 bool is_html(std::string_view content_type) {
@@ -158,7 +157,8 @@ void Crawl::fetch_robots(Host& h) {
   HttpRequest req = base_request(h.origin + "/robots.txt");
   req.follow_redirects = true;  // RFC 9309: follow at least five
   req.max_redirects = 5;
-  req.max_bytes = kRobotsCap;
+  // No early refusal by Content-Length: a longer file is read up to kRobotsMaxBytes (§2.5).
+  req.max_bytes = 0;
   auto buf = std::make_shared<std::string>();
   ++in_flight_;
   ++summary_.requests;
@@ -168,9 +168,9 @@ void Crawl::fetch_robots(Host& h) {
   engine_->start(
       req,
       [buf](std::string_view b, const HttpResponse&) {
-        if (buf->size() + b.size() > kRobotsCap) return false;
-        buf->append(b);
-        return true;
+        const size_t room = kRobotsMaxBytes - buf->size();
+        buf->append(b.substr(0, room));
+        return b.size() < room;  // stop at the cap: what was read is used
       },
       [this, hp, buf, start](HttpResponse r) {
         robots_done(*hp, *buf, std::move(r), start);
@@ -184,12 +184,14 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
   summary_.bytes += r.bytes;
   corpus::FetchRecord log;
   log.url = host.origin + "/robots.txt";
+  log.municipality_id = host.municipality_id;
   log.started_at = r.started_at;
   if (r.status) log.http_status = r.status;
   log.bytes = r.bytes;
   log.elapsed_ms = r.total_ms;
-  std::string unreachable = robots_unreachable_reason(r);
-  if (!unreachable.empty()) {
+  RobotsVerdict verdict = judge_robots(r, body, agent_token_);
+  const std::string& unreachable = verdict.unreachable;
+  if (!verdict.robots) {
     log.outcome = FetchOutcome::kRobotsUnreachable;
     log.error = unreachable;
     sink_.add_log(std::move(log));
@@ -200,8 +202,7 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
   }
   log.outcome = FetchOutcome::kRobots;
   sink_.add_log(std::move(log));
-  host.robots = r.status >= 200 && r.status < 300 ? Robots::parse(body, agent_token_)
-                                                  : Robots::allow_all();  // 4xx
+  host.robots = std::move(*verdict.robots);
   host.robots_state = RobotsState::kReady;
   if (auto d = host.robots.crawl_delay_ms()) {
     host.delay_ms = std::max(opts_.delay_ms, std::min(*d, opts_.max_crawl_delay_ms));
@@ -224,6 +225,11 @@ void Crawl::robots_done(Host& host, const std::string& body, HttpResponse r,
 // -- documents -------------------------------------------------------------------------------
 
 void Crawl::start(Host& h, Item it) {
+  if (auto why = not_verified(h, it); !why.empty()) {
+    frontier_.ended(h);
+    drop(std::move(it), Disposition::kFailed, FetchOutcome::kFailed, std::move(why));
+    return;
+  }
   const bool platform = !it.adapter.empty();
   if (platform) {
     if (auto refused = platform_guard(it)) {
@@ -263,6 +269,9 @@ void Crawl::start(Host& h, Item it) {
   engine_->start(
       req,
       [this, body, keep_all, may_discover](std::string_view b, const HttpResponse& head) {
+        if (body->head.size() < kBlockSniffBytes) {
+          body->head.append(b.substr(0, kBlockSniffBytes - body->head.size()));
+        }
         if (head.status < 200 || head.status >= 300) return head.bytes <= kErrorBodyCap;
         if (head.bytes > opts_.max_bytes) {
           body->too_large = true;
@@ -270,8 +279,12 @@ void Crawl::start(Host& h, Item it) {
         }
         if (!body->decided) {
           body->decided = true;
-          body->keep =
-              may_discover && (keep_all || is_html(head.content_type) || head.content_type.empty());
+          // By the bytes, not only the server's word: a page served as octet-stream is read
+          // for links, a PDF served as text/html is not.
+          const std::string type = recorded_content_type(b, head.content_type, "", "");
+          body->keep = may_discover &&
+                       (keep_all || is_html(type) ||
+                        (head.content_type.empty() && type.find("application/") == std::string::npos));
         }
         if (body->store) {
           if (!body->job) body->job = sink_.new_job();
@@ -310,8 +323,25 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
   log.bytes = r.bytes;
   log.elapsed_ms = r.total_ms;
   log.conditional = conditional;
+  log.municipality_id = it.municipality_id;
   if (stopping_) return;  // interrupted: the URL stays queued in the frontier
 
+  // A login wall or a firewall challenge (at any status, 200 included) is a block: recorded
+  // as such for the town, never stored, never retried.
+  if (!body.too_large && !r.too_large) {
+    if (auto blk = classify_block(r, body.head, it.fetch_url)) {
+      body.abort();
+      frontier_.reset_failures(h);
+      log.municipality_id = it.municipality_id;
+      Finished f = failed(std::move(it), Disposition::kBlocked, blk->kind, blk->reason);
+      f.log = std::move(log);
+      f.log.outcome = blk->kind;
+      f.log.error = f.reason;
+      if (r.status) f.http_status = r.status;
+      finish(std::move(f));
+      return;
+    }
+  }
   const Verdict v = judge_response(r, body.too_large, opts_.max_bytes);
   if (v.host_answered) frontier_.reset_failures(h);
   if (r.server.rfind("Microsoft-IIS", 0) == 0) frontier_.mark_case_insensitive(h.name);
@@ -347,7 +377,9 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
   f.log.outcome = v.outcome;
   f.http_status = r.status;
   f.bytes = r.bytes;
-  f.content_type = r.content_type;
+  f.filename = content_disposition_filename(r.content_disposition);
+  // The type the bytes show (a PDF served as application/octet-stream, from an .aspx URL).
+  f.content_type = recorded_content_type(body.head, r.content_type, f.filename, it.fetch_url);
   f.etag = r.etag;
   f.last_modified = r.last_modified;
   switch (v.action) {
@@ -358,7 +390,9 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         if (auto k = known_.find(it.url); k != known_.end()) {
           if (is_html(k->second.content_type) && k->second.size <= kParseCap) {
             if (auto bytes = store_.blobs().read(k->second.sha256)) {
-              follow_links(it, *bytes, frontier_, f.discovered);
+              if (!it.verify || check_home_page(it, *bytes, true, f)) {
+                follow_links(it, *bytes, frontier_, f.discovered);
+              }
             }
           }
         }
@@ -376,7 +410,11 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         sink_.seal(body.job);
         f.job = std::move(body.job);
         f.disposition = Disposition::kStored;
-        if (body.keep && it.depth < opts_.depth && is_html(r.content_type) &&
+        const bool follow =
+            !it.verify || check_home_page(it, body.keep ? std::string_view(body.buffer)
+                                                        : std::string_view(body.head),
+                                          is_html(f.content_type), f);
+        if (follow && body.keep && it.depth < opts_.depth && is_html(f.content_type) &&
             !queue_recognised_page(it, body.buffer, frontier_, f.discovered)) {
           follow_links(it, body.buffer, frontier_, f.discovered, &f.canonical);
         }
@@ -516,13 +554,13 @@ void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
     finish(std::move(f));
     return;
   }
-  std::string t = target->str();
+  std::string t = target->str();  // as the Location is written
   log.error = "-> " + t;
   sink_.add_log(std::move(log));
   it.chain.push_back(it.fetch_url);
   it.fetch_url = t;
   ++it.redirects;
-  frontier_.mark_seen(t);
+  frontier_.mark_seen(*canonical_url(t));
   frontier_.requeue_front(frontier_.host_of(*target), std::move(it));
 }
 
@@ -531,6 +569,7 @@ void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
 Finished Crawl::failed(Item it, Disposition d, FetchOutcome outcome, std::string reason) {
   Finished f;
   f.log.url = it.fetch_url;
+  f.log.municipality_id = it.municipality_id;
   f.log.started_at = corpus::now_iso8601();
   f.log.outcome = outcome;
   f.log.error = reason;
@@ -545,8 +584,10 @@ void Crawl::drop(Item it, Disposition d, FetchOutcome outcome, std::string reaso
 }
 
 void Crawl::finish(Finished f) {
+  if (f.item.verify && !f.site_check) note_site_not_read(f);
   ++fetched_;
-  if (f.disposition == Disposition::kFailed || f.disposition == Disposition::kDisallowed) {
+  if (f.disposition == Disposition::kFailed || f.disposition == Disposition::kDisallowed ||
+      f.disposition == Disposition::kBlocked) {
     ++failed_;
   }
   sink_.add(std::move(f));
@@ -574,6 +615,9 @@ void Crawl::collect() {
         break;
       case UrlResult::kDisallowed:
         list = &summary_.disallowed;
+        break;
+      case UrlResult::kBlocked:
+        list = &summary_.blocked;
         break;
       case UrlResult::kFailed:
         break;

@@ -68,6 +68,15 @@ class Crawl final : private Dispatcher {
   Finished failed(Item it, Disposition d, corpus::FetchOutcome outcome, std::string reason);
   void collect();
   Progress snapshot() const;
+
+  // -- registry website checks (verify.cpp) --------------------------------------------
+  // Checks a registry website's home page (it.verify) and records the verdict in `f`; true
+  // when its links may be followed (verified, or --no-verify).
+  bool check_home_page(const Item& it, std::string_view bytes, bool html, Finished& f);
+  // The verdict of a registry website that was not read: blocked or unreachable.
+  void note_site_not_read(Finished& f);
+  // Why an item on host `h` is not crawled (its site failed its check); empty when it is.
+  std::string not_verified(const Host& h, const Item& it) const;
   double seconds_since_start() const;
 
   corpus::Store& store_;
@@ -97,6 +106,8 @@ class Crawl final : private Dispatcher {
   std::unordered_map<std::string, int> platform_requests_;
   bool stopping_ = false;
   std::optional<Error> fatal_;
+  std::unordered_map<int64_t, std::string> town_names_;      // by municipality id
+  std::unordered_map<std::string, std::string> unverified_;  // origin -> why not crawled
 };
 
 }  // namespace policyindex::crawler

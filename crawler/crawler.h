@@ -18,6 +18,7 @@
 
 #include "common/result.h"
 #include "corpus/corpus.h"
+#include "corpus/site_status.h"
 
 namespace policyindex::crawler {
 
@@ -59,6 +60,9 @@ struct CrawlOptions {
   int retry_after_cap_ms = 120000;  // Retry-After is honoured up to this
   int host_failure_limit = 8;    // consecutive failed attempts before a host is parked
   int max_crawl_delay_ms = 30000;   // robots.txt Crawl-delay is honoured up to this
+  // Check each registry website's home page (it must name the town and Massachusetts) and
+  // crawl no further on a site that fails; false (--no-verify) records the verdict and crawls.
+  bool verify_sites = true;
   std::string user_agent;        // empty = default_user_agent()
   // Extra "HOST:PORT:ADDRESS" entries for libcurl's resolve list (tests, benchmarks).
   std::vector<std::string> resolve;
@@ -88,10 +92,10 @@ class ProgressSink {
 };
 
 // What a run did with one URL (the summary's lists, by this).
-enum class UrlResult { kNew, kNewVersion, kUnchanged, kGone, kFailed, kDisallowed };
+enum class UrlResult { kNew, kNewVersion, kUnchanged, kGone, kFailed, kDisallowed, kBlocked };
 
-// "new", "new_version", "unchanged", "gone", "failed", "disallowed" (the summary JSON's
-// "outcome").
+// "new", "new_version", "unchanged", "gone", "failed", "disallowed", "blocked" (the summary
+// JSON's "outcome").
 std::string_view to_string(UrlResult r);
 
 // What happened to one URL in a run.
@@ -130,6 +134,11 @@ struct CrawlSummary {
   std::vector<UrlOutcome> gone;        // 404/410 of a known document (marked gone, kept)
   std::vector<UrlOutcome> failed;
   std::vector<UrlOutcome> disallowed;  // robots.txt, scheme, scope
+  // A login wall or a firewall challenge (reason "login wall: ..." / "challenge: ..."):
+  // never stored; recorded per town and host in the catalog (corpus/site_status.h).
+  std::vector<UrlOutcome> blocked;
+  // The registry websites checked in this run, in the order they were decided.
+  std::vector<corpus::SiteCheck> site_checks;
   std::vector<ParkedHost> parked_hosts;
 };
 

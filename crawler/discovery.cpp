@@ -259,7 +259,7 @@ PageLinks extract_page_links(std::string_view html, const Url& page_url) {
         if (!base_done) {
           base_done = true;
           if (auto* href = gumbo_get_attribute(&el.attributes, "href")) {
-            if (auto b = parse_url(href->value, &page_url)) base = *b;
+            if (auto b = parse_request_url(href->value, &page_url)) base = *b;
           }
         }
         break;
@@ -287,7 +287,9 @@ PageLinks extract_page_links(std::string_view html, const Url& page_url) {
     }
     if (attr) {
       if (auto* v = gumbo_get_attribute(&el.attributes, attr)) {
-        if (auto u = canonical_url(v->value, &base); u && seen.insert(*u).second) {
+        auto w = parse_request_url(v->value, &base);
+        auto u = w ? canonical_url(w->str()) : Result<std::string>(tl::make_unexpected(w.error()));
+        if (u && seen.insert(*u).second) {
           std::string text;
           append_text(n, text, 400);
           std::string anchor = collapse(text, 200);
@@ -300,7 +302,7 @@ PageLinks extract_page_links(std::string_view html, const Url& page_url) {
             }
           }
           std::string context = link_context(n, anchor);
-          links.push_back({std::move(*u), std::move(anchor), std::move(context)});
+          links.push_back({std::move(*u), w->str(), std::move(anchor), std::move(context)});
         }
       }
     }

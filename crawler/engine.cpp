@@ -217,6 +217,7 @@ class AsioCurlEngine final : public Engine {
       t->resp.retry_after.clear();
       t->resp.location.clear();
       t->resp.server.clear();
+      t->resp.content_disposition.clear();
       auto sp = line.find(' ');
       if (sp != std::string_view::npos) t->resp.status = std::atol(std::string(line.substr(sp + 1, 3)).c_str());
       return size * n;
@@ -228,6 +229,7 @@ class AsioCurlEngine final : public Engine {
     else if (iequals_prefix(line, "retry-after:")) t->resp.retry_after = value(12);
     else if (iequals_prefix(line, "location:")) t->resp.location = value(9);
     else if (iequals_prefix(line, "server:")) t->resp.server = value(7);
+    else if (iequals_prefix(line, "content-disposition:")) t->resp.content_disposition = value(20);
     return size * n;
   }
 

@@ -41,6 +41,7 @@ struct HttpResponse {
   std::string location;      // the raw Location header
   std::string content_type, etag, last_modified, retry_after;
   std::string server;  // the Server header ("Microsoft-IIS/10.0": case-insensitive paths)
+  std::string content_disposition;  // the raw header (a download's file name)
   uint64_t bytes = 0;  // decoded body bytes delivered to on_data
   double total_ms = 0;
   std::string started_at;

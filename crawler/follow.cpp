@@ -39,7 +39,7 @@ std::string_view without_www(std::string_view host) {
 
 void follow_links(const Item& page, std::string_view html, Frontier& frontier,
                   std::vector<Item>& queued, std::string* canonical) {
-  Url base = *parse_url(page.fetch_url);
+  Url base = *parse_request_url(page.fetch_url);  // links resolve against the URL requested
   PageLinks found = extract_page_links(html, base);
   auto& links = found.links;
   if (canonical && !found.canonical.empty() && found.canonical != page.url &&
@@ -74,13 +74,15 @@ void follow_links(const Item& page, std::string_view html, Frontier& frontier,
         without_www(u->host) == without_www(base.host)) {
       u->scheme = "https";
       l.url = u->str();
+      if (l.written.rfind("http://", 0) == 0) l.written.insert(4, "s");
       if (frontier.seen(l.url)) continue;
     }
     const bool doc = is_document_url(l.url);
     const int score = policy_score(l.url, l.anchor);
     const int around = l.context.empty() ? 0 : policy_score("", l.context);
     Item it;
-    it.url = it.fetch_url = l.url;
+    it.url = l.url;
+    it.fetch_url = l.written;  // requested (and checked against robots.txt) as written
     it.municipality_id = page.municipality_id;
     if (!it.municipality_id) it.municipality_id = frontier.sites().owner(u->host);
     it.depth = page.depth + 1;
@@ -123,14 +125,16 @@ void follow_sitemap(const Item& sm, std::string_view xml, Frontier& frontier,
                     std::vector<Item>& queued) {
   bool index = false;
   auto locs = parse_sitemap(xml, &index);
-  Url base = *parse_url(sm.fetch_url);
+  Url base = *parse_request_url(sm.fetch_url);
   for (const auto& loc : locs) {
-    auto u = parse_url(loc, &base);
+    auto w = parse_request_url(loc, &base);
+    auto u = w ? parse_url(w->str()) : w;
     if (!u || !frontier.sites().same_town(base.host, sm.municipality_id, u->host)) continue;
     std::string url = u->str();
     if (frontier.seen(url)) continue;
     Item it;
-    it.url = it.fetch_url = url;
+    it.url = url;
+    it.fetch_url = w->str();
     it.municipality_id = sm.municipality_id;
     it.parent = sm.url;
     int relevance = kRelevanceSitemap;

@@ -236,14 +236,13 @@ std::optional<Clock::TimePoint> Frontier::schedule(Clock::TimePoint now) {
         progress = true;
         continue;
       }
-      if (!h.robots.allows_all()) {
-        Url u = *parse_url(it.fetch_url);
-        if (!h.robots.allowed(u.path_and_query())) {
-          d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
-                  "robots.txt disallows " + u.path_and_query());
-          progress = true;
-          continue;
-        }
+      // robots.txt is checked on the URL exactly as it will be requested (RFC 9309 §2.2.2).
+      if (!h.robots.allows_all() && !h.robots.allowed_url(it.fetch_url)) {
+        std::string why = "robots.txt disallows " + robots_request_target(it.fetch_url);
+        d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
+                std::move(why));
+        progress = true;
+        continue;
       }
       if (it.kind != ItemKind::kSitemap && d_.budget_spent()) {
         limit_reached_ = true;

@@ -40,6 +40,12 @@ struct Url {
 // schemes (mailto:, javascript:, ftp:, file:) and malformed input, naming the input.
 [[nodiscard]] Result<Url> parse_url(std::string_view ref, const Url* base = nullptr);
 [[nodiscard]] Result<std::string> canonical_url(std::string_view ref, const Url* base = nullptr);
+// The same resolution without canonicalizing: the URL exactly as a browser requests it
+// (scheme and host lower case, default port dropped, dot segments resolved, fragment
+// dropped, bytes that may not be sent raw percent-encoded) — query order, empty path
+// segments and existing %XX kept as written. What the crawl requests and checks robots.txt
+// against; parse_url of it gives the canonical key.
+[[nodiscard]] Result<Url> parse_request_url(std::string_view ref, const Url* base = nullptr);
 
 // True when both hosts belong to one site: equal after dropping "www.", or one a subdomain
 // of the other (police.townville.gov and townville.gov).
@@ -153,7 +159,8 @@ std::string robots_request_target(std::string_view url);
 // Discovery
 
 struct Link {
-  std::string url;     // canonical
+  std::string url;     // canonical: the dedup and document key
+  std::string written; // as written, resolved (parse_request_url): what is requested
   std::string anchor;  // visible text, collapsed whitespace (alt/title when empty)
   // Text around the link: its enclosing block (list item, paragraph, a table cell's whole
   // row, ...) without the anchor text; at most ~300 characters.
@@ -161,7 +168,8 @@ struct Link {
 };
 
 // Links of an HTML page (a, area, iframe, frame, embed, object; <base href> honoured), in
-// document order, canonical and deduplicated. Bytes need not be UTF-8.
+// document order, deduplicated by canonical URL; `page_url` is the page as requested
+// (parse_request_url), against which the links resolve as written. Bytes need not be UTF-8.
 std::vector<Link> extract_links(std::string_view html, const Url& page_url);
 
 // The links and the <link rel="canonical"> of a page (empty when none or not http(s)).

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "corpus/corpus.h"
+#include "corpus/site_status.h"
 #include "crawler/clock.h"
 #include "crawler/platforms/platform.h"
 
@@ -36,6 +37,7 @@ struct Item {
   std::string anchor;
   std::string parent;
   bool policy = false;  // fetch every document linked from this page
+  bool verify = false;  // a registry website: its home page is checked (site_check.h)
   int attempts = 0;     // failed attempts so far
   int redirects = 0;
   std::vector<std::string> chain;
@@ -80,6 +82,7 @@ enum class Disposition {
   kGone,         // 404/410
   kFailed,
   kDisallowed,
+  kBlocked,  // a login wall or a firewall challenge (not stored)
   kSitemap,  // a sitemap read (not stored)
   kListing,  // a platform listing read by its adapter (not stored)
 };
@@ -94,12 +97,14 @@ struct Finished {
   std::optional<int64_t> http_status;
   uint64_t bytes = 0;
   std::shared_ptr<BlobJob> job;  // stored bodies: sealed by the writer before the commit
-  std::string content_type, etag, last_modified;
+  std::string content_type, etag, last_modified;  // content_type: by the bytes
+  std::string filename;  // Content-Disposition's file name: the title when no anchor text
   corpus::FetchRecord log;
   std::vector<Item> discovered;
   // The page's rel=canonical when it names another URL of this run: the page is recorded
   // as an alias of that URL's document when the document is stored by then.
   std::string canonical;
+  std::optional<corpus::SiteCheck> site_check;  // a registry website's verdict
 };
 
 }  // namespace policyindex::crawler

@@ -36,12 +36,69 @@ struct Verdict {
 // A document's response. `body_too_large`: the body passed `max_bytes` while streaming.
 Verdict judge_response(const HttpResponse& r, bool body_too_large, uint64_t max_bytes);
 
-// A robots.txt response: empty when usable (2xx: parse it; 4xx: allow all), else why the
-// file is unreachable (5xx, network), which parks the host (RFC 9309 §2.3.1.4).
+// -- blocks ------------------------------------------------------------------------------
+// A response that means "the site keeps us out" rather than an answer about the URL: a
+// login wall or a web-application firewall's challenge. Recorded with its own fetch outcome
+// (corpus::is_block), never stored as a document, never retried.
+struct Block {
+  corpus::FetchOutcome kind = corpus::FetchOutcome::kChallenge;  // kLoginWall | kChallenge
+  std::string reason;  // "challenge: Cloudflare (\"Just a moment...\")", "login wall: HTTP 401"
+};
+
+// How many bytes of a response body the block and type checks look at.
+inline constexpr size_t kBlockSniffBytes = 64 * 1024;
+
+// The firewall whose challenge or block page `body_head` (the first kBlockSniffBytes) is,
+// with the words that told: Cloudflare, Incapsula (Imperva), Akamai, Sucuri, AWS WAF,
+// DDoS-Guard. Strong signs (a challenge page's title or script) count at any status; weak
+// ones (a vendor's script that normal pages carry too) only on an error status (>= 400) or a
+// page too small to be content (`body_bytes` < 16 KB). Empty when it is not one.
+std::string waf_challenge(std::string_view body_head, long status, uint64_t body_bytes);
+
+// True for a sign-in URL: a path like /login, /signin, /Account/Login, /users/sign_in,
+// /wp-login.php, /saml, /adfs/ls, /cas/login, or an identity provider's host
+// (login.microsoftonline.com, accounts.google.com, *.okta.com, sso.*, login.*, ...).
+bool is_login_url(std::string_view url);
+
+// True for an HTML page that is a sign-in form: a password field, and a title or URL that
+// says log in / sign in.
+bool is_login_page(std::string_view body_head, std::string_view url);
+
+// The block a response is, if any: 401/407 and a redirect to a sign-in URL (from a URL that
+// is not one) are login walls; a challenge page at any status is a challenge; a 200 sign-in
+// form is a login wall. `url` is the URL requested; `body_head` the body's first bytes.
+std::optional<Block> classify_block(const HttpResponse& r, std::string_view body_head,
+                                    std::string_view url);
+
+// -- types by content (issue 18 item 4) ----------------------------------------------------
+// The file name a Content-Disposition header gives (RFC 6266): filename*=UTF-8''... (percent-
+// decoded; ISO-8859-1 converted to UTF-8) wins over filename="..." or filename=token; any
+// path before the last / or \ is dropped. Empty when there is none.
+std::string content_disposition_filename(std::string_view header);
+
+// The content type to record for a body whose first bytes are `head`: what the bytes are
+// (extract/sniff.h: PDF, DOCX, ODT, RTF, Word 97-2003, HTML) whatever the server said — a PDF
+// served as application/octet-stream or text/html, or from an .aspx URL, is application/pdf.
+// When the bytes say only "text" or nothing, the server's type, else (empty or
+// application/octet-stream) the extension of `filename` (Content-Disposition) or of `url`.
+std::string recorded_content_type(std::string_view head, std::string_view server_type,
+                                  std::string_view filename, std::string_view url);
+
+// What a robots.txt fetch (redirects followed by the engine, at most 5) means, per RFC 9309
+// §2.3.1 through Robots::from_fetch: `robots` set when usable (2xx parsed, the body already
+// cut at kRobotsMaxBytes; 4xx or more than five redirects: allow all), else `unreachable` says
+// why (5xx, 429, a network error or timeout): complete disallow, the host is parked.
+struct RobotsVerdict {
+  std::optional<Robots> robots;
+  std::string unreachable;
+};
+RobotsVerdict judge_robots(const HttpResponse& r, std::string_view body, std::string_view agent);
+
+// The reason part of judge_robots: empty when the file is usable.
 std::string robots_unreachable_reason(const HttpResponse& r);
 
-// The target of a redirect response, checked: a Location (resolved against the URL
-// fetched), http(s), no loop back to a URL of the item's chain, at most kMaxRedirects
+// The target of a redirect response as it will be requested (parse_request_url of the
+// Location, resolved against the URL fetched), checked: http(s), no loop (by canonical URL) back to a URL of the item's chain, at most kMaxRedirects
 // hops. The error message is the reason the redirect is refused.
 inline constexpr int kMaxRedirects = 10;
 [[nodiscard]] Result<Url> redirect_target(const Item& it, const HttpResponse& r);

@@ -84,14 +84,18 @@ Status Crawl::prepare_run() {
   // Resolve seeds to municipalities and canonical URLs; remember them for refreshes.
   auto towns = cat.municipalities();
   if (!towns) return tl::make_unexpected(towns.error());
+  for (const auto& [id, m] : *towns) town_names_.emplace(id, m.name);
   std::vector<Item> items;
   for (const auto& s : seeds) {
-    auto url = canonical_url(s.url);
+    auto written = parse_request_url(s.url);
+    auto url = written ? canonical_url(written->str()) : canonical_url(s.url);
     if (!url) return make_error(ErrorCode::kInvalidArgument, "seed: " + url.error().message);
     Item it;
-    it.url = it.fetch_url = *url;
+    it.url = *url;
+    it.fetch_url = written->str();  // requested as given; the canonical URL is the key
     it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
     it.doc_type = s.kind == "source" ? s.doc_type : "webpage";
+    it.verify = s.kind == "website";  // a registry website: its home page is checked
     if (!s.municipality.empty()) {
       auto id = cat.find_municipality(s.municipality);
       if (!id) return tl::make_unexpected(id.error());
@@ -126,6 +130,7 @@ Status Crawl::prepare_run() {
       it.url = it.fetch_url = std::move(s.url);
       it.municipality_id = s.municipality_id;
       it.kind = s.kind == "source" ? ItemKind::kSource : ItemKind::kSeed;
+      it.verify = s.kind == "website";
       it.doc_type = it.kind == ItemKind::kSeed ? "webpage" : std::move(s.doc_type);
       if (it.municipality_id && it.kind == ItemKind::kSeed) {
       frontier_.sites().add(*it.municipality_id, it.url);

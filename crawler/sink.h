@@ -77,6 +77,7 @@ struct Body {
   std::string buffer;
   bool prefix = false;  // past the parse cap, keep the first bytes (a platform's document,
                         // for its adapter; all of it is stored)
+  std::string head;  // the first kBlockSniffBytes of any response: block and type checks
   bool too_large = false;
 };
 

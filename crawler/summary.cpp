@@ -33,6 +33,7 @@ std::string_view to_string(UrlResult r) {
     case UrlResult::kGone: return "gone";
     case UrlResult::kFailed: return "failed";
     case UrlResult::kDisallowed: return "disallowed";
+    case UrlResult::kBlocked: return "blocked";
   }
   return "failed";
 }
@@ -54,6 +55,7 @@ std::string summary_json(const CrawlSummary& s, bool full) {
                  {"gone", s.gone.size()},
                  {"failed", s.failed.size()},
                  {"disallowed", s.disallowed.size()},
+                 {"blocked", s.blocked.size()},
                  {"parked_hosts", s.parked_hosts.size()}};
   auto list = [&](const char* key, const std::vector<UrlOutcome>& v) {
     auto arr = nlohmann::json::array();
@@ -72,6 +74,21 @@ std::string summary_json(const CrawlSummary& s, bool full) {
     list("gone", s.gone);
     list("failed", s.failed);
   }
+  list("blocked", s.blocked);
+  auto checks = nlohmann::json::array();
+  size_t not_verified = 0;
+  for (const auto& c : s.site_checks) {
+    if (c.verdict != corpus::SiteVerdict::kVerified) ++not_verified;
+    checks.push_back({{"municipality_id", c.municipality_id},
+                      {"town", c.town},
+                      {"url", c.url},
+                      {"final_url", c.final_url},
+                      {"verdict", std::string(to_string(c.verdict))},
+                      {"reason", c.reason}});
+  }
+  j["site_checks"] = std::move(checks);
+  j["counts"]["sites_checked"] = s.site_checks.size();
+  j["counts"]["sites_not_verified"] = not_verified;
   auto parked = nlohmann::json::array();
   for (const auto& h : s.parked_hosts) {
     parked.push_back({{"host", h.host}, {"reason", h.reason}, {"urls_skipped", h.urls_skipped}});

@@ -60,8 +60,27 @@ std::string normalize_encoding(std::string_view s, bool in_query) {
   return out;
 }
 
-// RFC 3986 §5.2.4, plus collapsing of empty segments ("a//b" -> "a/b").
-std::string remove_dot_segments(std::string_view path) {
+// Encodes only the bytes that may not be sent raw (space, controls, non-ASCII, quotes,
+// brackets) and leaves every other byte and every %XX as written: how a browser sends a link.
+std::string encode_as_written(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '`' && c != '{' &&
+        c != '}' && c != '|' && c != '^') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// RFC 3986 §5.2.4, plus (when `collapse`) collapsing of empty segments ("a//b" -> "a/b").
+std::string remove_dot_segments(std::string_view path, bool collapse = true) {
   std::vector<std::string> out;
   size_t i = 0;
   bool trailing_slash = false;
@@ -75,7 +94,7 @@ std::string remove_dot_segments(std::string_view path) {
       trailing_slash = last;
     } else if (seg == ".") {
       trailing_slash = last;
-    } else if (seg.empty()) {
+    } else if (seg.empty() && (collapse || i == 0 || last)) {
       trailing_slash = last && i > 0;
     } else {
       out.emplace_back(seg);
@@ -184,7 +203,23 @@ std::string Url::origin() const {
 
 std::string Url::str() const { return origin() + path_and_query(); }
 
+namespace {
+
+Result<Url> parse_url_impl(std::string_view input, const Url* base, bool canonical);
+
+}  // namespace
+
 Result<Url> parse_url(std::string_view input, const Url* base) {
+  return parse_url_impl(input, base, true);
+}
+
+Result<Url> parse_request_url(std::string_view input, const Url* base) {
+  return parse_url_impl(input, base, false);
+}
+
+namespace {
+
+Result<Url> parse_url_impl(std::string_view input, const Url* base, bool canonical) {
   auto bad = [&](std::string why) {
     return make_error(ErrorCode::kInvalidArgument,
                       "bad URL '" + std::string(input.substr(0, 200)) + "': " + why);
@@ -305,12 +340,19 @@ Result<Url> parse_url(std::string_view input, const Url* base) {
       split_pq(dir + ref);
     }
   }
+  if (!canonical) {
+    u.path = remove_dot_segments(encode_as_written(path.empty() ? "/" : path), false);
+    u.query = has_query ? encode_as_written(query) : std::string();
+    return u;
+  }
   u.path = remove_dot_segments(
       normalize_encoding(path.empty() ? "/" : drop_session_path_tokens(std::move(path)), false));
   u.query = has_query ? sort_query(drop_session_params(normalize_encoding(query, true)))
                       : std::string();
   return u;
 }
+
+}  // namespace
 
 Result<std::string> canonical_url(std::string_view ref, const Url* base) {
   auto u = parse_url(ref, base);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "extract/extract.h"
+#include "extract/sniff.h"
 
 namespace policyindex::extract {
 namespace {
@@ -46,6 +47,11 @@ FileType sniff_type(std::string_view bytes) {
   // ZIP local file header; a DOCX names word/document.xml in its central directory.
   if (bytes.size() >= 4 && std::memcmp(bytes.data(), "PK\x03\x04", 4) == 0) {
     if (bytes.find("word/document.xml") != std::string_view::npos) return FileType::kDocx;
+    // Another main part name: [Content_Types].xml and word/ parts still say WordprocessingML.
+    if (bytes.find("[Content_Types].xml") != std::string_view::npos &&
+        bytes.find("word/") != std::string_view::npos) {
+      return FileType::kDocx;
+    }
     return FileType::kUnknown;
   }
   std::string_view body = bytes;
@@ -65,6 +71,28 @@ FileType sniff_type(std::string_view bytes) {
   }
   if (looks_like_text(bytes)) return FileType::kText;
   return FileType::kUnknown;
+}
+
+std::string_view sniff_media_type(std::string_view bytes) {
+  if (bytes.empty()) return "";
+  if (bytes.size() >= 8 && std::memcmp(bytes.data(), "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+    return "application/msword";  // OLE compound file (Word 97-2003; Excel and others too)
+  }
+  if (bytes.substr(0, 5) == "{\\rtf") return "application/rtf";
+  switch (sniff_type(bytes)) {
+    case FileType::kPdf: return "application/pdf";
+    case FileType::kDocx: return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    case FileType::kHtml: return "text/html";
+    case FileType::kText: return "text/plain";
+    case FileType::kUnknown: break;
+  }
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), "PK\x03\x04", 4) == 0) {
+    if (bytes.substr(30, 47) == "mimetypeapplication/vnd.oasis.opendocument.text") {
+      return "application/vnd.oasis.opendocument.text";
+    }
+    return "application/zip";
+  }
+  return "";
 }
 
 }  // namespace policyindex::extract

@@ -25,7 +25,8 @@ class CrawlForward : public crawler::ProgressSink {
 
 StageCounts crawl_counts(const crawler::CrawlSummary& s) {
   const size_t urls = s.new_documents.size() + s.new_versions.size() + s.unchanged.size() +
-                      s.gone.size() + s.failed.size() + s.disallowed.size();
+                      s.gone.size() + s.failed.size() + s.disallowed.size() +
+                      s.blocked.size();
   return {urls, urls, s.failed.size(), 0};
 }
 

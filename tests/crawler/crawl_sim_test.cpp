@@ -10,6 +10,8 @@
 
 #include "corpus/corpus.h"
 #include "corpus/crawl_ledger.h"
+#include "corpus/site_status.h"
+#include "corpus/sql.h"
 #include "crawler/crawl.h"
 #include "tests/crawler/fake_engine.h"
 #include "tests/testing/testing.h"
@@ -312,6 +314,288 @@ TEST_F(CrawlSimTest, ASecondCrawlAsksConditionallyAndRecordsNotModified) {
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].first, "fetched");
   EXPECT_EQ(log[1].first, "not_modified");
+}
+
+FakeReply html(std::string body) {
+  FakeReply r;
+  r.body = std::move(body);
+  return r;
+}
+
+FakeReply robots_txt(std::string body) {
+  FakeReply r;
+  r.content_type = "text/plain";
+  r.body = std::move(body);
+  return r;
+}
+
+// issue 18 item 7: a link is requested, and checked against robots.txt, exactly as written;
+// the canonical (query-sorted) URL is only its key.
+TEST_F(CrawlSimTest, RobotsIsCheckedOnTheUrlAsWritten) {
+  seed("alpha.test", {"/"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return robots_txt("User-agent: *\nDisallow: /search?q=\n");
+    if (p == "/") {
+      return html("<a href='/search?q=ice&amp;lang=en'>Immigration policy search</a>"
+                  "<a href='/policies?b=2&amp;a=1'>Police policies</a>");
+    }
+    return html("<p>policies</p>");
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/search?q=ice&lang=en").empty()) << "a disallowed link was fetched";
+  EXPECT_TRUE(net_.to("/search?lang=en&q=ice").empty());
+  ASSERT_EQ(s->disallowed.size(), 1u) << summary_json(*s);
+  auto log = log_of("http://alpha.test/search?q=ice&lang=en");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].first, "disallowed");
+  EXPECT_EQ(log[0].second, "robots.txt disallows /search?q=ice&lang=en");
+  // The allowed link is requested in its own parameter order, stored under its key.
+  EXPECT_EQ(net_.to("/policies?b=2&a=1").size(), 1u);
+  EXPECT_TRUE(net_.to("/policies?a=1&b=2").empty());
+  bool stored = false;
+  for (const auto& d : s->new_documents) stored |= d.url == "http://alpha.test/policies?a=1&b=2";
+  EXPECT_TRUE(stored) << summary_json(*s);
+}
+
+// RFC 9309 §2.3.1.4: a 429 for robots.txt is "unreachable": nothing of the host is fetched.
+TEST_F(CrawlSimTest, ARobotsTxt429DisallowsTheHost) {
+  seed("alpha.test", {"/a.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    return path_of(req.url) == "/robots.txt" ? status(429) : pdf("%PDF " + req.url);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/a.pdf").empty());
+  EXPECT_TRUE(s->new_documents.empty());
+  auto log = log_of("http://alpha.test/robots.txt");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].first, "robots_unreachable");
+  EXPECT_EQ(log[0].second, "HTTP 429");
+}
+
+// A crawl-delay between two user-agent lines does not end the group: our agent is bound by
+// the rules below the second agent line, and by its delay.
+TEST_F(CrawlSimTest, ACrawlDelayBetweenUserAgentLinesKeepsTheGroup) {
+  seed("alpha.test", {"/private/a.pdf", "/b.pdf", "/c.pdf"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") {
+      return robots_txt("User-agent: policyindex\nCrawl-delay: 3\nUser-agent: otherbot\n"
+                        "Disallow: /private/\n\nUser-agent: *\nDisallow: /\n");
+    }
+    return pdf("%PDF " + req.url);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(net_.to("/private/a.pdf").empty());
+  EXPECT_EQ(s->disallowed.size(), 1u);
+  EXPECT_EQ(s->new_documents.size(), 2u) << "the '*' group (Disallow: /) must not apply";
+  auto starts = starts_on("alpha.test");
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_GE(starts[1] - starts[0], 3000);
+}
+
+const char* kChallenge =
+    "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    "<script>window._cf_chl_opt={cvId:'3'};</script></body></html>";
+
+// issue 18 item 5: a firewall challenge (200 or 503) and a login wall are recorded as blocks
+// for the town: not stored, not retried, in the blocks table.
+TEST_F(CrawlSimTest, ChallengePagesAndLoginWallsAreBlocksNotDocuments) {
+  opts_.seeds.push_back({"http://alpha.test/", "Salem", "", "seed"});
+  opts_.seeds.push_back({"http://alpha.test/a.pdf", "Salem", "", "seed"});
+  opts_.seeds.push_back({"http://alpha.test/b.pdf", "Salem", "", "seed"});
+  opts_.seeds.push_back({"http://alpha.test/c.pdf", "Salem", "", "seed"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return status(404);
+    FakeReply r;
+    if (p == "/") {
+      r.body = kChallenge;  // 200
+    } else if (p == "/a.pdf") {
+      r.status = 503;
+      r.body = kChallenge;
+    } else if (p == "/b.pdf") {
+      r.status = 302;
+      r.location = "/Account/Login?ReturnUrl=%2Fb.pdf";
+    } else if (p == "/c.pdf") {
+      r.status = 401;
+      r.body = "Unauthorized";
+    } else {
+      r = pdf("%PDF " + req.url);
+    }
+    return r;
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->new_documents.empty()) << summary_json(*s);
+  ASSERT_EQ(s->blocked.size(), 4u) << summary_json(*s);
+  EXPECT_EQ(net_.to("/a.pdf").size(), 1u) << "a challenge is not retried";
+  EXPECT_TRUE(net_.to("/Account/Login?ReturnUrl=%2Fb.pdf").empty()) << "a login page is not fetched";
+  EXPECT_EQ(s->retries, 0);
+  auto log = log_of("http://alpha.test/");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].first, "challenge");
+  EXPECT_EQ(log[0].second, "challenge: Cloudflare (\"just a moment...\"), HTTP 200");
+  log = log_of("http://alpha.test/b.pdf");
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].first, "login_wall");
+
+  corpus::SiteStatus st(store_->catalog());
+  auto town = store_->catalog().find_municipality("Salem");
+  ASSERT_OK(town);
+  auto blocks = st.blocks(**town);
+  ASSERT_OK(blocks);
+  ASSERT_EQ(blocks->size(), 2u);
+  EXPECT_EQ((*blocks)[0].host, "alpha.test");
+  EXPECT_EQ((*blocks)[0].kind, corpus::FetchOutcome::kChallenge);  // by kind name
+  EXPECT_EQ((*blocks)[0].count, 2);
+  EXPECT_EQ((*blocks)[1].kind, corpus::FetchOutcome::kLoginWall);
+  EXPECT_EQ((*blocks)[1].count, 2);
+  // Nothing of it became a document.
+  corpus::CrawlLedger ledger(store_->catalog());
+  auto head = ledger.document_head("http://alpha.test/");
+  ASSERT_OK(head);
+  EXPECT_FALSE(head->has_value());
+}
+
+// issue 18 item 6: a registry website is checked; one that names a same-named town of
+// another state is not crawled beyond its home page, and the verdict is recorded.
+class SiteCheckSimTest : public CrawlSimTest {
+ protected:
+  void serve(std::string home) {
+    net_.handler = [home](const HttpRequest& req) {
+      const std::string p = path_of(req.url);
+      if (p == "/robots.txt") return status(404);
+      if (p == "/") return html(home);
+      return pdf("%PDF " + req.url);
+    };
+  }
+  std::vector<corpus::SiteCheck> stored_checks() {
+    corpus::SiteStatus st(store_->catalog());
+    auto c = st.site_checks();
+    EXPECT_TRUE(c.has_value());
+    return c ? *c : std::vector<corpus::SiteCheck>{};
+  }
+};
+
+TEST_F(SiteCheckSimTest, AMismatchedSiteIsNotCrawled) {
+  opts_.seeds.push_back({"http://salem.test/", "Salem", "", "website"});
+  serve("<h1>City of Salem, Oregon</h1><a href='/police/policy.pdf'>Police policy manual</a>");
+  auto s = crawl();
+  ASSERT_OK(s);
+  ASSERT_EQ(s->site_checks.size(), 1u);
+  EXPECT_EQ(s->site_checks[0].verdict, corpus::SiteVerdict::kMismatch);
+  EXPECT_EQ(s->site_checks[0].reason, "the home page names Salem, oregon, not Massachusetts");
+  EXPECT_TRUE(net_.to("/police/policy.pdf").empty());
+  auto checks = stored_checks();
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_EQ(checks[0].town, "Salem");
+  EXPECT_EQ(checks[0].verdict, corpus::SiteVerdict::kMismatch);
+  EXPECT_NE(summary_json(*s).find("\"sites_not_verified\": 1"), std::string::npos);
+}
+
+TEST_F(SiteCheckSimTest, NoVerifyCrawlsAndStillRecords) {
+  opts_.verify_sites = false;
+  opts_.seeds.push_back({"http://salem.test/", "Salem", "", "website"});
+  serve("<h1>City of Salem, Oregon</h1><a href='/police/policy.pdf'>Police policy manual</a>");
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(net_.to("/police/policy.pdf").size(), 1u);
+  ASSERT_EQ(s->site_checks.size(), 1u);
+  EXPECT_EQ(s->site_checks[0].verdict, corpus::SiteVerdict::kMismatch);
+}
+
+TEST_F(SiteCheckSimTest, AVerifiedSiteIsCrawled) {
+  opts_.seeds.push_back({"http://salem.test/", "Salem", "", "website"});
+  serve("<h1>City of Salem</h1><p>Salem, MA 01970</p>"
+        "<a href='/police/policy.pdf'>Police policy manual</a>");
+  auto s = crawl();
+  ASSERT_OK(s);
+  EXPECT_EQ(net_.to("/police/policy.pdf").size(), 1u);
+  ASSERT_EQ(s->site_checks.size(), 1u);
+  EXPECT_EQ(s->site_checks[0].verdict, corpus::SiteVerdict::kVerified);
+  EXPECT_EQ(stored_checks().at(0).verdict, corpus::SiteVerdict::kVerified);
+}
+
+TEST_F(SiteCheckSimTest, BlockedAndUnreachableSites) {
+  opts_.retries = 0;
+  opts_.seeds.push_back({"http://salem.test/", "Salem", "", "website"});
+  opts_.seeds.push_back({"http://andover.test/", "Andover", "", "website"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    if (req.url.find("salem.test") != std::string::npos) return html(kChallenge);
+    return status(500);
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  auto checks = stored_checks();
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].town, "Andover");
+  EXPECT_EQ(checks[0].verdict, corpus::SiteVerdict::kUnreachable);
+  EXPECT_EQ(checks[0].reason, "HTTP 500");
+  EXPECT_EQ(checks[1].town, "Salem");
+  EXPECT_EQ(checks[1].verdict, corpus::SiteVerdict::kBlocked);
+}
+
+// issue 18 item 4: typed by content. A PDF served as octet-stream from an .aspx URL is
+// recorded as application/pdf with its Content-Disposition name as its title; a page served
+// as octet-stream is still read for links.
+TEST_F(CrawlSimTest, TypesByContentNotByTheServersWord) {
+  seed("alpha.test", {"/"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    FakeReply r;
+    if (p == "/robots.txt") return status(404);
+    if (p == "/") {
+      r.content_type = "application/octet-stream";
+      r.body = "<!DOCTYPE html><a href='/ElectronicFile.aspx?docid=7'>Police policy manual</a>";
+    } else {
+      r.content_type = "application/octet-stream";
+      r.content_disposition = "attachment; filename*=UTF-8''Policy%20412%20-%20Immigration.pdf";
+      r.body = "%PDF-1.4\nbody";
+    }
+    return r;
+  };
+  auto s = crawl();
+  ASSERT_OK(s);
+  ASSERT_EQ(net_.to("/ElectronicFile.aspx?docid=7").size(), 1u) << summary_json(*s);
+  auto q = corpus::sql::prepare(store_->catalog(),
+                                "SELECT d.title, v.content_type FROM documents d JOIN versions v "
+                                "ON v.id = d.current_version_id WHERE d.url LIKE '%docid=7'");
+  ASSERT_OK(q);
+  auto row = q->step();
+  ASSERT_OK(row);
+  ASSERT_TRUE(*row);
+  EXPECT_EQ(q->text(1), "application/pdf");
+  EXPECT_EQ(q->text(0), "Police policy manual");  // the anchor first
+  auto q2 = corpus::sql::prepare(store_->catalog(),
+                                 "SELECT v.content_type FROM documents d JOIN versions v "
+                                 "ON v.id = d.current_version_id WHERE d.url = 'http://alpha.test/'");
+  ASSERT_OK(q2);
+  ASSERT_TRUE(*q2->step());
+  EXPECT_EQ(q2->text(0), "text/html");
+}
+
+TEST_F(CrawlSimTest, AContentDispositionNameIsTheTitleWithoutAnchorText) {
+  seed("alpha.test", {"/download.aspx?id=3"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    FakeReply r;
+    r.content_type = "application/octet-stream";
+    r.content_disposition = "attachment; filename=\"Trust Act.pdf\"";
+    r.body = "%PDF-1.4\nbody";
+    return r;
+  };
+  ASSERT_OK(crawl());
+  auto q = corpus::sql::prepare(store_->catalog(),
+                                "SELECT d.title, v.content_type FROM documents d JOIN versions v "
+                                "ON v.id = d.current_version_id");
+  ASSERT_OK(q);
+  ASSERT_TRUE(*q->step());
+  EXPECT_EQ(q->text(0), "Trust Act.pdf");
+  EXPECT_EQ(q->text(1), "application/pdf");
 }
 
 }  // namespace

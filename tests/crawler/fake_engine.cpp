@@ -82,6 +82,7 @@ void FakeEngine::start(const crawler::HttpRequest& req, DataFn on_data, DoneFn d
     r.location = reply.location;
     r.retry_after = reply.retry_after;
     r.server = reply.server;
+    r.content_disposition = reply.content_disposition;
     // The body in curl-sized pieces; a callback returning false aborts (CURLE_WRITE_ERROR).
     std::string_view rest(reply.body);
     while (!rest.empty()) {

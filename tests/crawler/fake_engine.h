@@ -45,7 +45,7 @@ struct FakeReply {
   int status = 200;
   std::string content_type = "text/html";
   std::string body;
-  std::string etag, last_modified, location, retry_after;
+  std::string etag, last_modified, location, retry_after, content_disposition;
   std::string server;  // the Server header
   int64_t latency_ms = 5;  // from the request's start to its last byte
   Fault fault = Fault::kNone;

@@ -113,7 +113,8 @@ struct FaultServer::Impl {
       for (const char* p : {"/good1.pdf", "/good2.pdf", "/slow.pdf", "/stall.pdf", "/reset.pdf",
                             "/flaky503.pdf", "/rate429.pdf", "/always500.pdf", "/loop-a",
                             "/to-file.pdf", "/to-ftp.pdf", "/moved.pdf", "/wrong-length.pdf",
-                            "/huge.pdf", "/huge-noclen.pdf", "/bomb.pdf", "/latin1.html"}) {
+                            "/huge.pdf", "/huge-noclen.pdf", "/bomb.pdf", "/latin1.html",
+                            "/2gb.pdf", "/challenge.pdf", "/ElectronicFile.aspx?id=9"}) {
         page += std::string("<a href='") + p + "'>General Order " + p + "</a>\n";
       }
       co_await ok(page + "</body></html>", "text/html");
@@ -170,6 +171,34 @@ struct FaultServer::Impl {
       std::string chunk(1 << 16, 'h');
       for (size_t sent_bytes = 0; sent_bytes < total; sent_bytes += chunk.size()) {
         if (!co_await send(s, path, chunk)) co_return;
+      }
+    } else if (path == "/2gb.pdf") {
+      // A "PDF" that says it is 2 GiB (and would send it): refused by its Content-Length.
+      const unsigned long long total = 2ull << 30;
+      if (!co_await send(s, path,
+                          "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: " +
+                              std::to_string(total) + "\r\nConnection: close\r\n\r\n",
+                          false)) {
+        co_return;
+      }
+      std::string chunk = "%PDF-1.4\n" + std::string((1 << 16) - 9, 'g');
+      for (unsigned long long sent_bytes = 0; sent_bytes < total; sent_bytes += chunk.size()) {
+        if (!co_await send(s, path, chunk)) co_return;
+      }
+    } else if (path == "/challenge.pdf") {
+      // A firewall answering 200 with its challenge page.
+      co_await ok("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+                  "<script>window._cf_chl_opt={cvId:'3'};</script></body></html>",
+                  "text/html; charset=UTF-8");
+    } else if (path == "/ElectronicFile.aspx?id=9") {
+      const std::string body = pdf(path);
+      if (co_await send(s, path,
+                        head(200, "OK",
+                             "Content-Type: application/octet-stream\r\nContent-Disposition: "
+                             "attachment; filename*=UTF-8''Trust%20Act.pdf\r\n",
+                             body.size()),
+                        false)) {
+        co_await send(s, path, body);
       }
     } else if (path == "/bomb.pdf") {
       if (co_await send(s, path, head(200, "OK", "Content-Encoding: gzip\r\n", bomb.size()), false)) {

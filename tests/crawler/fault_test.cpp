@@ -46,7 +46,8 @@ TEST(CrawlFaultTest, EveryFaultGetsAResultOrAReasonAndTheCrawlGoesOn) {
 
   // Correct results.
   for (const char* ok : {"/good1.pdf", "/good2.pdf", "/slow.pdf", "/flaky503.pdf", "/rate429.pdf",
-                         "/moved.pdf", "/latin1.html", "/latin1-bylaw.pdf"}) {
+                         "/moved.pdf", "/latin1.html", "/latin1-bylaw.pdf",
+                         "/ElectronicFile.aspx?id=9"}) {
     EXPECT_NE(find(s->new_documents, ok), nullptr) << ok << "\n" << json;
   }
   auto& cat = store->catalog();
@@ -87,6 +88,7 @@ TEST(CrawlFaultTest, EveryFaultGetsAResultOrAReasonAndTheCrawlGoesOn) {
       {"/huge.pdf", "too_large"},
       {"/huge-noclen.pdf", "too_large"},
       {"/bomb.pdf", "too_large"},
+      {"/2gb.pdf", "too_large"},
   };
   for (const auto& w : wants) {
     const UrlOutcome* f = find(s->failed, w.path);
@@ -96,6 +98,16 @@ TEST(CrawlFaultTest, EveryFaultGetsAResultOrAReasonAndTheCrawlGoesOn) {
   EXPECT_EQ(s->failed.size(), std::size(wants) + 1) << json;  // + the stalled host's seed
   // The cap holds on the wire too: the huge body was not read to the end.
   EXPECT_LT(server.sent("/huge-noclen.pdf"), 64ull << 20);
+  EXPECT_LT(server.sent("/2gb.pdf"), 64ull << 20);
+  // A 200 challenge page is a block, not a document; a PDF served as octet-stream from an
+  // .aspx URL is a PDF, named by its Content-Disposition.
+  const UrlOutcome* challenge = find(s->blocked, "/challenge.pdf");
+  ASSERT_NE(challenge, nullptr) << json;
+  EXPECT_EQ(challenge->reason.rfind("challenge: Cloudflare", 0), 0u) << challenge->reason;
+  EXPECT_EQ(s->blocked.size(), 1u) << json;
+  auto aspx = cat.document_by_url(server.base() + "/ElectronicFile.aspx?id=9");
+  ASSERT_TRUE(aspx && *aspx);
+  EXPECT_EQ((*cat.version(*(*aspx)->current_version_id))->content_type.value_or(""), "application/pdf");
 
   // The host whose robots.txt times out is parked and nothing else is asked of it.
   ASSERT_EQ(s->parked_hosts.size(), 1u) << json;

@@ -37,7 +37,7 @@ void make_sites(const std::filesystem::path& root, int port) {
   auto a = root / "ashbrook";
   write_file(a / "robots.txt", "User-agent: *\nDisallow: /private/\n");
   write_file(a / "index.html",
-             "<html><head><title>Town of Ashbrook</title></head><body>"
+             "<html><head><title>Town of Ashbrook, Massachusetts</title></head><body>"
              "<a href='/police/'>Police Department</a>"
              "<a href='/clerk/'>Town Clerk</a>"
              "<a href='/parks/'>Parks and Recreation</a>"
@@ -79,7 +79,9 @@ void make_sites(const std::filesystem::path& root, int port) {
 
   auto c = root / "corvale";
   write_file(c / "robots.txt", "User-agent: *\nDisallow: /drafts/\nSitemap: " + corvale + "/sitemap.xml\n");
-  write_file(c / "index.html", "<a href='/code/'>Town Code</a><a href='/about.html'>About</a>");
+  write_file(c / "index.html",
+             "<h1>Town of Corvale, Massachusetts</h1><a href='/code/'>Town Code</a>"
+             "<a href='/about.html'>About</a>");
   write_file(c / "code/index.html",
              "<a href='ch12-trust.pdf'>Chapter 12 Trust Ordinance</a><a href='ch5-dogs.pdf'>Chapter 5 Dogs</a>");
   write_file(c / "code/ch12-trust.pdf", pdf("trust ordinance"));

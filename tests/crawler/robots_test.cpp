@@ -280,5 +280,32 @@ TEST(RobotsFetchTest, StatusSemantics) {
   EXPECT_FALSE(Robots::from_fetch(200, false, body, kUa).has_value());
 }
 
+// The crawl requests (and checks) a link as written: parse_request_url keeps the query's
+// order, empty path segments and %XX as they are, while the canonical URL (the key) sorts
+// and decodes. A rule written for the parameter order of the page matches the request.
+TEST(RobotsRequestUrlTest, LinksAreRequestedAsWritten) {
+  auto page = parse_request_url("HTTP://Town.Test:80/dept/index.html?b=2&a=1");
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->str(), "http://town.test/dept/index.html?b=2&a=1");
+  auto w = parse_request_url("../search?q=ice&lang=en#top", &*page);
+  ASSERT_TRUE(w.has_value());
+  EXPECT_EQ(w->str(), "http://town.test/search?q=ice&lang=en");
+  EXPECT_EQ(*canonical_url(w->str()), "http://town.test/search?lang=en&q=ice");
+  EXPECT_EQ(parse_request_url("/a//b/%7Eclerk/x y.pdf", &*page)->str(),
+            "http://town.test/a//b/%7Eclerk/x%20y.pdf");
+  EXPECT_FALSE(parse_request_url("mailto:clerk@town.test").has_value());
+
+  auto robots = Robots::parse("User-agent: *\nDisallow: /search?q=\n", kUa);
+  EXPECT_FALSE(robots.allowed_url(w->str()));
+  EXPECT_TRUE(robots.allowed_url(*canonical_url(w->str())));  // what the old check saw
+
+  auto links = extract_links("<a href='/search?q=ice&amp;lang=en'>Search</a>"
+                             "<a href='/search?lang=en&amp;q=ice'>Again</a>",
+                             *page);
+  ASSERT_EQ(links.size(), 1u);  // one canonical URL
+  EXPECT_EQ(links[0].url, "http://town.test/search?lang=en&q=ice");
+  EXPECT_EQ(links[0].written, "http://town.test/search?q=ice&lang=en");
+}
+
 }  // namespace
 }  // namespace policyindex::crawler

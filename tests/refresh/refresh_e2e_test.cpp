@@ -120,7 +120,8 @@ class Site {
   // The home page links each file with the words a town site would use: the crawler follows
   // links by their words (crawler/discovery.cpp), so "memo.html" alone would not be fetched.
   void write_index(const std::vector<std::string>& links) {
-    std::string body = "<h1>Town of Lakemont</h1><ul>";
+    // A registry website's home page names its town and Massachusetts (the crawl checks).
+    std::string body = "<h1>Town of Lakemont, Massachusetts</h1><ul>";
     for (const auto& l : links) body += "<li><a href=\"/" + l + "\">" + anchor(l) + "</a></li>";
     put("index.html", html("Town of Lakemont", body + "</ul>"));
   }
