@@ -66,6 +66,8 @@ TEST(CatalogMigrationTest, AVersionOneCatalogIsUpgradedWithItsRowsKept) {
   EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name='fetch_log_document'"), 1);
   // Version 3 dropped the write-only index on fetch_log(url).
   EXPECT_EQ(scalar("SELECT count(*) FROM sqlite_master WHERE name='fetch_log_url'"), 0);
+  // Version 5 added the revisit schedule, empty: old documents are due at the next refresh.
+  EXPECT_EQ(scalar("SELECT count(*) FROM revisit"), 0);
   }
 
   // Opening again is a no-op: same version, nothing re-run.
