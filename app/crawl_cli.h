@@ -17,10 +17,12 @@ struct CrawlCli {
   std::vector<std::string> seeds;
   std::string registry;
   std::string town;
+  std::string now;  // --now, ISO 8601 UTC
 };
 
 // Adds --registry, --seed, --town, --max-docs, --concurrency, --per-host, --delay-ms, --depth,
-// --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms and --resolve.
+// --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms, --resolve, --full
+// and --now.
 void add_crawl_options(CLI::App* sub, CrawlCli& cli);
 
 // Moves --registry and --seed/--town into cli.options. Bad combinations are an

@@ -9,9 +9,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "corpus/corpus.h"
+#include "corpus/revisit.h"
 #include "crawler/clock.h"
 
 namespace policyindex::crawler {
@@ -76,6 +78,10 @@ struct Finished {
   std::string content_type, etag, last_modified;
   corpus::FetchRecord log;
   std::vector<Item> discovered;
+  // Adaptive revisit (revisit.h): the page's role when this fetch read its links; for a
+  // sitemap, the <lastmod> it gave each known URL.
+  std::optional<corpus::RevisitRole> role;
+  std::vector<std::pair<std::string, int64_t>> sitemap_lastmods;
 };
 
 }  // namespace policyindex::crawler

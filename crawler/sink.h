@@ -35,6 +35,7 @@
 #include "corpus/crawl_ledger.h"
 #include "crawler/crawler.h"
 #include "crawler/records.h"
+#include "crawler/revisit.h"
 
 namespace policyindex::crawler {
 
@@ -87,8 +88,10 @@ struct RunStart {
 
 class Sink {
  public:
-  // `blobs`, `ledger` and `known` must outlive the sink; `known` stays unchanged while it runs.
-  Sink(corpus::BlobStore& blobs, corpus::CrawlLedger& ledger, const KnownMap& known);
+  // `blobs`, `ledger`, `known` and `revisit` must outlive the sink; `known` stays unchanged
+  // while it runs; the commit thread records schedules with `revisit`.
+  Sink(corpus::BlobStore& blobs, corpus::CrawlLedger& ledger, const KnownMap& known,
+       Revisit& revisit);
   ~Sink();
   Sink(const Sink&) = delete;
   Sink& operator=(const Sink&) = delete;
@@ -156,6 +159,7 @@ class Sink {
   corpus::BlobStore& blobs_;
   corpus::CrawlLedger& ledger_;
   const KnownMap& known_;
+  Revisit& revisit_;
 
   // Loop side: results since the last submit().
   std::vector<Finished> pending_;
@@ -191,12 +195,12 @@ class Sink {
 
 // On the commit thread, inside the batch's transaction: the catalog rows of a batch
 // (frontier rows of discovered links, versions, document states, frontier states, fetch
-// log); appends each URL's outcome to `outcomes`. commit.cpp.
+// log, revisit schedules); appends each URL's outcome to `outcomes`. commit.cpp.
 [[nodiscard]] Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known,
                                    std::vector<Finished>& finished,
                                    const std::vector<corpus::FetchRecord>& logs,
                                    const std::vector<Item>& frontier,
-                                   std::vector<UrlOutcome>& outcomes);
+                                   std::vector<UrlOutcome>& outcomes, Revisit& revisit);
 
 // A frontier row viewing an item (valid while the item lives).
 corpus::FrontierRow frontier_row(const Item& it);
