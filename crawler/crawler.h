@@ -38,13 +38,18 @@ struct Seed {
 // since the document last changed, HTTP's heuristic freshness), from `base_s` up to `cap_s`,
 // back to `base_s` on a change, each spread by up to +-`spread` so that documents found the
 // same night do not fall due together; a sitemap <lastmod> newer than the last check makes
-// a document due at once, one not newer keeps it out until `cap_s`.
+// a document due at once, one not newer keeps it out until `cap_s`. A night checks at most
+// `max_share` of the known documents (listings aside; at least `min_budget`): the most
+// overdue first, the rest on the nights after, so that the nights after a first crawl,
+// whose documents all start their schedules together, stay cheap too.
 struct RevisitOptions {
   bool full = false;        // re-check every known document now, whatever its schedule (--full)
   int64_t now_s = 0;        // the wall time schedules are computed at (Unix s); 0 = the clock
   int64_t base_s = 86400;   // the shortest interval (a changed or new document)
   int64_t cap_s = 30 * 86400;  // the longest
   double spread = 0.1;      // random spread of each interval, as a fraction
+  double max_share = 0.08;  // documents checked per night, as a share of the known ones; 0 = all due
+  int64_t min_budget = 50;  // ... but at least this many
 };
 
 struct CrawlOptions {

@@ -294,6 +294,49 @@ bool Revisit::due(int64_t document_id) const {
   return s == states_.end() || revisit_due(opts_, s->second, now_s_);
 }
 
+double Revisit::urgency(int64_t document_id) const {
+  auto f = states_.find(document_id);
+  if (f == states_.end()) return 1e6;  // never checked with a schedule
+  const RevisitState& s = f->second;
+  if (s.sitemap_lastmod_s && *s.sitemap_lastmod_s > s.checked_s) return 1e9;  // it changed
+  // How far past due, in intervals.
+  const double interval = static_cast<double>(std::max<int64_t>(1, s.next_due_s - s.checked_s));
+  return static_cast<double>(now_s_ - s.next_due_s) / interval;
+}
+
+void Revisit::consider(Item it, int64_t document_id) {
+  ++considered_;
+  auto f = states_.find(document_id);
+  if (f != states_.end() && f->second.role == RevisitRole::kListing) {
+    listings_.push_back(std::move(it));
+  } else if (due(document_id)) {
+    due_.push_back({urgency(document_id), Deferred{std::move(it), document_id}});
+  } else {
+    defer(std::move(it), document_id);
+  }
+}
+
+void Revisit::choose(std::vector<Item>& items) {
+  for (auto& it : listings_) items.push_back(std::move(it));
+  listings_.clear();
+  size_t budget = due_.size();
+  if (opts_.max_share > 0) {
+    const auto share = static_cast<int64_t>(std::ceil(opts_.max_share * static_cast<double>(considered_)));
+    budget = std::min(budget, static_cast<size_t>(std::max(share, opts_.min_budget)));
+  }
+  // Most urgent first; ties in the catalog's order.
+  std::stable_sort(due_.begin(), due_.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.urgency > b.urgency; });
+  for (size_t i = 0; i < due_.size(); ++i) {
+    if (i < budget) {
+      items.push_back(std::move(due_[i].d.item));
+    } else {
+      defer(std::move(due_[i].d.item), due_[i].d.document_id);
+    }
+  }
+  due_.clear();
+}
+
 void Revisit::defer(Item it, int64_t document_id) {
   std::string url = it.url;
   deferred_.emplace(std::move(url), Deferred{std::move(it), document_id});

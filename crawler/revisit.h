@@ -16,6 +16,9 @@
 //   and at the next refresh when a sitemap read earlier did; a <lastmod> not newer than the
 //   last check keeps it out until the cap.
 //
+// - A night checks at most RevisitOptions::max_share of the known documents (at least
+//   min_budget; listings are not counted): the most urgent first, the others stay due.
+//
 // Private to crawler/. The plan is made before the run (loop thread); the loop reads
 // sitemaps with it; the commit thread records new schedules with it (states() is read-only
 // during the run).
@@ -84,8 +87,12 @@ class Revisit {
   [[nodiscard]] Status load();
   // Whether the known document is due tonight (a document without a schedule is).
   bool due(int64_t document_id) const;
-  // Keeps a known document out of tonight's run (it may come back through a sitemap).
-  void defer(Item it, int64_t document_id);
+  // A known document to check tonight if it is due and within the night's budget.
+  void consider(Item it, int64_t document_id);
+  // Appends to `items` the documents chosen for tonight: every listing, then the due ones,
+  // most urgent first (a sitemap said it changed; no schedule yet; most overdue for its
+  // interval), up to the budget. The others are kept out (deferred).
+  void choose(std::vector<Item>& items);
   // After the run's URLs are queued: deferred URLs that were queued anyway (a seed) are
   // fetched; the others are marked seen, so that links to them are not followed. Returns
   // how many stay out.
@@ -109,12 +116,21 @@ class Revisit {
     Item item;
     int64_t document_id = 0;
   };
+  struct Candidate {
+    double urgency = 0;
+    Deferred d;
+  };
+  double urgency(int64_t document_id) const;
+  void defer(Item it, int64_t document_id);
   const RevisitOptions& opts_;
   int64_t now_s_ = 0;
   bool adaptive_ = false;
   corpus::RevisitStore store_;
   std::unordered_map<int64_t, corpus::RevisitState> states_;  // read-only during the run
   std::unordered_map<std::string, Deferred> deferred_;        // loop only
+  std::vector<Candidate> due_;        // before the run: due documents (listings aside)
+  std::vector<Item> listings_;        // before the run
+  int64_t considered_ = 0;
 };
 
 }  // namespace policyindex::crawler

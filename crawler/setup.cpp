@@ -87,8 +87,8 @@ Status Crawl::prepare_run() {
       it.doc_type = std::move(d.doc_type);
       it.kind = ItemKind::kKnown;
       it.depth = 1;
-      if (revisit_.adaptive() && !revisit_.due(d.document_id)) {
-        revisit_.defer(std::move(it), d.document_id);
+      if (revisit_.adaptive()) {
+        revisit_.consider(std::move(it), d.document_id);
       } else {
         items.push_back(std::move(it));
       }
@@ -105,6 +105,7 @@ Status Crawl::prepare_run() {
     known_.emplace(std::move(d.url), std::move(k));
   });
   if (!docs) return docs;
+  if (revisit_.adaptive()) revisit_.choose(items);
 
   // Resume the latest unfinished run when its frontier has work left.
   auto last = ledger_.resumable_run();

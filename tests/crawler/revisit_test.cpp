@@ -286,6 +286,7 @@ class RevisitSimTest : public ::testing::Test {
     CrawlOptions o;
     o.delay_ms = 0;
     o.depth = 2;
+    o.revisit = revisit_;
     o.revisit.now_s = kT0 + night * kDay;
     return o;
   }
@@ -298,6 +299,7 @@ class RevisitSimTest : public ::testing::Test {
   std::optional<corpus::Store> store_;
   FakeNet net_;
   Site site_;
+  RevisitOptions revisit_;
   CrawlSummary last_;
 };
 
@@ -434,6 +436,25 @@ TEST_F(RevisitSimTest, SitemapLastmodHoldsDocumentsBackOrBringsThemIn) {
   EXPECT_FALSE(has(n9, "/b.pdf"));
   ASSERT_EQ(last_.new_versions.size(), 1u) << summary_json(last_);
   EXPECT_EQ(last_.new_versions[0].url, "http://alpha.test/a.pdf");
+}
+
+TEST_F(RevisitSimTest, ANightChecksNoMoreThanItsBudgetAndCatchesUpAfter) {
+  // Forty new documents all due the night after the crawl; a budget of a tenth of the 41
+  // known URLs (the listing is not counted against it): 5 a night, the most overdue first.
+  revisit_.max_share = 0.1;
+  revisit_.min_budget = 0;
+  for (int i = 0; i < 40; ++i) site_.docs["/d-" + std::to_string(i) + ".pdf"] = Site::doc("%PDF");
+  crawl_night0();
+  ASSERT_FALSE(HasFatalFailure());
+  std::set<std::string> checked;
+  for (int night = 1; night <= 10; ++night) {
+    auto paths = refresh(night);
+    EXPECT_TRUE(has(paths, "/")) << night;
+    EXPECT_EQ(paths.size(), 6u) << "the listing and five documents, night " << night;
+    checked.insert(paths.begin(), paths.end());
+  }
+  EXPECT_EQ(checked.size(), 41u) << "every document had its turn within ten nights";
+  EXPECT_GE(last_.not_due, 30);
 }
 
 }  // namespace
