@@ -7,7 +7,8 @@
 # (requests the host needs - 1) x delay + its latency — and peak RSS (/usr/bin/time -v).
 #
 # Usage: bench/statewide/run.sh [BUILD_DIR]   (default: build)
-# Env: PORT (18383), TOWNS (351), PLATFORMS (4), BENCH_DIR (/tmp/pi-bench-statewide), DELAY_MS (1000)
+# Env: PORT (18383), TOWNS (351), PLATFORMS (4), BENCH_DIR (/tmp/pi-bench-statewide), DELAY_MS (1000),
+#      CONCURRENCY (unset: the crawler's default)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -17,6 +18,8 @@ port=${PORT:-18383}
 towns=${TOWNS:-351}
 platforms=${PLATFORMS:-4}
 delay=${DELAY_MS:-1000}
+extra=()  # CONCURRENCY=N: --concurrency N (default: the crawler's)
+[ -n "${CONCURRENCY:-}" ] && extra+=(--concurrency "$CONCURRENCY")
 [ -x "$build/policyindex" ] || { echo "no $build/policyindex: build it first" >&2; exit 1; }
 
 rm -rf "$work"; mkdir -p "$work"
@@ -31,8 +34,11 @@ for addr in $(python3 -c 'import json,sys; print(" ".join(h["addr"] for h in jso
   seeds+=(--seed "http://$addr:$port/")
 done
 
-/usr/bin/time -v "$build/policyindex" --quiet --data "$work/data" crawl "${seeds[@]}" \
-  --delay-ms "$delay" --format json > "$work/crawl.json" 2> "$work/time.txt"
+data=${DATA_DIR:-$work/data}  # DATA_DIR=/dev/shm/...: the store on tmpfs (no disk)
+/usr/bin/time -v "$build/policyindex" --quiet --data "$data" crawl "${seeds[@]}" \
+  --delay-ms "$delay" "${extra[@]}" --format json > "$work/crawl.json" 2> "$work/time.txt"
+
+kill $server; wait $server 2>/dev/null || true  # the access log is complete once it has ended
 
 python3 - "$work" "$delay" <<'PY' | tee "$work/results.txt"
 import json, os, re, subprocess, sys, collections

@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import random
+import signal
 import time
 
 p = argparse.ArgumentParser()
@@ -142,14 +143,16 @@ async def handle(reader, writer):
 
 
 async def main():
-    servers = [await asyncio.start_server(handle, addr, args.port, backlog=64) for addr in sites]
+    servers = [await asyncio.start_server(handle, addr, args.port, backlog=256) for addr in sites]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
     print("serving %d hosts on port %d" % (len(servers), args.port), flush=True)
-    await asyncio.gather(*(s.serve_forever() for s in servers))
+    await stop.wait()
+    for s in servers:
+        s.close()
 
 
-try:
-    asyncio.run(main())
-except KeyboardInterrupt:
-    pass
-finally:
-    logf.close()
+asyncio.run(main())
+logf.close()
