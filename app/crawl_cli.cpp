@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "corpus/revisit.h"
+
 namespace policyindex::app {
 namespace {
 
@@ -85,11 +87,23 @@ void add_crawl_options(CLI::App* sub, CrawlCli& cli) {
   sub->add_option("--connect-timeout-ms", c.connect_timeout_ms, "Connect timeout")
       ->capture_default_str()->check(CLI::PositiveNumber);
   sub->add_option("--resolve", c.resolve, "HOST:PORT:ADDRESS, as curl --resolve (repeatable)");
+  sub->add_flag("--full", c.revisit.full,
+                "Refresh: re-check every known document now, not only those due (adaptive revisit)");
+  sub->add_option("--now", cli.now,
+                  "Schedule revisits as if it were this time (YYYY-MM-DDTHH:MM:SSZ; simulations)");
 }
 
 Status finish_crawl_options(CrawlCli& cli) {
   if (!cli.town.empty() && cli.seeds.empty()) {
     return make_error(ErrorCode::kInvalidArgument, "--town needs --seed");
+  }
+  if (!cli.now.empty()) {
+    auto t = corpus::unix_from_iso8601(cli.now);
+    if (!t) {
+      return make_error(ErrorCode::kInvalidArgument,
+                        "--now: '" + cli.now + "' is not a UTC time like 2026-12-07T03:15:00Z");
+    }
+    cli.options.revisit.now_s = *t;
   }
   if (!cli.registry.empty()) cli.options.registry = cli.registry;
   for (const auto& s : cli.seeds) cli.options.seeds.push_back({s, cli.town, "", "seed"});

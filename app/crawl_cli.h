@@ -17,11 +17,12 @@ struct CrawlCli {
   std::vector<std::string> seeds;
   std::string registry;
   std::string town;
+  std::string now;  // --now, ISO 8601 UTC
 };
 
 // Adds --registry, --seed, --town, --max-docs, --max-pages-per-host, --concurrency, --per-host,
 // --delay-ms, --depth, --max-bytes, --user-agent, --retries, --timeout-ms, --connect-timeout-ms,
-// --resolve and --no-verify.
+// --resolve, --no-verify, --full and --now.
 void add_crawl_options(CLI::App* sub, CrawlCli& cli);
 
 // Moves --registry and --seed/--town into cli.options. Bad combinations are an

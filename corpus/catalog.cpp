@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -73,6 +73,19 @@ constexpr const char* kMigrations[] = {
     "  checked_at TEXT NOT NULL,"
     "  run_id INTEGER,"
     "  PRIMARY KEY(municipality_id, host));",
+    // 6 -> 7: the adaptive revisit schedule of each crawled document (corpus/revisit.h):
+    // when a refresh last checked it, when it last changed, how many checks in a row found
+    // it unchanged, when it is next due, its page role, and the <lastmod> a sitemap gave it.
+    // Documents without a row (catalogs from before) are due at the next refresh.
+    "CREATE TABLE revisit("
+    "  document_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+    "  role TEXT NOT NULL DEFAULT 'document',"
+    "  checked_at TEXT NOT NULL,"
+    "  changed_at TEXT NOT NULL,"
+    "  unchanged_checks INTEGER NOT NULL DEFAULT 0,"
+    "  next_due TEXT NOT NULL,"
+    "  sitemap_lastmod TEXT"
+    ");",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 

@@ -19,11 +19,39 @@ std::string digest_key(const std::string& sha, const std::optional<int64_t>& mun
   return key;
 }
 
+// The document's next revisit schedule, from what this fetch found (failures change nothing:
+// the document stays due).
+Status record_revisit(Revisit& revisit, const KnownMap& known, const Finished& f,
+                      const UrlOutcome& o) {
+  if (!o.document_id) return {};
+  RevisitCheck c;
+  switch (o.outcome) {
+    case UrlResult::kNew:
+    case UrlResult::kNewVersion:
+      c.result = RevisitCheck::Result::kChanged;
+      break;
+    case UrlResult::kUnchanged:
+    case UrlResult::kGone:
+      c.result = RevisitCheck::Result::kUnchanged;
+      break;
+    default:
+      return {};
+  }
+  std::string_view lm = f.last_modified;
+  if (lm.empty()) {
+    if (auto k = known.find(f.item.url); k != known.end()) lm = k->second.last_modified;
+  }
+  if (!lm.empty()) c.last_modified_s = parse_http_date(lm);
+  c.role = f.role;
+  return revisit.record(*o.document_id, f.item.url, c);
+}
+
 }  // namespace
 
 Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDigests& digests,
                      std::vector<Finished>& finished, const std::vector<corpus::FetchRecord>& logs,
-                     const std::vector<Item>& frontier, std::vector<UrlOutcome>& outcomes) {
+                     const std::vector<Item>& frontier, std::vector<UrlOutcome>& outcomes,
+                     Revisit& revisit) {
   for (const auto& it : frontier) {
     if (auto s = ledger.add_frontier(frontier_row(it)); !s) return s;
   }
@@ -41,6 +69,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
         return s;
       }
       if (auto s = ledger.log_fetch(f.log, now); !s) return s;
+      if (auto s = revisit.record_lastmods(f.sitemap_lastmods); !s) return s;
       continue;
     }
     if (f.site_check) {
@@ -171,6 +200,7 @@ Status write_results(corpus::CrawlLedger& ledger, const KnownMap& known, RunDige
         break;
     }
     o.document_id = doc_id;
+    if (auto s = record_revisit(revisit, known, f, o); !s) return s;
     const bool failed = o.outcome == UrlResult::kFailed || o.outcome == UrlResult::kDisallowed ||
                         o.outcome == UrlResult::kBlocked;
     if (auto s = ledger.set_frontier_state(

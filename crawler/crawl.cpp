@@ -25,6 +25,11 @@ bool is_html(std::string_view content_type) {
   return content_type.find("html") != std::string_view::npos;
 }
 
+corpus::RevisitRole listing_role(const Item& page, std::string_view html) {
+  return looks_like_listing(page, html) ? corpus::RevisitRole::kListing
+                                        : corpus::RevisitRole::kDocument;
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -60,8 +65,9 @@ Crawl::Crawl(corpus::Store& store, const CrawlOptions& o, ProgressSink* p,
       engine_(std::move(engine)),
       clock_(clock),
       rng_(std::random_device{}()),
+      revisit_(o, store.catalog()),
       frontier_(o, *this),
-      sink_(store.blobs(), ledger_, known_) {
+      sink_(store.blobs(), ledger_, known_, revisit_) {
   ua_ = opts_.user_agent.empty() ? default_user_agent() : opts_.user_agent;
   agent_token_ = lower(ua_.substr(0, ua_.find_first_of("/ ")));
 }
@@ -392,6 +398,7 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
             if (auto bytes = store_.blobs().read(k->second.sha256)) {
               if (!it.verify || check_home_page(it, *bytes, true, f)) {
                 follow_links(it, *bytes, frontier_, f.discovered);
+                f.role = listing_role(it, *bytes);
               }
             }
           }
@@ -405,6 +412,8 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
       } else if (sitemap) {
         f.disposition = Disposition::kSitemap;
         follow_sitemap(it, body.buffer, frontier_, f.discovered);
+        revisit_.read_sitemap(it, body.buffer, known_, frontier_, f.discovered,
+                              f.sitemap_lastmods);
       } else {
         if (!body.job) body.job = sink_.new_job();  // an empty body
         sink_.seal(body.job);
@@ -417,6 +426,7 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
         if (follow && body.keep && it.depth < opts_.depth && is_html(f.content_type) &&
             !queue_recognised_page(it, body.buffer, frontier_, f.discovered)) {
           follow_links(it, body.buffer, frontier_, f.discovered, &f.canonical);
+          f.role = listing_role(it, body.buffer);
         }
       }
       break;

@@ -19,6 +19,7 @@
 #include "crawler/frontier.h"
 #include "crawler/records.h"
 #include "crawler/response_policy.h"
+#include "crawler/revisit.h"
 #include "crawler/sink.h"
 
 namespace policyindex::crawler {
@@ -92,6 +93,7 @@ class Crawl final : private Dispatcher {
   Clock::TimePoint started_{};
   KnownMap known_;  // by URL; read-only during the run (the commit thread reads it too)
   RunStart start_;  // the run's first transaction, for the sink
+  Revisit revisit_;  // which known documents are due; their schedules (the commit thread's)
   Frontier frontier_;
   Sink sink_;
 

@@ -33,14 +33,36 @@ struct Seed {
   std::string kind = "seed";  // source | seed | website (as stored in the catalog's sources)
 };
 
+// Adaptive revisit (crawler/revisit.h): which known documents a refresh re-checks tonight.
+// Listings (pages that link to documents) and seeds every night; other documents when due:
+// the interval doubles with each check that finds no change (at least a tenth of the time
+// since the document last changed, HTTP's heuristic freshness), from `base_s` up to `cap_s`,
+// back to `base_s` on a change, each spread by up to +-`spread` so that documents found the
+// same night do not fall due together; a sitemap <lastmod> newer than the last check makes
+// a document due at once, one not newer keeps it out until `cap_s`. A night checks at most
+// `max_share` of the known documents (listings aside; at least `min_budget`): the most
+// overdue first, the rest on the nights after, so that the nights after a first crawl,
+// whose documents all start their schedules together, stay cheap too.
+struct RevisitOptions {
+  bool full = false;        // re-check every known document now, whatever its schedule (--full)
+  int64_t now_s = 0;        // the wall time schedules are computed at (Unix s); 0 = the clock
+  int64_t base_s = 86400;   // the shortest interval (a changed or new document)
+  int64_t cap_s = 30 * 86400;  // the longest
+  double spread = 0.1;      // random spread of each interval, as a fraction
+  double max_share = 0.08;  // documents checked per night, as a share of the known ones; 0 = all due
+  int64_t min_budget = 50;  // ... but at least this many
+};
+
 struct CrawlOptions {
   // A registry directory (municipalities.tsv with websites, sources.tsv). Its municipalities
   // are upserted into the catalog; websites become seeds of kind "website" and sources.tsv
   // URLs seeds of kind "source" with their doc_type.
   std::filesystem::path registry;
   std::vector<Seed> seeds;
-  // Re-crawl, conditionally, every known crawled document and every stored source/seed.
+  // Re-crawl, conditionally, every stored source/seed and the known crawled documents that
+  // are due (all of them with revisit.full).
   bool refresh = false;
+  RevisitOptions revisit;
 
   int64_t max_docs = 0;          // 0 = no limit; counts stored responses (pages + documents)
   // Pages (HTML reached by following links; not seeds, sources, documents or sitemaps)
@@ -126,6 +148,7 @@ struct CrawlSummary {
   int64_t requests = 0;      // HTTP requests made (robots.txt, redirects and retries included)
   int64_t retries = 0;
   int64_t conditional = 0;   // requests sent with If-None-Match / If-Modified-Since
+  int64_t not_due = 0;       // refresh: known documents left out tonight (not due yet)
   uint64_t bytes = 0;
   double elapsed_s = 0;
   std::vector<UrlOutcome> new_documents;

@@ -9,10 +9,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "corpus/corpus.h"
 #include "corpus/site_status.h"
+#include "corpus/revisit.h"
 #include "crawler/clock.h"
 #include "crawler/platforms/platform.h"
 
@@ -105,6 +107,10 @@ struct Finished {
   // as an alias of that URL's document when the document is stored by then.
   std::string canonical;
   std::optional<corpus::SiteCheck> site_check;  // a registry website's verdict
+  // Adaptive revisit (revisit.h): the page's role when this fetch read its links; for a
+  // sitemap, the <lastmod> it gave each known URL.
+  std::optional<corpus::RevisitRole> role;
+  std::vector<std::pair<std::string, int64_t>> sitemap_lastmods;
 };
 
 }  // namespace policyindex::crawler

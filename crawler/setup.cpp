@@ -139,9 +139,13 @@ Status Crawl::prepare_run() {
     }
   }
 
+  // Every document's revisit schedule: which known documents a refresh checks tonight,
+  // and, for the commit thread, each one's schedule before this run's check.
+  if (auto st = revisit_.load(); !st) return st;
+
   // Every stored document, in one pass: validators and current version (the loop needs
   // them per request and must not touch the catalog), and, on a refresh, the crawled ones
-  // as URLs to check.
+  // as URLs to check: all of them with --full, else those due tonight (revisit.h).
   auto docs = ledger_.for_each_document([&](corpus::KnownDocument&& d) {
     if (opts_.refresh && d.crawled) {
       Item it;
@@ -150,7 +154,11 @@ Status Crawl::prepare_run() {
       it.doc_type = std::move(d.doc_type);
       it.kind = ItemKind::kKnown;
       it.depth = 1;
-      items.push_back(std::move(it));
+      if (revisit_.adaptive()) {
+        revisit_.consider(std::move(it), d.document_id);
+      } else {
+        items.push_back(std::move(it));
+      }
     }
     if (!d.version_id) return;  // no version yet
     Known k;
@@ -164,6 +172,7 @@ Status Crawl::prepare_run() {
     known_.emplace(std::move(d.url), std::move(k));
   });
   if (!docs) return docs;
+  if (revisit_.adaptive()) revisit_.choose(items);
 
   // Resume the latest unfinished run when its frontier has work left.
   auto last = ledger_.resumable_run();
@@ -203,7 +212,9 @@ Status Crawl::prepare_run() {
     if (!rows) return rows;
   }
   start_.refresh = opts_.refresh;
-  start_.known_documents = opts_.refresh;
+  // Every known document joins the frontier table by one INSERT ... SELECT on a full
+  // refresh; an adaptive one queues only those due, as rows of their own.
+  start_.known_documents = opts_.refresh && !revisit_.adaptive();
   items = claim_platform_items(std::move(items));
   frontier_.reserve(items.size());
   for (auto& it : items) {
@@ -211,9 +222,11 @@ Status Crawl::prepare_run() {
     if (frontier_.seen(it.url)) continue;
     // The known documents' frontier rows are copied by start_run straight from the
     // documents table (in the same order, after the seeds and sources).
-    if (it.kind != ItemKind::kKnown) start_.frontier.push_back(it);
+    if (it.kind != ItemKind::kKnown || !start_.known_documents) start_.frontier.push_back(it);
     frontier_.enqueue(std::move(it));
   }
+  // Documents not due tonight are not fetched, also when a page links to them.
+  summary_.not_due = revisit_.hold_back(frontier_);
   return {};
 }
 

@@ -38,8 +38,9 @@ corpus::FrontierRow frontier_row(const Item& it) {
   return r;
 }
 
-Sink::Sink(corpus::BlobStore& blobs, corpus::CrawlLedger& ledger, const KnownMap& known)
-    : blobs_(blobs), ledger_(ledger), known_(known) {}
+Sink::Sink(corpus::BlobStore& blobs, corpus::CrawlLedger& ledger, const KnownMap& known,
+           Revisit& revisit)
+    : blobs_(blobs), ledger_(ledger), known_(known), revisit_(revisit) {}
 
 Sink::~Sink() { stop(); }
 
@@ -339,7 +340,8 @@ Status Sink::commit(Batch& b, std::vector<UrlOutcome>& outcomes) {
   }
   if (auto st = blobs_.commit_sealed(sealed); !st) return st;
   if (auto st = ledger_.begin_batch(); !st) return st;
-  auto st = write_results(ledger_, known_, digests_, b.finished, b.logs, b.frontier, outcomes);
+  auto st = write_results(ledger_, known_, digests_, b.finished, b.logs, b.frontier, outcomes,
+                          revisit_);
   if (!st) {
     ledger_.rollback_batch();
     return st;

@@ -37,6 +37,7 @@
 #include "corpus/crawl_ledger.h"
 #include "crawler/crawler.h"
 #include "crawler/records.h"
+#include "crawler/revisit.h"
 
 namespace policyindex::crawler {
 
@@ -96,8 +97,10 @@ using RunDigests = std::unordered_map<std::string, std::pair<int64_t, std::strin
 
 class Sink {
  public:
-  // `blobs`, `ledger` and `known` must outlive the sink; `known` stays unchanged while it runs.
-  Sink(corpus::BlobStore& blobs, corpus::CrawlLedger& ledger, const KnownMap& known);
+  // `blobs`, `ledger`, `known` and `revisit` must outlive the sink; `known` stays unchanged
+  // while it runs; the commit thread records schedules with `revisit`.
+  Sink(corpus::BlobStore& blobs, corpus::CrawlLedger& ledger, const KnownMap& known,
+       Revisit& revisit);
   ~Sink();
   Sink(const Sink&) = delete;
   Sink& operator=(const Sink&) = delete;
@@ -165,6 +168,7 @@ class Sink {
   corpus::BlobStore& blobs_;
   corpus::CrawlLedger& ledger_;
   const KnownMap& known_;
+  Revisit& revisit_;
 
   // Loop side: results since the last submit().
   std::vector<Finished> pending_;
@@ -201,7 +205,7 @@ class Sink {
 
 // On the commit thread, inside the batch's transaction: the catalog rows of a batch
 // (frontier rows of discovered links, versions, document states, frontier states, fetch
-// log); appends each URL's outcome to `outcomes`. commit.cpp.
+// log, revisit schedules); appends each URL's outcome to `outcomes`. commit.cpp.
 // `digests` (sha256 and municipality -> document id and URL of the bodies stored in this
 // run) is the commit thread's own: a new URL whose body has the sha256 of another URL of the
 // run for the same municipality, or whose rel=canonical names a stored document, is
@@ -211,7 +215,7 @@ class Sink {
                                    RunDigests& digests, std::vector<Finished>& finished,
                                    const std::vector<corpus::FetchRecord>& logs,
                                    const std::vector<Item>& frontier,
-                                   std::vector<UrlOutcome>& outcomes);
+                                   std::vector<UrlOutcome>& outcomes, Revisit& revisit);
 
 // A frontier row viewing an item (valid while the item lives).
 corpus::FrontierRow frontier_row(const Item& it);

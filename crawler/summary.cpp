@@ -47,6 +47,7 @@ std::string summary_json(const CrawlSummary& s, bool full) {
   j["requests"] = s.requests;
   j["retries"] = s.retries;
   j["conditional_requests"] = s.conditional;
+  j["not_due"] = s.not_due;
   j["bytes"] = s.bytes;
   j["elapsed_s"] = s.elapsed_s;
   j["counts"] = {{"new_documents", s.new_documents.size()},

@@ -70,6 +70,8 @@ TEST(CatalogMigrationTest, AVersionOneCatalogIsUpgradedWithItsRowsKept) {
   EXPECT_EQ(scalar("SELECT count(*) FROM pragma_table_info('frontier') WHERE name IN "
                    "('fetch_url','adapter','role','context','headers','title')"),
             6);
+  // Version 7 added the revisit schedule, empty: old documents are due at the next refresh.
+  EXPECT_EQ(scalar("SELECT count(*) FROM revisit"), 0);
   }
 
   // Opening again is a no-op: same version, nothing re-run.

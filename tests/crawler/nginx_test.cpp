@@ -264,6 +264,7 @@ TEST_F(CrawlNginxTest, SecondCrawlIsConditionalAndAChangeAddsOneVersion) {
   std::filesystem::remove(tmp_ / "www/ashbrook/ordinances/welcoming-full.pdf");
   opts_.registry.clear();
   opts_.refresh = true;  // from the stored sources and known documents
+  opts_.revisit.full = true;  // all of them, whatever their revisit schedule
   auto third = crawl(*store_, opts_);
   ASSERT_TRUE(third) << third.error().message;
   EXPECT_EQ(count(cat, "SELECT count(*) FROM versions"), versions + 1);
