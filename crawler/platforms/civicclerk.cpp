@@ -1,6 +1,6 @@
 // CivicClerk: the portal {client}.portal.civicclerk.com is a JavaScript application; its
 // public OData API {client}.api.civicclerk.com/v1 is read instead. Events per recent year
-// (Events?$filter=startDateTime ge Y-01-01 and startDateTime lt Y+1-01-01), following
+// (Events?$filter=startDateTime ge Y-01-01 and startDateTime lt Y+1-01-01, latest first), following
 // @odata.nextLink up to a cap; each event's publishedFiles [{fileId, name, type}] are fetched
 // through Meetings/GetMeetingFileStream(fileId=N,plainText=false) and stored under the
 // portal's page for the file (/event/{id}/files/{agenda|minutes|attachment}/{fileId}).
@@ -66,7 +66,7 @@ Request year_request(const Client& client, int year) {
                   "-01-01T00:00:00Z and startDateTime lt " + std::to_string(year + 1) +
                   "-01-01T00:00:00Z";
   std::string url =
-      client.api + "/Events?$filter=" + encode_query_value(f) + "&$orderby=startDateTime";
+      client.api + "/Events?$filter=" + encode_query_value(f) + "&$orderby=startDateTime%20desc";
   return api_request(url, "Events " + std::to_string(year),
                      with(client, {{"kind", "events"}, {"page", 0}}));
 }
@@ -164,6 +164,7 @@ class CivicClerk final : public Adapter {
       }
     }
     best_first(r.requests);
+    cap_plain(r.requests);
     int page = ctx.value("page", 0);
     auto next = body.find("@odata.nextLink");
     if (next != body.end() && next->is_string() && page + 1 < kMaxPages) {

@@ -119,6 +119,10 @@ class CivicPlus final : public Adapter {
         }
       }
     }
+    if (ctx == "agenda_home" || ctx == "agenda_search") {
+      best_first(r.requests);
+      cap_plain(r.requests);
+    }
     if (ctx == "agenda_home") {
       if (newest == 0) newest = newest_year_in(text_of(resp.body, 64 * 1024));
       if (newest != 0) {

@@ -97,6 +97,7 @@ class Granicus final : public Adapter {
       }
     }
     best_first(r.requests);
+    cap_plain(r.requests);
     return r;
   }
 };

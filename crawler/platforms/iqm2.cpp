@@ -90,6 +90,7 @@ class Iqm2 final : public Adapter {
       }
     }
     best_first(r.requests);
+    cap_plain(r.requests);
     return r;
   }
 };

@@ -9,6 +9,7 @@
 // MatterTitle, MatterTypeName, MatterIntroDate; MatterAttachmentName,
 // MatterAttachmentHyperlink; EventId, EventBodyName, EventDate, EventAgendaFile,
 // EventMinutesFile.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,6 +29,8 @@ using nlohmann::json;
 constexpr std::string_view kName = "legistar";
 // The API answers at most this many rows per request; a full page asks for the next.
 constexpr size_t kApiPage = 1000;
+// Meeting files taken from one year's events whose body has no policy words.
+constexpr size_t kMaxEventFilesPerYear = 12;
 
 // One Legistar client: its API root and its public site. Both take the scheme and port of
 // the link they came from (https and the default port on the real web; a loopback test
@@ -188,10 +191,11 @@ class Legistar final : public Adapter {
       }
       int newest = newest_year_in(str_field(body[0], "MatterIntroDate"));
       if (newest == 0) return fail("the newest matter has no introduction date");
-      for (int y : recent_years(newest)) {
+      // Matters first: their attachments are what a policy search wants most.
+      for (int y : recent_years(newest))
         r.requests.push_back(range_request(client, "matters", y, 0));
+      for (int y : recent_years(newest))
         r.requests.push_back(range_request(client, "events", y, 0));
-      }
       return r;
     }
     if (kind == "matters") {
@@ -221,22 +225,34 @@ class Legistar final : public Adapter {
       return r;
     }
     if (kind == "events") {
+      // One file per meeting (its minutes, else its agenda), the latest first, at most
+      // kMaxEventFilesPerYear unless the body's name has policy words: a town's Legistar
+      // budget goes to the matters first.
+      struct Candidate {
+        std::string date;
+        Request req;
+      };
+      std::vector<Candidate> files;
       for (const json& e : body) {
         if (!e.is_object()) continue;
         if (!e.contains("EventId"))
           return fail("an event has no EventId field (the API's shape changed)");
-        std::string what =
-            str_field(e, "EventBodyName") + " " + str_field(e, "EventDate").substr(0, 10);
+        std::string date = str_field(e, "EventDate").substr(0, 10);
+        std::string what = str_field(e, "EventBodyName") + " " + date;
         for (auto [field, type] :
              {std::pair{"EventMinutesFile", "minutes"}, {"EventAgendaFile", "agenda"}}) {
           std::string f = str_field(e, field);
           if (f.empty()) continue;
-          r.requests.push_back(make_request(f, Role::kDocument, what + " " + type, {}, type));
+          files.push_back({date, make_request(f, Role::kDocument, what + " " + type, {}, type)});
+          break;
         }
       }
-      int page = ctx.value("page", 0);
-      if (body.size() >= kApiPage && page + 1 < kMaxPages) {
-        r.requests.push_back(range_request(client, "events", ctx.value("year", 0), page + 1));
+      std::stable_sort(files.begin(), files.end(),
+                       [](const Candidate& a, const Candidate& b) { return a.date > b.date; });
+      size_t plain = 0;
+      for (auto& c : files) {
+        if (c.req.relevance == 0 && ++plain > kMaxEventFilesPerYear) continue;
+        r.requests.push_back(std::move(c.req));
       }
       best_first(r.requests);
       return r;

@@ -114,6 +114,7 @@ class NovusAgenda final : public Adapter {
       }
     }
     best_first(r.requests);
+    cap_plain(r.requests);
     return r;
   }
 };

@@ -105,6 +105,17 @@ void best_first(std::vector<Request>& reqs, size_t cap) {
   if (reqs.size() > cap) reqs.resize(cap);
 }
 
+void cap_plain(std::vector<Request>& reqs, size_t max_plain) {
+  size_t plain = 0;
+  std::vector<Request> kept;
+  kept.reserve(reqs.size());
+  for (auto& q : reqs) {
+    if (q.relevance == 0 && q.role != Role::kListing && ++plain > max_plain) continue;
+    kept.push_back(std::move(q));
+  }
+  reqs = std::move(kept);
+}
+
 std::vector<int> recent_years(int newest) {
   std::vector<int> years;
   for (int y = newest; y > newest - kRecentYears; --y) years.push_back(y);

@@ -37,6 +37,12 @@ int title_relevance(std::string_view title);
 // Stable sort, highest relevance first; then truncates to `cap`.
 void best_first(std::vector<Request>& reqs, size_t cap = kMaxPerListing);
 
+// Meeting files without policy words taken from one agenda listing (a year, a page): the
+// latest meetings' records, while everything with policy words is kept.
+inline constexpr size_t kMaxPlainPerListing = 12;
+// Keeps every request with relevance > 0 and the first `max_plain` with relevance 0, in order.
+void cap_plain(std::vector<Request>& reqs, size_t max_plain = kMaxPlainPerListing);
+
 // The years [newest - kRecentYears + 1, newest], newest first.
 std::vector<int> recent_years(int newest);
 // The largest plausible year (1990..2100) in text like "2024-03-01T..." or "03/01/2024";

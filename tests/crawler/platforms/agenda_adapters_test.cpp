@@ -244,14 +244,32 @@ TEST(LegistarTest, PolicyMattersLeadToAttachmentsStoredUnderTheDetailPage) {
   for (const auto& q : two.requests) EXPECT_TRUE(q.human_url.empty()) << q.fetch_url;
 }
 
-TEST(LegistarTest, EventsGiveAgendaAndMinutesFiles) {
+TEST(LegistarTest, EventsGiveOneFilePerMeetingTheLatestFirstAndCapped) {
   Request p = claim_one("legistar", "https://quillbrook.legistar.com/");
   Reading probe = read("legistar", p, recorded("legistar_probe.json"));
-  Reading events = read("legistar", probe.requests[1], recorded("legistar_events_2024.json"));
+  ASSERT_NE(probe.requests[10].fetch_url.find("/events?"), std::string::npos);  // after matters
+  Reading events = read("legistar", probe.requests[10], recorded("legistar_events_2024.json"));
   ASSERT_TRUE(events.problem.empty()) << events.problem;
-  ASSERT_EQ(events.requests.size(), 2u);
+  ASSERT_EQ(events.requests.size(), 1u);  // the minutes, not also the agenda; none for 881
   EXPECT_EQ(events.requests[0].doc_type, "minutes");
   EXPECT_NE(events.requests[0].title.find("City Council 2024-03-04"), std::string::npos);
+
+  std::string many = "[";
+  for (int d = 1; d <= 28; ++d) {
+    std::string day = (d < 10 ? "0" : "") + std::to_string(d);
+    many += "{\"EventId\":" + std::to_string(d) + ",\"EventBodyName\":\"" +
+            (d == 2 ? "Ordinance Committee" : "City Council") + "\",\"EventDate\":\"2024-02-" +
+            day +
+            "T00:00:00\",\"EventAgendaFile\":\"https://quillbrook.legistar.com/View.ashx?M=A&ID=" +
+            std::to_string(d) + "\"},";
+  }
+  many.back() = ']';
+  Reading capped = read("legistar", probe.requests[10], many);
+  ASSERT_TRUE(capped.problem.empty()) << capped.problem;
+  ASSERT_EQ(capped.requests.size(), 13u);  // 12 plain meetings and the ordinance committee
+  EXPECT_NE(capped.requests[0].title.find("Ordinance Committee"), std::string::npos);
+  EXPECT_NE(capped.requests[1].title.find("2024-02-28"), std::string::npos);
+  EXPECT_NE(capped.requests[12].title.find("2024-02-17"), std::string::npos);
 }
 
 TEST(LegistarTest, ErrorsAndChangedShapesArePlainProblems) {
@@ -403,6 +421,28 @@ TEST(CivicClerkTest, ErrorsAndChangedShapes) {
   Reading html =
       read("civicclerk", p, "<!DOCTYPE html><html><head><title>CivicClerk</title></head></html>");
   EXPECT_NE(html.problem.find("HTML page"), std::string::npos);
+}
+
+TEST(CivicClerkTest, MeetingFilesWithoutPolicyWordsAreCappedPerPage) {
+  Reading probe =
+      read("civicclerk", claim_one("civicclerk", "https://fenwickharbor.portal.civicclerk.com/"),
+           recorded("civicclerk_probe.json"));
+  std::string body = "{\"value\":[";
+  for (int i = 0; i < 30; ++i) {
+    body += "{\"id\":" + std::to_string(700 + i) +
+            ",\"eventName\":\"Board of Health\",\"startDateTime\":\"2025-05-01T22:00:00Z\","
+            "\"publishedFiles\":[{\"type\":\"Agenda\",\"name\":\"Agenda\",\"fileId\":" +
+            std::to_string(5000 + i) + "}]},";
+  }
+  body +=
+      "{\"id\":800,\"eventName\":\"Select Board\",\"startDateTime\":\"2025-04-01T22:00:00Z\","
+      "\"publishedFiles\":[{\"type\":\"Attachment\",\"name\":\"Welcoming community "
+      "resolution\",\"fileId\":5999}]}]}";
+  Reading r = read("civicclerk", probe.requests[0], body);
+  ASSERT_TRUE(r.problem.empty()) << r.problem;
+  ASSERT_EQ(r.requests.size(), 13u);
+  EXPECT_NE(r.requests[0].fetch_url.find("fileId=5999"), std::string::npos);
+  EXPECT_NE(r.requests[1].fetch_url.find("fileId=5000"), std::string::npos);
 }
 
 TEST(CivicClerkTest, AListingThatNeverEndsIsCapped) {
