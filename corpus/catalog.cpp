@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -37,6 +37,34 @@ constexpr const char* kMigrations[] = {
     // extracted before; the next extract (a new tagger version) fills them.
     "ALTER TABLE extractions ADD COLUMN genre TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE extractions ADD COLUMN genre_reason TEXT NOT NULL DEFAULT '';",
+    // 4 -> 5: where a version's title came from (number | heading | metadata | link), its
+    // status (in_force | proposed | superseded | rescinded | descriptive) with the reason,
+    // whether it was presumed, its date conflicts (JSON), and a MinHash signature
+    // of its text (hex) for near-duplicate detection. `renditions` groups documents holding
+    // the same text (several formats or URLs) under one canonical document; `version_dates` holds the dates found in a version's text
+    // (kind, ISO date, the words). Empty for
+    // versions extracted before; the next extract (a new tagger version) fills them.
+    "ALTER TABLE extractions ADD COLUMN title_source TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN doc_status TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN status_presumed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE extractions ADD COLUMN date_conflicts TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE extractions ADD COLUMN text_sig TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE renditions("
+    "  document_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+    "  canonical_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  similarity REAL NOT NULL,"
+    "  method TEXT NOT NULL"
+    ");"
+    "CREATE INDEX renditions_canonical ON renditions(canonical_id);"
+    "CREATE TABLE version_dates("
+    "  version_id INTEGER NOT NULL REFERENCES versions(id),"
+    "  ord INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY(version_id, ord)"
+    ");",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 
