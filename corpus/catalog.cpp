@@ -621,8 +621,9 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
 
   auto ext = prepare(
       "INSERT OR REPLACE INTO extractions(version_id, extracted_at, type, pages, ocr_pages, "
-      "title, status, error, struck, tagger_version, genre, genre_reason) "
-      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+      "title, status, error, struck, tagger_version, genre, genre_reason, title_source, doc_status, "
+      "status_reason, status_presumed, date_conflicts, text_sig) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)");
   if (!ext) return fail(ext.error());
   ext->bind(1, rec.version_id).bind(2, std::string_view(now_iso8601()));
   ext->bind(3, std::string_view(rec.type)).bind(4, rec.pages);
@@ -632,7 +633,24 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
   ext->bind(9, std::string_view(json_string_array(rec.struck)));
   ext->bind(10, std::string_view(rec.tagger_version));
   ext->bind(11, std::string_view(rec.genre)).bind(12, std::string_view(rec.genre_reason));
+  ext->bind(13, std::string_view(rec.title_source)).bind(14, std::string_view(rec.doc_status));
+  ext->bind(15, std::string_view(rec.status_reason)).bind(16, int64_t{rec.status_presumed ? 1 : 0});
+  ext->bind(17, std::string_view(json_string_array(rec.date_conflicts)));
+  ext->bind(18, std::string_view(rec.text_sig));
   if (auto st = ext->run(); !st) return fail(st.error());
+
+  auto del_dates = prepare("DELETE FROM version_dates WHERE version_id=?1");
+  if (!del_dates) return fail(del_dates.error());
+  del_dates->bind(1, rec.version_id);
+  if (auto st = del_dates->run(); !st) return fail(st.error());
+  auto date = prepare("INSERT INTO version_dates(version_id, ord, kind, date, text) VALUES(?1,?2,?3,?4,?5)");
+  if (!date) return fail(date.error());
+  for (size_t i = 0; i < rec.dates.size(); ++i) {
+    const DateRecord& d = rec.dates[i];
+    date->bind(1, rec.version_id).bind(2, static_cast<int64_t>(i)).bind(3, std::string_view(d.kind));
+    date->bind(4, std::string_view(d.date)).bind(5, std::string_view(d.text));
+    if (auto st = date->run(); !st) return fail(st.error());
+  }
 
   auto sec = prepare(
       "INSERT INTO sections(version_id, ord, key, number, heading, level, page, page_end, "

@@ -70,6 +70,14 @@ TitleChoice choose_title(const Document& doc, std::string_view link_text = {});
 // "click here", "Download", "Read the ordinance (PDF)", "Home", digits only.
 bool meaningful_title(std::string_view title);
 
+// A near-duplicate signature of TEXT: MinHash (64 values) over 5-word shingles of its
+// normalized words (lower case, letters and digits), as hex; "" when the text has fewer than
+// 5 words. Two texts' signature_similarity estimates the Jaccard similarity of their
+// shingle sets (1 for the same words in any format; 0 for unrelated texts; -1 when either
+// signature is empty or malformed).
+std::string text_signature(std::string_view text);
+double signature_similarity(std::string_view a, std::string_view b);
+
 // Folds curly quotes, primes and dashes to ASCII for matching; display text keeps them.
 std::string fold_for_matching(std::string_view text);
 

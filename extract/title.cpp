@@ -56,7 +56,7 @@ std::vector<std::string> words(std::string_view s) {
 bool letterhead(std::string_view title) {
   static const std::regex kHead(
       R"(^(the )?((town|city|county|commonwealth|office|department|board) of [a-z .'-]+?)( (police|fire) department| (select ?board|city council|board of selectmen))?$)");
-  static const std::regex kDept(R"(^[a-z .'-]{0,40}(police department|sheriff's office|office of the mayor)$)");
+  static const std::regex kDept(R"(^[a-z .'-]{0,40}(police|police department|sheriff's office|office of the mayor)$)");
   const std::string t = lower(trimmed(title));
   return std::regex_match(t, kHead) || std::regex_match(t, kDept);
 }
