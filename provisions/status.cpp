@@ -264,7 +264,12 @@ StatusVerdict classify_status(const StatusInput& in) {
   }
 
   // 2. Descriptive genres: news, press releases, guidance, minutes (also of a vote).
-  if (in.genre_descriptive) {
+  // A numbered policy, order or bylaw that reads like guidance (a manual explaining itself)
+  // is still policy: only news and minutes are descriptive whatever their title.
+  static const std::regex kNumberedPolicy(
+      R"(\b(policy|order|ordinance|bylaw|by-law|directive|procedure|rule)\s*(no\.?|number|#)?\s*\d)");
+  const bool numbered_policy = in.genre == "guidance" && std::regex_search(title, m, kNumberedPolicy);
+  if (in.genre_descriptive && !numbered_policy) {
     v.status = DocStatus::kDescriptive;
     v.reason = "a " + std::string(in.genre) + " document: it reports or explains policy rather than making it";
     return v;

@@ -93,6 +93,14 @@ TEST(StatusTest, NewsAboutAVoteIsDescriptive) {
   EXPECT_EQ(v.dates[0].date, "2021-05-05");
 }
 
+TEST(StatusTest, NumberedPolicyReadingLikeGuidanceIsPolicy) {
+  StatusVerdict v = classify_status({"Policy 415 - Immigration Violations", "", "", "guidance", true,
+                                     "This guidance explains what officers shall do.", 0});
+  EXPECT_EQ(v.status, DocStatus::kInForce) << v.reason;
+  StatusVerdict g = classify_status({"Know your rights", "", "", "guidance", true, "What is the ordinance?", 0});
+  EXPECT_EQ(g.status, DocStatus::kDescriptive);
+}
+
 TEST(StatusTest, RescindedAndSuperseded) {
   EXPECT_EQ(status_of("General Order 12", "This policy was rescinded on 2022-01-15.").status, DocStatus::kRescinded);
   EXPECT_EQ(status_of("General Order 12", "Superseded by General Order 19. Officers shall ...").status,
