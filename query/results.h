@@ -53,7 +53,7 @@ struct EvidenceItem {
   std::optional<int> page;
   std::string stance;
   std::string text;
-  std::string status;  // the document's status (in_force, proposed, ...); "" not classified
+  std::string status = {};  // the document's status (in_force, proposed, ...); "" not classified
 };
 
 // A document's standing: its status with the reason, its dates and where its title came from.
@@ -79,14 +79,14 @@ struct ScoreItem {
   // Only in-force text decides the verdict. What proposed text alone would give ("" when no
   // proposed text addresses it), and the evidence of proposed, descriptive, superseded and
   // rescinded text, each labelled with its status: shown apart, never counted.
-  std::string proposed_verdict;
-  std::vector<EvidenceItem> other_evidence;
+  std::string proposed_verdict = {};
+  std::vector<EvidenceItem> other_evidence = {};
 };
 
 struct DocumentSummary {
   std::string id, title, url, doc_type, status, fetched_at;
   int64_t versions = 0;
-  std::optional<StandingView> standing;  // none before the document is classified
+  std::optional<StandingView> standing = {};  // none before the document is classified
 };
 
 struct Scorecard {
@@ -184,7 +184,7 @@ struct History {
   std::optional<std::string> county;  // by town only
   std::vector<HistoryDocument> documents;
   std::vector<ChangeItem> changes;
-  std::vector<TimelineEntry> timeline;  // by town only; oldest first
+  std::vector<TimelineEntry> timeline = {};  // by town only; oldest first
 };
 
 struct SectionHit {
@@ -214,8 +214,8 @@ struct RenditionItem {
 };
 struct Document {
   std::string id, town, county, title, url, doc_type, status;
-  std::optional<StandingView> standing;
-  std::vector<RenditionItem> renditions;  // the whole group, this document included; empty alone
+  std::optional<StandingView> standing = {};
+  std::vector<RenditionItem> renditions = {};  // the whole group, this document included; empty alone
   std::vector<VersionItem> versions;
   std::optional<std::string> current_version;
   std::optional<ExtractionView> extraction;  // type/pages null without one
