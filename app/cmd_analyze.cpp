@@ -133,8 +133,20 @@ void register_analyze(Registry& r) {
     const extract::Document* doc = &analysis->document;
     nlohmann::json result = analysis_json(*analysis, tagger->taxonomy());
     // What kind of document this is (an additive field of the analyze JSON).
-    const provisions::Genre genre = pipeline::document_genre(*doc);
+    const pipeline::DocumentStanding& standing = analysis->standing;
+    const provisions::Genre& genre = standing.genre;
     result["genre"] = {{"id", genre.id}, {"reason", genre.reason}, {"descriptive", genre.descriptive}};
+    // Its title from the document itself and its status with dates (additive fields).
+    if (!standing.title.title.empty()) result["title"] = standing.title.title;
+    result["title_source"] = standing.title.source;
+    nlohmann::json dates = nlohmann::json::array();
+    for (const auto& d : standing.status.dates) dates.push_back({{"kind", d.kind}, {"date", d.date}, {"text", d.text}});
+    result["status"] = {{"status", provisions::doc_status_name(standing.status.status)},
+                        {"reason", standing.status.reason},
+                        {"presumed", standing.status.presumed},
+                        {"counts_toward_verdicts", provisions::counts_toward_verdicts(standing.status.status)},
+                        {"dates", std::move(dates)},
+                        {"conflicts", standing.status.conflicts}};
     if (opts->explain) {  // the tagger's reasons, and hits in descriptive text (context only)
       result["explain"] = nlohmann::json::array();
       for (const extract::Section& s : doc->sections) {
@@ -155,7 +167,13 @@ void register_analyze(Registry& r) {
     if (doc->pages) std::cout << ", " << doc->pages << " pages";
     if (!doc->ocr_pages.empty()) std::cout << " (" << doc->ocr_pages.size() << " by OCR)";
     std::cout << ", " << doc->sections.size() << " sections\n";
-    if (!doc->title.empty()) std::cout << "title: " << doc->title << "\n";
+    const std::string title = result["title"].get<std::string>();
+    if (!title.empty()) std::cout << "title: " << title << "\n";
+    std::cout << "status: " << provisions::doc_status_name(standing.status.status) << " ("
+              << standing.status.reason << ")\n";
+    for (const auto& d : standing.status.dates)
+      std::cout << "  " << d.kind << ": " << (d.date.empty() ? "-" : d.date) << " (\"" << d.text << "\")\n";
+    for (const auto& c : standing.status.conflicts) std::cout << "  dates disagree: " << c << "\n";
     for (const extract::Section& s : doc->sections) {
       std::cout << std::string(static_cast<size_t>(2 * (s.level - 1)), ' ') << "- ";
       if (!s.number.empty()) std::cout << s.number << " ";

@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -85,6 +85,34 @@ constexpr const char* kMigrations[] = {
     "  unchanged_checks INTEGER NOT NULL DEFAULT 0,"
     "  next_due TEXT NOT NULL,"
     "  sitemap_lastmod TEXT"
+    ");",
+    // 7 -> 8: where a version's title came from (number | heading | metadata | link), its
+    // status (in_force | proposed | superseded | rescinded | descriptive) with the reason,
+    // whether it was presumed, its date conflicts (JSON), and a MinHash signature
+    // of its text (hex) for near-duplicate detection. `renditions` groups documents holding
+    // the same text (several formats or URLs) under one canonical document; `version_dates` holds the dates found in a version's text
+    // (kind, ISO date, the words). Empty for
+    // versions extracted before; the next extract (a new tagger version) fills them.
+    "ALTER TABLE extractions ADD COLUMN title_source TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN doc_status TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extractions ADD COLUMN status_presumed INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE extractions ADD COLUMN date_conflicts TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE extractions ADD COLUMN text_sig TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE renditions("
+    "  document_id INTEGER PRIMARY KEY REFERENCES documents(id),"
+    "  canonical_id INTEGER NOT NULL REFERENCES documents(id),"
+    "  similarity REAL NOT NULL,"
+    "  method TEXT NOT NULL"
+    ");"
+    "CREATE INDEX renditions_canonical ON renditions(canonical_id);"
+    "CREATE TABLE version_dates("
+    "  version_id INTEGER NOT NULL REFERENCES versions(id),"
+    "  ord INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  date TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  PRIMARY KEY(version_id, ord)"
     ");",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
@@ -642,8 +670,9 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
 
   auto ext = prepare(
       "INSERT OR REPLACE INTO extractions(version_id, extracted_at, type, pages, ocr_pages, "
-      "title, status, error, struck, tagger_version, genre, genre_reason) "
-      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
+      "title, status, error, struck, tagger_version, genre, genre_reason, title_source, doc_status, "
+      "status_reason, status_presumed, date_conflicts, text_sig) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)");
   if (!ext) return fail(ext.error());
   ext->bind(1, rec.version_id).bind(2, std::string_view(now_iso8601()));
   ext->bind(3, std::string_view(rec.type)).bind(4, rec.pages);
@@ -653,7 +682,24 @@ Status Catalog::store_extraction(ExtractionRecord& rec) {
   ext->bind(9, std::string_view(json_string_array(rec.struck)));
   ext->bind(10, std::string_view(rec.tagger_version));
   ext->bind(11, std::string_view(rec.genre)).bind(12, std::string_view(rec.genre_reason));
+  ext->bind(13, std::string_view(rec.title_source)).bind(14, std::string_view(rec.doc_status));
+  ext->bind(15, std::string_view(rec.status_reason)).bind(16, int64_t{rec.status_presumed ? 1 : 0});
+  ext->bind(17, std::string_view(json_string_array(rec.date_conflicts)));
+  ext->bind(18, std::string_view(rec.text_sig));
   if (auto st = ext->run(); !st) return fail(st.error());
+
+  auto del_dates = prepare("DELETE FROM version_dates WHERE version_id=?1");
+  if (!del_dates) return fail(del_dates.error());
+  del_dates->bind(1, rec.version_id);
+  if (auto st = del_dates->run(); !st) return fail(st.error());
+  auto date = prepare("INSERT INTO version_dates(version_id, ord, kind, date, text) VALUES(?1,?2,?3,?4,?5)");
+  if (!date) return fail(date.error());
+  for (size_t i = 0; i < rec.dates.size(); ++i) {
+    const DateRecord& d = rec.dates[i];
+    date->bind(1, rec.version_id).bind(2, static_cast<int64_t>(i)).bind(3, std::string_view(d.kind));
+    date->bind(4, std::string_view(d.date)).bind(5, std::string_view(d.text));
+    if (auto st = date->run(); !st) return fail(st.error());
+  }
 
   auto sec = prepare(
       "INSERT INTO sections(version_id, ord, key, number, heading, level, page, page_end, "

@@ -247,6 +247,13 @@ struct StoredSection {
   std::vector<std::string> cites;
 };
 
+// A date found in a version's text (provisions::DateMark as stored).
+struct DateRecord {
+  std::string kind;  // adopted | effective | amended | rescinded
+  std::string date;  // ISO (day, month or year precision); "" for an event ("upon signature")
+  std::string text;  // the words it came from
+};
+
 struct ExtractionRecord {
   int64_t version_id = 0;
   std::string type;  // pdf | html | docx | text | unknown
@@ -259,6 +266,13 @@ struct ExtractionRecord {
   std::string tagger_version;
   std::string genre;         // what kind of document (provisions::classify_genre); "" unknown
   std::string genre_reason;  // the words that decided it
+  std::string title_source;  // number | heading | metadata | link | "" (extract::choose_title)
+  std::string doc_status;    // in_force | proposed | superseded | rescinded | descriptive | ""
+  std::string status_reason; // the words that decided it
+  bool status_presumed = false;  // no marks in the text: presumed from the genre
+  std::vector<DateRecord> dates;
+  std::vector<std::string> date_conflicts;  // dates that disagree, in words
+  std::string text_sig;      // near-duplicate signature of the text (hex), "" when too short
   std::vector<StoredSection> sections;
 };
 

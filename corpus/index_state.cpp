@@ -40,7 +40,8 @@ Result<std::vector<IndexCandidate>> IndexState::documents_to_index() {
   const std::string fp(kFingerprintSql);
   auto stmt = sql::prepare(catalog_, 
       "SELECT d.id, d.status, d.current_version_id, d.municipality_id, d.url, d.doc_type, "
-      "CASE WHEN d.title <> '' THEN d.title ELSE coalesce(e.title, '') END, "
+      "CASE WHEN d.origin = 'add' AND d.title <> '' THEN d.title WHEN coalesce(e.doc_status, '') <> '' "
+      "THEN e.title WHEN d.title <> '' THEN d.title ELSE coalesce(e.title, '') END, "
       "e.version_id IS NOT NULL AND e.status = 'ok', " + fp + ", coalesce(v.fetched_at, ''), "
       "d.indexed_version_id IS NOT NULL AND d.indexed_status = 'active' "
       "FROM documents d LEFT JOIN extractions e ON e.version_id = d.current_version_id "

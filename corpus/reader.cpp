@@ -9,14 +9,28 @@ tl::unexpected<Error> err(const Result<T>& r) {
   return tl::make_unexpected(r.error());
 }
 
+// The title shown: a document added with --title keeps it; else what the current version's
+// extraction chose from the document itself (schema 5: doc_status is set; its title may be
+// empty when nothing in the document named it, and then the URL is shown); else, for older
+// extractions, the catalog's title (the link text) before the extracted one.
+constexpr const char* kTitleColumn =
+    "CASE WHEN d.origin = 'add' AND d.title <> '' THEN d.title "
+    "WHEN e.doc_status <> '' THEN e.title "
+    "WHEN d.title <> '' THEN d.title ELSE coalesce(e.title, '') END";
+
+// The canonical document of D's rendition group when that is another active document.
+constexpr const char* kRenditionOf =
+    "(SELECT r.canonical_id FROM renditions r JOIN documents c ON c.id = r.canonical_id "
+    "WHERE r.document_id = d.id AND r.canonical_id <> d.id AND c.status = 'active')";
+
 }  // namespace
 
 Result<std::vector<DocumentInfo>> Reader::documents(const std::string& where, std::optional<int64_t> bind) {
   auto stmt = sql::prepare(catalog_, 
-      "SELECT d.id, d.municipality_id, CASE WHEN d.title <> '' THEN d.title ELSE "
-      "coalesce((SELECT e.title FROM extractions e WHERE e.version_id=d.current_version_id), '') END, "
-      "d.url, d.doc_type, d.status, d.current_version_id FROM documents d WHERE " + where +
-      " ORDER BY d.id");
+      std::string("SELECT d.id, d.municipality_id, ") + kTitleColumn +
+      ", d.url, d.doc_type, d.status, d.current_version_id, coalesce(e.genre, ''), coalesce(e.doc_status, ''), "
+      "coalesce(e.status_reason, ''), " + kRenditionOf + " FROM documents d "
+      "LEFT JOIN extractions e ON e.version_id = d.current_version_id WHERE " + where + " ORDER BY d.id");
   if (!stmt) return err(stmt);
   if (bind) stmt->bind(1, *bind);
   std::vector<DocumentInfo> out;
@@ -25,7 +39,8 @@ Result<std::vector<DocumentInfo>> Reader::documents(const std::string& where, st
     if (!row) return err(row);
     if (!*row) break;
     out.push_back(DocumentInfo{stmt->int64(0), stmt->opt_int64(1), stmt->text(2), stmt->text(3),
-                               stmt->text(4), stmt->text(5), stmt->opt_int64(6)});
+                               stmt->text(4), stmt->text(5), stmt->opt_int64(6), stmt->text(7),
+                               stmt->text(8), stmt->text(9), stmt->opt_int64(10)});
   }
   return out;
 }
@@ -38,8 +53,10 @@ Result<std::vector<DocumentInfo>> Reader::all_documents() { return documents("1=
 
 Result<std::map<int64_t, int64_t>> Reader::active_document_counts() {
   auto stmt = sql::prepare(catalog_, 
-      "SELECT municipality_id, count(*) FROM documents WHERE status='active' AND "
-      "current_version_id IS NOT NULL AND municipality_id IS NOT NULL GROUP BY municipality_id");
+      std::string("SELECT d.municipality_id, count(*) FROM documents d "
+                  "LEFT JOIN extractions e ON e.version_id = d.current_version_id WHERE d.status='active' AND "
+                  "d.current_version_id IS NOT NULL AND d.municipality_id IS NOT NULL AND "
+                  "coalesce(e.genre, '') <> 'navigation' AND ") + kRenditionOf + " IS NULL GROUP BY d.municipality_id");
   if (!stmt) return err(stmt);
   std::map<int64_t, int64_t> out;
   while (true) {
@@ -54,9 +71,12 @@ Result<std::map<int64_t, int64_t>> Reader::active_document_counts() {
 Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_t> town_id) {
   auto stmt = sql::prepare(catalog_, 
       std::string("SELECT d.id, d.municipality_id, h.provision, h.stance, h.evidence, "
-                  "CASE WHEN s.number <> '' THEN s.number ELSE s.key END, s.heading, s.page "
+                  "CASE WHEN s.number <> '' THEN s.number ELSE s.key END, s.heading, s.page, "
+                  "coalesce(e.doc_status, '') "
                   "FROM documents d JOIN sections s ON s.version_id = d.current_version_id "
-                  "JOIN provision_hits h ON h.section_id = s.id WHERE d.status='active' ") +
+                  "JOIN provision_hits h ON h.section_id = s.id "
+                  "LEFT JOIN extractions e ON e.version_id = d.current_version_id WHERE d.status='active' "
+                  "AND coalesce(e.genre, '') <> 'navigation' AND ") + kRenditionOf + " IS NULL " +
       (town_id ? "AND d.municipality_id=?1 " : "") + "ORDER BY d.id, s.ord, h.start_offset, h.id");
   if (!stmt) return err(stmt);
   if (town_id) stmt->bind(1, *town_id);
@@ -66,7 +86,8 @@ Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_
     if (!row) return err(row);
     if (!*row) break;
     out.push_back(ProvisionHitRow{stmt->int64(0), stmt->opt_int64(1), stmt->text(2), stmt->text(3),
-                                  stmt->text(4), stmt->text(5), stmt->text(6), stmt->opt_int64(7)});
+                                  stmt->text(4), stmt->text(5), stmt->text(6), stmt->opt_int64(7),
+                                  stmt->text(8)});
   }
   return out;
 }
@@ -135,8 +156,10 @@ Result<std::vector<ChangeRow>> Reader::changes(const ChangeFilter& filter) {
 
 Status Reader::for_each_current_section(const std::function<void(int64_t, std::string_view)>& fn) {
   auto stmt = sql::prepare(catalog_, 
-      "SELECT d.municipality_id, s.text FROM documents d JOIN sections s ON s.version_id = d.current_version_id "
-      "WHERE d.status='active' AND d.municipality_id IS NOT NULL");
+      std::string("SELECT d.municipality_id, s.text FROM documents d JOIN sections s ON s.version_id = d.current_version_id "
+                  "LEFT JOIN extractions e ON e.version_id = d.current_version_id "
+                  "WHERE d.status='active' AND d.municipality_id IS NOT NULL AND coalesce(e.genre, '') <> 'navigation' AND ") +
+      kRenditionOf + " IS NULL");
   if (!stmt) return err(stmt);
   while (true) {
     auto row = stmt->step();

@@ -22,9 +22,19 @@ namespace policyindex::corpus {
 struct DocumentInfo {
   int64_t id = 0;
   std::optional<int64_t> municipality_id;
-  std::string title;  // the catalog's title, else the current version's extracted title
+  std::string title;  // chosen from the document (extract::choose_title), else the catalog's
   std::string url, doc_type, status;
   std::optional<int64_t> current_version_id;
+  // The current version's standing (corpus/standing.h): "" when not classified yet.
+  std::string genre = {};       // "navigation" for listing pages, site maps, landing pages
+  std::string doc_status = {};  // in_force | proposed | superseded | rescinded | descriptive
+  std::string status_reason = {};
+  // The document whose rendition this is (same text, another format or URL), when it is
+  // not the canonical one itself.
+  std::optional<int64_t> rendition_of = {};
+  // Whether it is a policy document of its own: not navigation, not another document's
+  // rendition. Only these are listed, counted and scored.
+  bool listed() const { return genre != "navigation" && !rendition_of; }
 };
 
 // One provision hit of a current section of an active document, with where it was found.
@@ -35,6 +45,9 @@ struct ProvisionHitRow {
   std::string section;  // the section's number, else its key
   std::string heading;
   std::optional<int64_t> page;
+  // The document's current status (in_force, proposed, ...; "" not classified: counted as
+  // in force, as before statuses existed).
+  std::string doc_status = {};
 };
 
 // What the extraction of one version says about the file.
@@ -72,10 +85,12 @@ class Reader {
   [[nodiscard]] Result<std::vector<DocumentInfo>> documents_of(int64_t town_id, bool active_only);
   // Every document, by id.
   [[nodiscard]] Result<std::vector<DocumentInfo>> all_documents();
-  // Active documents with a version, per municipality id.
+  // Active documents with a version, per municipality id: policy documents only (navigation
+  // pages and other documents' renditions are not counted).
   [[nodiscard]] Result<std::map<int64_t, int64_t>> active_document_counts();
   // Provision hits of the current sections of active documents (of TOWN_ID, or of every
-  // town), in document, section and offset order.
+  // town), in document, section and offset order; each with its document's status. Navigation
+  // pages and renditions of another active document are left out (a text counts once).
   [[nodiscard]] Result<std::vector<ProvisionHitRow>> provision_hits(std::optional<int64_t> town_id);
   // How many versions DOCUMENT_ID has, and when CURRENT_VERSION_ID was fetched ("" when none).
   [[nodiscard]] Result<std::pair<int64_t, std::string>> version_summary(int64_t document_id,

@@ -35,7 +35,8 @@ struct Section {
 
 struct Document {
   FileType type = FileType::kUnknown;
-  std::string title;
+  std::string title;                 // the format's title, else a first short unnumbered block
+  std::string meta_title;            // the format's own title (PDF Info, DOCX core, HTML <title>)
   int pages = 0;                     // 0 when the format has no pages
   std::vector<int> ocr_pages;        // 1-based pages whose text came from OCR
   std::string text;                  // the whole normalized text
@@ -54,6 +55,28 @@ struct Options {
   // Empty in production.
   std::string test_fault;
 };
+
+// A document's title and where it came from: "number" (the ordinance, order or policy
+// number with its title: "Ordinance No. 2019-12: Trust Ordinance"), "heading" (the first
+// real heading or title block), "metadata" (the format's own title, when meaningful),
+// "link" (the text of the link to it; never "click here", "Download", "Read the ordinance
+// (PDF)"), or "" when nothing fits.
+struct TitleChoice {
+  std::string title;
+  std::string source;
+};
+TitleChoice choose_title(const Document& doc, std::string_view link_text = {});
+// False for titles that name nothing: "Untitled", "Microsoft Word - doc1.docx", a file name,
+// "click here", "Download", "Read the ordinance (PDF)", "Home", digits only.
+bool meaningful_title(std::string_view title);
+
+// A near-duplicate signature of TEXT: MinHash (64 values) over 5-word shingles of its
+// normalized words (lower case, letters and digits), as hex; "" when the text has fewer than
+// 5 words. Two texts' signature_similarity estimates the Jaccard similarity of their
+// shingle sets (1 for the same words in any format; 0 for unrelated texts; -1 when either
+// signature is empty or malformed).
+std::string text_signature(std::string_view text);
+double signature_similarity(std::string_view a, std::string_view b);
 
 // Folds curly quotes, primes and dashes to ASCII for matching; display text keeps them.
 std::string fold_for_matching(std::string_view text);

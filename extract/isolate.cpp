@@ -216,6 +216,7 @@ std::string serialize(const Result<Document>& result) {
   out += 'D';
   put_u64(out, static_cast<uint64_t>(d.type));
   put_str(out, d.title);
+  put_str(out, d.meta_title);
   put_u64(out, static_cast<uint64_t>(d.pages));
   put_u64(out, d.ocr_pages.size());
   for (int p : d.ocr_pages) put_u64(out, static_cast<uint64_t>(p));
@@ -255,7 +256,7 @@ Result<Document> deserialize(std::string_view bytes) {
   int64_t v;
   if (!r.u64(type) || type > static_cast<uint64_t>(FileType::kUnknown)) return bad();
   d.type = static_cast<FileType>(type);
-  if (!r.str(d.title) || !r.i64(v)) return bad();
+  if (!r.str(d.title) || !r.str(d.meta_title) || !r.i64(v)) return bad();
   d.pages = static_cast<int>(v);
   if (!r.u64(n) || n > bytes.size()) return bad();
   for (uint64_t i = 0; i < n; ++i) {

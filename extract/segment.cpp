@@ -541,6 +541,7 @@ Document segment(Parsed&& parsed, FileType type) {
   doc.struck = std::move(parsed.struck);
   doc.warnings = std::move(parsed.warnings);
   doc.title = normalize_inline(parsed.title);
+  doc.meta_title = doc.title;
 
   std::vector<Block>& blocks = parsed.blocks;
   // Drop empty blocks; merge a marker alone on a line into the block after it ("a)" then

@@ -33,6 +33,11 @@ Result<Analysis> analyze_file(const std::string& file, const SectionTagger& tagg
     for_score.push_back({s.number.empty() ? s.key : s.number, s.heading, s.page, &out.tags[i]});
   }
   out.scorecard = provisions::score(tagger.taxonomy(), provisions::scored_hits(file, for_score));
+  // The file's standing is reported beside its provisions; it never removes them (analyze
+  // scores what the file says, whatever its status).
+  size_t hits = 0;
+  for (const auto& t : out.tags) hits += t.hits.size();
+  out.standing = document_standing(out.document, hits);
   return out;
 }
 

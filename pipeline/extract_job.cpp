@@ -86,18 +86,38 @@ Result<ExtractResult> run_extract(corpus::Store& store, const SectionTagger& tag
           rec.type = std::string(extract::file_type_name(doc->type));
           if (doc->pages > 0) rec.pages = doc->pages;
           rec.ocr_pages = doc->ocr_pages;
-          rec.title = doc->title;
           rec.struck = doc->struck;
-          const provisions::Genre genre = document_genre(*doc);
-          rec.genre = genre.id;
-          rec.genre_reason = genre.reason;
           std::vector<SectionTags> tags;
           if (!deserialize_tags(note, doc->sections.size(), tags)) {
             // Not expected; tag here rather than lose the tags.
             tags.clear();
             for (const extract::Section& s : doc->sections) tags.push_back(tagger.tag(s));
           }
-          bool any_hit = false;
+          size_t hit_count = 0;
+          for (const SectionTags& t : tags) hit_count += t.hits.size();
+          // Title, genre and status from the document, with the source's URL, type and link
+          // text. A crawled web page with no policy language is navigation.
+          auto row = catalog.document(v.document_id);
+          const corpus::DocumentRow* d = row && *row ? &**row : nullptr;
+          DocumentStanding standing = document_standing(*doc, hit_count, d ? std::string_view(d->url) : "",
+                                                        d ? std::string_view(d->doc_type) : "",
+                                                        d ? std::string_view(d->title) : "");
+          if (hit_count == 0 && webpages->count(v.document_id) != 0 && standing.genre.id != "navigation") {
+            standing.genre = {"navigation", "a crawled web page with no policy language", true};
+            standing.status = {};
+            standing.status.status = provisions::DocStatus::kDescriptive;
+            standing.status.reason = "a navigation page (" + standing.genre.reason + "), not a policy document";
+          }
+          rec.title = standing.title.title;
+          rec.title_source = standing.title.source;
+          rec.genre = standing.genre.id;
+          rec.genre_reason = standing.genre.reason;
+          rec.doc_status = std::string(provisions::doc_status_name(standing.status.status));
+          rec.status_reason = standing.status.reason;
+          rec.status_presumed = standing.status.presumed;
+          for (const auto& m : standing.status.dates) rec.dates.push_back({m.kind, m.date, m.text});
+          rec.date_conflicts = standing.status.conflicts;
+          rec.text_sig = extract::text_signature(doc->text);
           int ord = 0;
           for (extract::Section& s : doc->sections) {
             corpus::StoredSection ss;
@@ -114,12 +134,12 @@ Result<ExtractResult> run_extract(corpus::Store& store, const SectionTagger& tag
             ss.start = static_cast<int64_t>(s.start);
             ss.end = static_cast<int64_t>(s.end);
             SectionTags& t = tags[static_cast<size_t>(ord - 1)];
-            any_hit = any_hit || !t.hits.empty();
             ss.hits = std::move(t.hits);
             ss.cites = std::move(t.cites);
             rec.sections.push_back(std::move(ss));
           }
-          if (!any_hit && webpages->count(v.document_id) != 0) {
+          if (standing.genre.id == "navigation") {
+            // Kept for its links and change detection; nothing of it is searched or scored.
             rec.sections.clear();
             ++result.navigation_pages;
           }
@@ -153,6 +173,12 @@ Result<ExtractResult> run_extract(corpus::Store& store, const SectionTagger& tag
       },
       batch);
   commit_group();
+  // The same text in several formats or at several URLs: one document, several renditions.
+  if (auto grouped = group_renditions(catalog); !grouped) {
+    if (store_error) store_error = tl::make_unexpected(grouped.error());
+  } else {
+    result.renditions = *grouped;
+  }
   if (progress && progress->finished) {
     progress->finished(Stage::kExtract, {finished, versions.size(), result.failed, result.sections});
   }

@@ -24,6 +24,7 @@
 #include "extract/extract.h"
 #include "index/index.h"
 #include "provisions/provisions.h"
+#include "provisions/status.h"
 #include "changes/changes.h"
 
 namespace policyindex::pipeline {
@@ -68,6 +69,25 @@ struct SectionTags {
 // provisions::classify_genre), from its title and opening text. Stored with each extraction.
 provisions::Genre document_genre(const extract::Document& doc);
 
+// What a document is and where it stands: its title from the document itself, its genre
+// ("navigation" for a listing page, site map or landing page with no policy language) and
+// its status with dates and reasons. URL, DOC_TYPE (the catalog's) and LINK_TEXT (the text
+// of the link that led to it) are "" when unknown; PROVISION_HITS counts its operative hits.
+struct DocumentStanding {
+  extract::TitleChoice title;
+  provisions::Genre genre;
+  provisions::StatusVerdict status;
+};
+DocumentStanding document_standing(const extract::Document& doc, size_t provision_hits, std::string_view url = {},
+                                   std::string_view doc_type = {}, std::string_view link_text = {});
+
+// Groups the catalog's active documents holding the same text — equal bytes, or a text
+// signature (extract::text_signature) at least THRESHOLD similar — within each town into
+// renditions of one canonical document (a PDF before a Word file before a web page, then
+// the oldest), and stores the grouping (corpus/standing.h). Returns the number of documents
+// found to be another's rendition.
+[[nodiscard]] Result<size_t> group_renditions(corpus::Catalog& catalog, double threshold = 0.9);
+
 // Tags extracted sections with provisions, stance and citations. Thread-safe (const).
 class SectionTagger {
  public:
@@ -105,6 +125,7 @@ struct ExtractOptions {
 struct ExtractResult {
   size_t versions = 0, extracted = 0, failed = 0, sections = 0, pages = 0, ocr_pages = 0;
   size_t navigation_pages = 0;  // web pages with no policy language: no sections kept
+  size_t renditions = 0;        // documents found to be another's rendition (same text)
   double seconds = 0;
   struct Failure {
     int64_t version_id = 0;
@@ -180,6 +201,7 @@ struct Analysis {
   extract::Document document;
   std::vector<provisions::Tagged> tags;  // one per section of document
   provisions::Scorecard scorecard;
+  DocumentStanding standing;  // title, genre and status of the file
 };
 
 // Extracts FILE (in a worker process, like every extraction), tags its sections and scores

@@ -47,11 +47,20 @@ Result<Scorecard> CatalogApi::scorecard(std::string_view town_name) {
   Scorecard out;
   out.town = town->name;
   out.county = town->county;
-  for (const auto& d : *docs) out.documents.push_back(document_summary(d));
+  for (const auto& d : *docs) {
+    if (d.listed()) out.documents.push_back(document_summary(d));
+  }
+  if (auto standings = corpus::current_standings(store_.catalog(), town->id)) {
+    for (auto& s : out.documents) {
+      auto it = standings->find(std::stoll(s.id));
+      if (it != standings->end()) s.standing = standing_view(it->second);
+    }
+  }
   DocIndex by_id;
   for (const auto& d : *docs) by_id[d.id] = &d;
   auto card = score_hits(*hits);
   for (const auto& e : card.entries) out.entries.push_back(score_item(e, by_id));
+  add_other_text(out.entries, *hits, by_id);
   return out;
 }
 
@@ -114,7 +123,7 @@ Result<Comparison> CatalogApi::compare(const std::vector<std::string>& town_name
     auto hits = reader().provision_hits(t->id);
     if (!hits) return err(hits);
     const auto active = std::count_if(docs->begin(), docs->end(), [](const corpus::DocumentInfo& d) {
-      return d.status == "active" && d.current_version_id;
+      return d.status == "active" && d.current_version_id && d.listed();
     });
     cols.push_back(Col{*t, static_cast<int64_t>(active), score_hits(*hits), std::move(*docs)});
   }
@@ -225,10 +234,14 @@ void CatalogApi::load_towns() {
   if (t) towns_ = std::map<int64_t, corpus::Municipality>(t->begin(), t->end());
 }
 
-pv::Scorecard CatalogApi::score_hits(const std::vector<corpus::ProvisionHitRow>& rows) {
+pv::Scorecard CatalogApi::score_hits(const std::vector<corpus::ProvisionHitRow>& rows, Hits which) {
   std::vector<pv::ScoredHit> hits;
   hits.reserve(rows.size());
   for (const auto& r : rows) {
+    const bool in_force = r.doc_status.empty() || r.doc_status == "in_force";
+    if (which == Hits::kInForce ? !in_force : which == Hits::kProposed ? r.doc_status != "proposed" : in_force) {
+      continue;
+    }
     pv::ScoredHit h;
     h.provision = r.provision;
     h.evidence.document = std::to_string(r.document_id);
@@ -240,6 +253,34 @@ pv::Scorecard CatalogApi::score_hits(const std::vector<corpus::ProvisionHitRow>&
     hits.push_back(std::move(h));
   }
   return pv::score(*taxonomy_, hits);
+}
+
+void CatalogApi::add_other_text(std::vector<ScoreItem>& items, const std::vector<corpus::ProvisionHitRow>& rows,
+                                const DocIndex& docs) {
+  const bool any = std::any_of(rows.begin(), rows.end(), [](const corpus::ProvisionHitRow& r) {
+    return !r.doc_status.empty() && r.doc_status != "in_force";
+  });
+  if (!any) return;
+  const pv::Scorecard proposed = score_hits(rows, Hits::kProposed);
+  const pv::Scorecard other = score_hits(rows, Hits::kNotInForce);
+  for (auto& item : items) {
+    if (const pv::ScoreEntry* p = proposed.find(item.provision); p && p->verdict != pv::Verdict::kAbsent) {
+      item.proposed_verdict = std::string(pv::verdict_name(p->verdict));
+    }
+    if (const pv::ScoreEntry* o = other.find(item.provision)) item.other_evidence = evidence_items(o->evidence, docs);
+  }
+}
+
+StandingView CatalogApi::standing_view(const corpus::Standing& s) {
+  StandingView v;
+  v.status = s.status;
+  v.reason = s.reason;
+  v.presumed = s.presumed;
+  for (const auto& d : s.dates) v.dates.push_back({d.kind, d.date, d.text});
+  v.conflicts = s.conflicts;
+  v.genre = s.genre;
+  v.title_source = s.title_source;
+  return v;
 }
 
 DocumentSummary CatalogApi::document_summary(const corpus::DocumentInfo& d) {
@@ -275,6 +316,7 @@ std::vector<EvidenceItem> CatalogApi::evidence_items(const std::vector<pv::Evide
     if (ev.page > 0) j.page = ev.page;
     j.stance = std::string(pv::stance_name(ev.stance));
     j.text = ev.text;
+    if (d) j.status = d->doc_status;
     list.push_back(std::move(j));
   }
   return list;

@@ -1,5 +1,7 @@
 // History, documents, versions and the change list, from the catalog. What changed between
 // two versions comes from the one section diff (changes/changes.h).
+#include <cmath>
+#include <ctime>
 #include <algorithm>
 #include <set>
 
@@ -56,6 +58,49 @@ VersionChanges version_changes(const std::vector<corpus::StoredSection>& a, cons
 
 }  // namespace
 
+// A town's documents by date, oldest first: each dated event of each document, or the
+// source's date (Last-Modified, else when it was fetched) for a document whose text gives none.
+std::vector<TimelineEntry> CatalogApi::timeline(const std::vector<corpus::DocumentInfo>& docs,
+                                                const std::map<int64_t, corpus::Standing>& standings) {
+  std::vector<TimelineEntry> out;
+  for (const auto& d : docs) {
+    auto it = standings.find(d.id);
+    if (it == standings.end()) continue;
+    const corpus::Standing& s = it->second;
+    TimelineEntry base;
+    base.document_id = std::to_string(d.id);
+    base.title = d.title.empty() ? d.url : d.title;
+    base.status = s.status;
+    base.reason = s.reason;
+    bool dated = false;
+    for (const auto& date : s.dates) {
+      if (date.date.empty()) continue;
+      TimelineEntry e = base;
+      e.date = date.date;
+      e.kind = date.kind;
+      e.text = date.text;
+      out.push_back(std::move(e));
+      dated = true;
+    }
+    if (!dated) {
+      TimelineEntry e = base;
+      e.kind = "fetched";
+      e.date = s.fetched_at.substr(0, 10);
+      std::tm tm{};
+      if (s.last_modified && strptime(s.last_modified->c_str(), "%a, %d %b %Y %H:%M:%S", &tm)) {
+        char buf[16];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        e.kind = "published";
+        e.date = buf;
+        e.text = "Last-Modified: " + *s.last_modified;
+      }
+      out.push_back(std::move(e));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const TimelineEntry& a, const TimelineEntry& b) { return a.date < b.date; });
+  return out;
+}
+
 Result<History> CatalogApi::history(std::string_view town_or_document) {
   History out;
   std::vector<corpus::DocumentInfo> docs;
@@ -78,9 +123,21 @@ Result<History> CatalogApi::history(std::string_view town_or_document) {
     if (!d) return err(d);
     docs = std::move(*d);
   }
+  std::map<int64_t, corpus::Standing> standings;
+  if (town_id) {
+    auto st = corpus::current_standings(store_.catalog(), town_id);
+    if (!st) return err(st);
+    standings = std::move(*st);
+    // Navigation pages and other documents' renditions are not documents of their own:
+    // their versions are tracked once, on the canonical document.
+    docs.erase(std::remove_if(docs.begin(), docs.end(), [](const corpus::DocumentInfo& d) { return !d.listed(); }),
+               docs.end());
+    out.timeline = timeline(docs, standings);
+  }
   for (const auto& d : docs) {
     HistoryDocument h;
     h.summary = document_summary(d);
+    if (auto it = standings.find(d.id); it != standings.end()) h.summary.standing = standing_view(it->second);
     auto versions = version_items(d.id, true);
     if (!versions) return err(versions);
     h.versions = std::move(*versions);
@@ -89,7 +146,7 @@ Result<History> CatalogApi::history(std::string_view town_or_document) {
   corpus::ChangeFilter filter;
   if (town_id) {
     filter.municipality_id = town_id;
-  } else {
+  } else if (!docs.empty()) {
     filter.document_id = docs.front().id;
   }
   filter.limit = 1000;
@@ -115,6 +172,29 @@ Result<Document> CatalogApi::document(int64_t id) {
   auto versions = version_items(id, false);
   if (!versions) return err(versions);
   out.versions = std::move(*versions);
+  // Its standing (status, dates, title from the document) and its renditions.
+  if (info.status == "active") {
+    auto standings = corpus::current_standings(store_.catalog(), info.municipality_id);
+    if (!standings) return err(standings);
+    if (auto it = standings->find(id); it != standings->end() && !it->second.status.empty()) {
+      out.standing = standing_view(it->second);
+      if (!(info.origin == "add" && !info.title.empty())) out.title = it->second.title;
+    }
+  }
+  auto group = corpus::rendition_group(store_.catalog(), id);
+  if (!group) return err(group);
+  for (const auto& r : *group) {
+    auto other = store_.catalog().document(r.document_id);
+    if (!other) return err(other);
+    RenditionItem item;
+    item.document_id = std::to_string(r.document_id);
+    item.url = *other ? (*other)->url : "";
+    item.title = *other ? (*other)->title : "";
+    item.canonical = r.document_id == r.canonical_id;
+    item.similarity = std::round(r.similarity * 1000) / 1000;
+    item.method = r.method;
+    out.renditions.push_back(std::move(item));
+  }
   out.current_version = id_text(info.current_version_id);
   if (info.current_version_id) {
     auto ext = reader().extraction(*info.current_version_id);

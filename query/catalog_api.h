@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "corpus/reader.h"
+#include "corpus/standing.h"
 #include "provisions/provisions.h"
 #include "query/internal.h"
 
@@ -58,7 +59,16 @@ class CatalogApi : public Api {
   std::string county_of(const std::optional<int64_t>& id);
   void load_towns();
 
-  pv::Scorecard score_hits(const std::vector<corpus::ProvisionHitRow>& rows);
+  // Which hits a scorecard is built from: in-force text (the verdicts; hits of documents
+  // not classified yet count as in force), proposed text alone, or everything not in force.
+  enum class Hits { kInForce, kProposed, kNotInForce };
+  pv::Scorecard score_hits(const std::vector<corpus::ProvisionHitRow>& rows, Hits which = Hits::kInForce);
+  // Adds the proposed verdict and the labelled not-in-force evidence to ITEMS (in entry order).
+  void add_other_text(std::vector<ScoreItem>& items, const std::vector<corpus::ProvisionHitRow>& rows,
+                      const DocIndex& docs);
+  static StandingView standing_view(const corpus::Standing& s);
+  static std::vector<TimelineEntry> timeline(const std::vector<corpus::DocumentInfo>& docs,
+                                             const std::map<int64_t, corpus::Standing>& standings);
   DocumentSummary document_summary(const corpus::DocumentInfo& d);
   static std::vector<EvidenceItem> evidence_items(const std::vector<pv::Evidence>& evidence, const DocIndex& docs);
   ScoreItem score_item(const pv::ScoreEntry& e, const DocIndex& docs);

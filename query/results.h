@@ -53,6 +53,20 @@ struct EvidenceItem {
   std::optional<int> page;
   std::string stance;
   std::string text;
+  std::string status = {};  // the document's status (in_force, proposed, ...); "" not classified
+};
+
+// A document's standing: its status with the reason, its dates and where its title came from.
+struct DateItem {
+  std::string kind, date, text;  // adopted|effective|amended|rescinded, ISO ("" for an event), words
+};
+struct StandingView {
+  std::string status;  // in_force | proposed | superseded | rescinded | descriptive
+  std::string reason;
+  bool presumed = false;
+  std::vector<DateItem> dates;
+  std::vector<std::string> conflicts;  // dates that disagree, in words
+  std::string genre, title_source;
 };
 
 // One question or provision of a scorecard.
@@ -62,11 +76,17 @@ struct ScoreItem {
   std::string verdict;  // green | red | mixed | absent
   bool present = false;  // any hit, neutral ones (a savings clause) included
   std::vector<EvidenceItem> evidence;
+  // Only in-force text decides the verdict. What proposed text alone would give ("" when no
+  // proposed text addresses it), and the evidence of proposed, descriptive, superseded and
+  // rescinded text, each labelled with its status: shown apart, never counted.
+  std::string proposed_verdict = {};
+  std::vector<EvidenceItem> other_evidence = {};
 };
 
 struct DocumentSummary {
   std::string id, title, url, doc_type, status, fetched_at;
   int64_t versions = 0;
+  std::optional<StandingView> standing = {};  // none before the document is classified
 };
 
 struct Scorecard {
@@ -151,11 +171,20 @@ struct HistoryDocument {
   DocumentSummary summary;  // its "versions" count is replaced by the list
   std::vector<VersionItem> versions;
 };
+// A town's documents by date: one entry per dated event (adopted, effective, amended,
+// rescinded), or the date the source gave (Last-Modified, else fetched) for an undated one.
+struct TimelineEntry {
+  std::string date;  // ISO, day, month or year precision
+  std::string kind;  // adopted | effective | amended | rescinded | published | fetched
+  std::string text;  // the words the date came from ("" for the source's date)
+  std::string document_id, title, status, reason;
+};
 struct History {
   std::string town;
   std::optional<std::string> county;  // by town only
   std::vector<HistoryDocument> documents;
   std::vector<ChangeItem> changes;
+  std::vector<TimelineEntry> timeline = {};  // by town only; oldest first
 };
 
 struct SectionHit {
@@ -176,8 +205,17 @@ struct ExtractionView {
   std::optional<int64_t> pages;
   std::string status, error;
 };
+// Another document holding the same text (another format or URL).
+struct RenditionItem {
+  std::string document_id, url, title;
+  bool canonical = false;  // the one that is listed, counted and scored
+  double similarity = 1;   // estimated share of shared word sequences (1 for equal bytes)
+  std::string method;      // canonical | sha256 | minhash
+};
 struct Document {
   std::string id, town, county, title, url, doc_type, status;
+  std::optional<StandingView> standing = {};
+  std::vector<RenditionItem> renditions = {};  // the whole group, this document included; empty alone
   std::vector<VersionItem> versions;
   std::optional<std::string> current_version;
   std::optional<ExtractionView> extraction;  // type/pages null without one

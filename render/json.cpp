@@ -98,9 +98,24 @@ void evidence(JsonWriter& w, const std::vector<query::EvidenceItem>& list) {
     } else {
       w.null();
     }
-    w.field("stance", e.stance).field("text", e.text).end_object();
+    w.field("stance", e.stance).field("text", e.text);
+    if (!e.status.empty()) w.field("status", e.status);
+    w.end_object();
   }
   w.end_array();
+}
+
+// A document's standing: {status, reason, presumed, dates: [{kind, date, text}], conflicts,
+// genre, title_source}.
+void standing(JsonWriter& w, const query::StandingView& s) {
+  w.begin_object()
+      .field("status", s.status)
+      .field("reason", s.reason)
+      .field("presumed", s.presumed);
+  w.key("dates").begin_array();
+  for (const auto& d : s.dates) w.begin_object().field("kind", d.kind).field("date", d.date).field("text", d.text).end_object();
+  w.end_array().key("conflicts").strings(s.conflicts);
+  w.field("genre", s.genre).field("title_source", s.title_source).end_object();
 }
 
 void document_summary(JsonWriter& w, const query::DocumentSummary& d, bool with_count) {
@@ -111,6 +126,10 @@ void document_summary(JsonWriter& w, const query::DocumentSummary& d, bool with_
       .field("status", d.status)
       .field("fetched_at", d.fetched_at);
   if (with_count) w.field("versions", d.versions);
+  if (d.standing) {
+    w.key("standing");
+    standing(w, *d.standing);
+  }
 }
 
 void versions(JsonWriter& w, const std::vector<query::VersionItem>& list) {
@@ -262,6 +281,11 @@ std::string json(const query::Scorecard& r) {
         .field("present", e.present);
     w.key("evidence");
     evidence(w, e.evidence);
+    if (!e.proposed_verdict.empty()) w.field("proposed_verdict", e.proposed_verdict);
+    if (!e.other_evidence.empty()) {
+      w.key("other_evidence");
+      evidence(w, e.other_evidence);
+    }
     w.end_object();
   }
   w.end_object();
@@ -355,6 +379,21 @@ std::string json(const query::History& r) {
   }
   w.end_array().key("changes");
   change_list(w, r.changes);
+  if (r.county) {
+    w.key("timeline").begin_array();
+    for (const auto& t : r.timeline) {
+      w.begin_object()
+          .field("date", t.date)
+          .field("kind", t.kind)
+          .field("text", t.text)
+          .field("document_id", t.document_id)
+          .field("title", t.title)
+          .field("status", t.status)
+          .field("reason", t.reason)
+          .end_object();
+    }
+    w.end_array();
+  }
   w.end_object();
   return out;
 }
@@ -402,6 +441,22 @@ std::string json(const query::Document& r) {
           .end_object();
     }
     w.end_array().key("cites").strings(s.cites).end_object();
+  }
+  w.end_array();
+  if (r.standing) {
+    w.key("standing");
+    standing(w, *r.standing);
+  }
+  w.key("renditions").begin_array();
+  for (const auto& x : r.renditions) {
+    w.begin_object()
+        .field("document_id", x.document_id)
+        .field("url", x.url)
+        .field("title", x.title)
+        .field("canonical", x.canonical)
+        .field("similarity", x.similarity)
+        .field("method", x.method)
+        .end_object();
   }
   w.end_array().end_object();
   return out;

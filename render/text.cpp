@@ -114,6 +114,7 @@ std::string scorecard_text(const query::Scorecard& r) {
   if (r.documents.empty()) out += "No document in the corpus for this town: every question is unanswered.\n";
   for (const auto& d : r.documents) {
     out += "  document " + d.id + ": " + d.title + " [" + d.doc_type + "] " + d.url + "\n";
+    if (d.standing && !d.standing->status.empty()) out += "    status: " + d.standing->status + " (" + d.standing->reason + ")\n";
   }
   out += "\n";
   for (const auto& e : r.entries) {
@@ -121,6 +122,7 @@ std::string scorecard_text(const query::Scorecard& r) {
     if (e.key != e.provision) out += " (" + e.provision + ")";
     out += "\n";
     print_evidence(out, e.evidence, 3, "    ");
+    if (!e.proposed_verdict.empty()) out += "    proposed text only (not counted): " + upper(e.proposed_verdict) + "\n";
   }
   return out;
 }
@@ -203,6 +205,12 @@ std::string history_text(const query::History& r) {
   }
   if (!r.changes.empty()) out += "\nChanges detected:\n";
   for (const auto& c : r.changes) out += "  " + c.detected_at + "  " + c.kind + "  " + c.summary + "\n";
+  if (!r.timeline.empty()) out += "\nTimeline (documents by date, with their status):\n";
+  for (const auto& t : r.timeline) {
+    out += "  " + left(t.date, 10) + "  " + left(t.kind, 9) + "  " + left(t.status, 11) + "  document " +
+           t.document_id + ": " + t.title + "\n";
+    if (!t.text.empty()) out += "      \"" + t.text + "\"\n";
+  }
   return out;
 }
 
