@@ -126,6 +126,12 @@ std::string hit_html(const query::SearchHit& search_hit, const Pairs& state, con
   }
   h += "</p>";
   h += "<p class=\"snippet\">" + sanitize_snippet(search_hit.snippet) + "</p>";
+  if (const auto& pv = search_hit.provenance; !pv.version_id.empty()) {
+    // The citation: the exact version (its page) and the hash of its stored bytes.
+    h += "<p class=\"cite\"><a href=\"" + html_escape(pv.version_url) + "\">version " + html_escape(pv.version_id) +
+         "</a> · sha256 <code title=\"" + html_escape(pv.sha256) + "\">" + html_escape(pv.sha256.substr(0, 12)) +
+         "…</code> · fetched " + html_escape(pv.fetched_at) + "</p>";
+  }
   const auto& provs = hit.provisions;
   const auto& cites = hit.cites;
   if (!provs.empty() || !cites.empty()) {
