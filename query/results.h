@@ -71,7 +71,7 @@ struct EvidenceItem {
   std::string text;
   std::string version_id, sha256, fetched_at;
   std::string section_key;           // the section's key (the anchor of the version page)
-  std::optional<int64_t> start, end;  // offsets of the quote in the section's text
+  std::optional<int64_t> start, end;  // byte offsets (UTF-8) of the quote in the section's text
   std::string doc_type;
   std::string status;       // the document's policy status: in_force | proposed | descriptive | ...
   std::string version_url;  // "/documents/ID?version=V#s-KEY"

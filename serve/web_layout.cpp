@@ -222,7 +222,7 @@ std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size
       h += "<p class=\"cite\">version " + html_escape(ev.version_id) + " · sha256 <code title=\"" +
            html_escape(ev.sha256) + "\">" + html_escape(ev.sha256.substr(0, 12)) + "…</code>";
       if (ev.start && ev.end) {
-        h += " · characters " + html_escape(std::to_string(*ev.start)) + "–" + html_escape(std::to_string(*ev.end));
+        h += " · bytes " + html_escape(std::to_string(*ev.start)) + "–" + html_escape(std::to_string(*ev.end));
       }
       if (!ev.fetched_at.empty()) h += " · fetched " + html_escape(ev.fetched_at);
       h += "</p>";

@@ -33,7 +33,7 @@ TEST(EvidencePagesTest, TownPageNamesEachStateAndCitesTheVersion) {
   // The citation: version, sha256, offsets, fetched-at.
   EXPECT_TRUE(contains(r.body, "version 30 · sha256 <code title=\"5a1b2c3d4e5f60718293a4b5c6d7e8f9\">5a1b2c3d4e5f…</code>"))
       << r.body;
-  EXPECT_TRUE(contains(r.body, "characters 6–53"));
+  EXPECT_TRUE(contains(r.body, "bytes 6–53"));
   for (const auto& p : testing::check_html(r.body).list) ADD_FAILURE() << p;
 }
 
