@@ -25,7 +25,7 @@ std::string where(const query::EvidenceItem& ev) {
 std::string cite_line(const query::EvidenceItem& ev) {
   if (ev.version_id.empty()) return "";
   std::string w = "version " + ev.version_id + ", sha256 " + ev.sha256.substr(0, 12);
-  if (ev.start && ev.end) w += ", chars " + std::to_string(*ev.start) + "-" + std::to_string(*ev.end);
+  if (ev.start && ev.end) w += ", bytes " + std::to_string(*ev.start) + "-" + std::to_string(*ev.end);
   if (!ev.fetched_at.empty()) w += ", fetched " + ev.fetched_at;
   return w + ", " + ev.version_url;
 }
