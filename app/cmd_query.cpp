@@ -65,6 +65,7 @@ void register_query(Registry& r) {
     struct Opts {
       Common c;
       query::SearchRequest req;
+      bool all = false;
     };
     auto o = std::make_shared<Opts>();
     auto* sub = r.app.add_subcommand("search", "Full-text search with facets over every indexed section");
@@ -79,12 +80,27 @@ void register_query(Registry& r) {
     sub->add_option("--cites", o->req.cites, "Only sections citing these (lunn, 8usc1373, ...)");
     sub->add_option("--limit", o->req.limit, "Hits per page")->check(CLI::Range(size_t{0}, size_t{1000}));
     sub->add_option("--offset", o->req.offset, "Skip this many hits (paging)");
+    sub->add_flag("--all", o->all, "Every hit from --offset on (no --limit): for CSV and JSON exports");
     add_common(sub, o->c, {"text", "json", "csv"}, true);
     r.add(sub, [o, &g] {
       const bool ansi = isatty(STDOUT_FILENO);
+      // No silent caps: what a page leaves out is said on stderr (JSON also has "omitted").
+      auto call = [&](query::Api& api) -> Result<query::SearchResult> {
+        auto res = api.search(o->req);
+        if (res && o->all && res->omitted() > 0) {
+          query::SearchRequest every = o->req;
+          every.limit = res->total - o->req.offset;
+          res = api.search(every);
+        }
+        if (res && o->c.format != "text") {
+          if (const std::string note = render::search_omitted_note(*res, false); !note.empty()) {
+            std::cerr << note << "\n";
+          }
+        }
+        return res;
+      };
       return run_api(
-          g, o->c, [&](query::Api& api) { return api.search(o->req); },
-          [&](const query::SearchResult& a) { return render::search_text(a, ansi); },
+          g, o->c, call, [&](const query::SearchResult& a) { return render::search_text(a, ansi); },
           [](const query::SearchResult& a) { return render::search_csv(a); });
     });
   }
@@ -107,14 +123,33 @@ void register_query(Registry& r) {
 
   // -- matrix ---------------------------------------------------------------------------------
   {
-    auto c = std::make_shared<Common>();
+    struct Opts {
+      Common c;
+      bool long_form = false;
+      std::string by = "question";
+    };
+    auto o = std::make_shared<Opts>();
     auto* sub = r.app.add_subcommand("matrix", "Every municipality x Q1-Q7 and the other provisions");
-    add_common(sub, *c, {"csv", "json", "text"}, false);
-    r.add(sub, [c, &g] {
+    add_common(sub, o->c, {"csv", "json", "text"}, false);
+    sub->add_flag("--long", o->long_form,
+                  "Tidy data: one row per town x question with its state, quote and provenance (version, sha256)");
+    sub->add_option("--by", o->by, "With --long: one row per town x question, per town x provision, or per evidence")
+        ->check(CLI::IsMember({"question", "provision", "evidence"}));
+    r.add(sub, [o, &g] {
+      if (!o->long_form) {
+        if (o->by != "question") {
+          std::cerr << "policyindex: matrix: --by needs --long\n";
+          return kExitUsage;
+        }
+        return run_api(
+            g, o->c, [](query::Api& api) { return api.matrix(); },
+            [](const query::Matrix& m) { return render::matrix_text(m); },
+            [](const query::Matrix& m) { return render::matrix_csv(m); });
+      }
       return run_api(
-          g, *c, [](query::Api& api) { return api.matrix(); },
-          [](const query::Matrix& m) { return render::matrix_text(m); },
-          [](const query::Matrix& m) { return render::matrix_csv(m); });
+          g, o->c, [&](query::Api& api) { return api.matrix_long(o->by); },
+          [](const query::MatrixLong& m) { return render::matrix_long_text(m); },
+          [](const query::MatrixLong& m) { return render::matrix_long_csv(m); });
     });
   }
 

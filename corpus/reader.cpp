@@ -1,4 +1,7 @@
 #include "corpus/reader.h"
+
+#include <set>
+
 #include "corpus/sql.h"
 
 namespace policyindex::corpus {
@@ -22,8 +25,31 @@ constexpr const char* kTitleColumn =
 constexpr const char* kRenditionOf =
     "(SELECT r.canonical_id FROM renditions r JOIN documents c ON c.id = r.canonical_id "
     "WHERE r.document_id = d.id AND r.canonical_id <> d.id AND c.status = 'active')";
+// Why a fetch counts as the crawler being kept out: robots.txt ("disallowed", or an outcome
+// naming robots), a login wall (401, 407, or an outcome naming a login), a firewall (403,
+// or an outcome naming a firewall or a block). "" otherwise.
+std::string blocked_reason(const std::string& outcome, int64_t http_status) {
+  if (outcome == "disallowed" || (outcome.find("robots") != std::string::npos && outcome != "robots" &&
+                                  outcome != "robots_unreachable")) {
+    return "robots";
+  }
+  if (outcome.find("login") != std::string::npos || (outcome == "http_error" && (http_status == 401 || http_status == 407))) {
+    return "login";
+  }
+  if (outcome == "challenge" || outcome.find("firewall") != std::string::npos || outcome.find("block") != std::string::npos ||
+      (outcome == "http_error" && http_status == 403)) {
+    return "firewall";
+  }
+  return "";
+}
 
 }  // namespace
+
+std::string policy_status_of(std::string_view /*doc_type*/) {
+  // Every document counts as in force until the catalog records a status of its own
+  // (issue 20, item 4): that status replaces this function's answer.
+  return "in_force";
+}
 
 Result<std::vector<DocumentInfo>> Reader::documents(const std::string& where, std::optional<int64_t> bind) {
   auto stmt = sql::prepare(catalog_, 
@@ -69,14 +95,16 @@ Result<std::map<int64_t, int64_t>> Reader::active_document_counts() {
 }
 
 Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_t> town_id) {
-  auto stmt = sql::prepare(catalog_, 
+  auto stmt = sql::prepare(catalog_,
       std::string("SELECT d.id, d.municipality_id, h.provision, h.stance, h.evidence, "
                   "CASE WHEN s.number <> '' THEN s.number ELSE s.key END, s.heading, s.page, "
-                  "coalesce(e.doc_status, '') "
-                  "FROM documents d JOIN sections s ON s.version_id = d.current_version_id "
+                  "v.id, v.sha256, v.fetched_at, s.key, h.start_offset, h.end_offset, d.doc_type, " +
+                  std::string(kTitleColumn) + ", d.url, coalesce(e.doc_status, '') "
+                  "FROM documents d JOIN versions v ON v.id = d.current_version_id "
+                  "JOIN sections s ON s.version_id = v.id "
                   "JOIN provision_hits h ON h.section_id = s.id "
-                  "LEFT JOIN extractions e ON e.version_id = d.current_version_id WHERE d.status='active' "
-                  "AND coalesce(e.genre, '') <> 'navigation' AND ") + kRenditionOf + " IS NULL " +
+                  "LEFT JOIN extractions e ON e.version_id = v.id WHERE d.status='active' "
+                  "AND coalesce(e.genre, '') <> 'navigation' AND " + kRenditionOf + " IS NULL " +
       (town_id ? "AND d.municipality_id=?1 " : "") + "ORDER BY d.id, s.ord, h.start_offset, h.id");
   if (!stmt) return err(stmt);
   if (town_id) stmt->bind(1, *town_id);
@@ -85,11 +113,122 @@ Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_
     auto row = stmt->step();
     if (!row) return err(row);
     if (!*row) break;
-    out.push_back(ProvisionHitRow{stmt->int64(0), stmt->opt_int64(1), stmt->text(2), stmt->text(3),
-                                  stmt->text(4), stmt->text(5), stmt->text(6), stmt->opt_int64(7),
-                                  stmt->text(8)});
+    ProvisionHitRow r;
+    r.document_id = stmt->int64(0);
+    r.municipality_id = stmt->opt_int64(1);
+    r.provision = stmt->text(2);
+    r.stance = stmt->text(3);
+    r.evidence = stmt->text(4);
+    r.section = stmt->text(5);
+    r.heading = stmt->text(6);
+    r.page = stmt->opt_int64(7);
+    r.version_id = stmt->int64(8);
+    r.sha256 = stmt->text(9);
+    r.fetched_at = stmt->text(10);
+    r.section_key = stmt->text(11);
+    r.start = stmt->int64(12);
+    r.end = stmt->int64(13);
+    r.doc_type = stmt->text(14);
+    r.title = stmt->text(15);
+    r.url = stmt->text(16);
+    r.doc_status = stmt->text(17);
+    r.policy_status = r.doc_status.empty() ? policy_status_of(r.doc_type) : r.doc_status;
+    out.push_back(std::move(r));
   }
   return out;
+}
+
+Result<std::map<int64_t, TownCrawl>> Reader::town_crawls() {
+  std::map<int64_t, TownCrawl> out;
+  auto known = sql::prepare(catalog_,
+      "SELECT id FROM municipalities WHERE website <> '' UNION "
+      "SELECT municipality_id FROM sources WHERE municipality_id IS NOT NULL");
+  if (!known) return err(known);
+  while (true) {
+    auto row = known->step();
+    if (!row) return err(row);
+    if (!*row) break;
+    out[known->int64(0)].website_known = true;
+  }
+  // The URLs of each town: its documents' and the last crawl's frontier rows.
+  auto fetches = sql::prepare(catalog_,
+      "WITH t(url, mid) AS (SELECT url, municipality_id FROM frontier WHERE municipality_id IS NOT NULL "
+      "UNION SELECT url, municipality_id FROM documents WHERE municipality_id IS NOT NULL) "
+      "SELECT t.mid, l.url, l.outcome, coalesce(l.http_status, 0), l.started_at "
+      "FROM fetch_log l JOIN t ON t.url = l.url ORDER BY t.mid");
+  if (!fetches) return err(fetches);
+  struct Seen {
+    std::set<std::string> fetched;
+    std::map<std::string, std::string> blocked;  // url -> reason
+  };
+  std::map<int64_t, Seen> seen;
+  while (true) {
+    auto row = fetches->step();
+    if (!row) return err(row);
+    if (!*row) break;
+    const int64_t mid = fetches->int64(0);
+    std::string url = fetches->text(1);
+    const std::string outcome = fetches->text(2);
+    const int64_t status = fetches->int64(3);
+    TownCrawl& t = out[mid];
+    ++t.attempts;
+    const std::string at = fetches->text(4);
+    if (at > t.last_crawled) t.last_crawled = at;
+    const std::string reason = blocked_reason(outcome, status);
+    if (outcome == "fetched" || outcome == "not_modified" || outcome == "unchanged") {
+      seen[mid].fetched.insert(std::move(url));
+    } else if (!reason.empty()) {
+      seen[mid].blocked.emplace(std::move(url), reason);
+    }
+  }
+  for (auto& [mid, s] : seen) {
+    TownCrawl& t = out[mid];
+    t.pages_fetched = static_cast<int64_t>(s.fetched.size());
+    std::map<std::string, int64_t> reasons;
+    for (const auto& [url, reason] : s.blocked) {
+      if (s.fetched.count(url)) continue;  // fetched later: not blocked
+      ++t.blocked;
+      ++reasons[reason];
+    }
+    int64_t best = 0;
+    for (const auto& [reason, n] : reasons) {
+      if (n > best) {
+        best = n;
+        t.blocked_reason = reason;
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::map<int64_t, CurrentVersion>> Reader::current_versions(const std::vector<int64_t>& document_ids) {
+  std::map<int64_t, CurrentVersion> out;
+  if (document_ids.empty()) return out;
+  auto stmt = sql::prepare(catalog_,
+      "SELECT v.id, v.sha256, v.fetched_at, d.doc_type FROM documents d "
+      "JOIN versions v ON v.id = coalesce(d.indexed_version_id, d.current_version_id) "
+      "WHERE d.id=?1");
+  if (!stmt) return err(stmt);
+  for (int64_t id : document_ids) {
+    if (out.count(id)) continue;
+    stmt->reset();
+    stmt->bind(1, id);
+    auto row = stmt->step();
+    if (!row) return err(row);
+    if (!*row) continue;
+    out[id] = CurrentVersion{stmt->int64(0), stmt->text(1), stmt->text(2), stmt->text(3)};
+  }
+  return out;
+}
+
+Result<std::optional<SectionSpan>> Reader::section_span(int64_t version_id, std::string_view key) {
+  auto stmt = sql::prepare(catalog_, "SELECT start_offset, end_offset FROM sections WHERE version_id=?1 AND key=?2");
+  if (!stmt) return err(stmt);
+  stmt->bind(1, version_id).bind(2, key);
+  auto row = stmt->step();
+  if (!row) return err(row);
+  if (!*row) return std::optional<SectionSpan>();
+  return std::optional<SectionSpan>(SectionSpan{stmt->int64(0), stmt->int64(1)});
 }
 
 Result<std::pair<int64_t, std::string>> Reader::version_summary(int64_t document_id,

@@ -37,7 +37,14 @@ struct DocumentInfo {
   bool listed() const { return genre != "navigation" && !rendition_of; }
 };
 
-// One provision hit of a current section of an active document, with where it was found.
+// The policy status of a document (TAXONOMY.md "Document status and genre"): in_force,
+// proposed, superseded, rescinded or descriptive. The one place that decides it for the
+// queries: until the catalog records a status of its own, every document is in force.
+std::string policy_status_of(std::string_view doc_type);
+
+// One provision hit of a current section of an active document, with where it was found:
+// enough to cite it (document, version, sha256 of the stored bytes, section, page, offsets
+// into the section's text, fetched-at).
 struct ProvisionHitRow {
   int64_t document_id = 0;
   std::optional<int64_t> municipality_id;
@@ -48,6 +55,34 @@ struct ProvisionHitRow {
   // The document's current status (in_force, proposed, ...; "" not classified: counted as
   // in force, as before statuses existed).
   std::string doc_status = {};
+  int64_t version_id = 0;
+  std::string sha256, fetched_at;
+  std::string section_key;         // the section's stable key within the document
+  int64_t start = 0, end = 0;      // the evidence's offsets into the section's text
+  std::string doc_type, title, url;
+  std::string policy_status = "in_force";  // policy_status_of(doc_type)
+};
+
+// What the crawl knows of one municipality, for its coverage state: whether a website or
+// source is known, what was fetched for it (the last crawl's frontier and its documents'
+// fetches), and what kept the crawler out.
+struct TownCrawl {
+  bool website_known = false;      // a website in the registry or a source/seed/website row
+  int64_t attempts = 0;            // fetch-log rows for its URLs
+  int64_t pages_fetched = 0;       // distinct URLs fetched (2xx, 304, unchanged)
+  int64_t blocked = 0;             // distinct URLs refused: robots, a login wall, a firewall
+  std::string blocked_reason;      // "robots" | "login" | "firewall" (the most frequent)
+  std::string last_crawled;        // the latest fetch attempt's time, "" when none
+};
+
+// The indexed (else current) version of a document, for citing a search hit.
+struct CurrentVersion {
+  int64_t version_id = 0;
+  std::string sha256, fetched_at, doc_type;
+};
+// Where a section of a version is: its offsets in the document's text.
+struct SectionSpan {
+  int64_t start = 0, end = 0;
 };
 
 // What the extraction of one version says about the file.
@@ -97,6 +132,12 @@ class Reader {
                                                                       std::optional<int64_t> current_version_id);
   // The extraction of VERSION_ID, when there is one.
   [[nodiscard]] Result<std::optional<ExtractionInfo>> extraction(int64_t version_id);
+  // Per municipality id, what its crawl came to (every municipality with anything known).
+  [[nodiscard]] Result<std::map<int64_t, TownCrawl>> town_crawls();
+  // The version the index holds of each of DOCUMENT_IDS (else its current one), when it has one.
+  [[nodiscard]] Result<std::map<int64_t, CurrentVersion>> current_versions(const std::vector<int64_t>& document_ids);
+  // The offsets of section KEY of VERSION_ID, when it exists.
+  [[nodiscard]] Result<std::optional<SectionSpan>> section_span(int64_t version_id, std::string_view key);
   // Changes, newest first.
   [[nodiscard]] Result<std::vector<ChangeRow>> changes(const ChangeFilter& filter);
   // Calls FN with (municipality id, text) for every current section of every active

@@ -34,7 +34,41 @@ Result<SearchResult> CatalogApi::search(const SearchRequest& request) {
     if (!id) return err(id);
     return ix::facet_term(*id);
   };
-  return searcher_->search(request, r);
+  auto result = searcher_->search(request, r);
+  if (!result) return result;
+  if (auto st = add_provenance(*result); !st) return tl::make_unexpected(st.error());
+  return result;
+}
+
+// Every hit's version, sha256, fetched-at, section offsets and version URL, from the catalog.
+Status CatalogApi::add_provenance(SearchResult& result) {
+  std::vector<int64_t> ids;
+  for (const auto& h : result.hits) {
+    if (all_digits(h.record->document_id)) ids.push_back(std::stoll(h.record->document_id));
+  }
+  auto versions = reader().current_versions(ids);
+  if (!versions) return tl::make_unexpected(versions.error());
+  for (auto& h : result.hits) {
+    const auto& rec = *h.record;
+    if (!all_digits(rec.document_id)) continue;
+    auto v = versions->find(std::stoll(rec.document_id));
+    if (v == versions->end()) continue;
+    HitProvenance& p = h.provenance;
+    p.version_id = std::to_string(v->second.version_id);
+    p.sha256 = v->second.sha256;
+    p.fetched_at = v->second.fetched_at;
+    p.status = corpus::policy_status_of(v->second.doc_type);
+    const auto slash = rec.section_id.find('/');
+    const std::string key = slash == std::string::npos ? "" : rec.section_id.substr(slash + 1);
+    auto span = reader().section_span(v->second.version_id, key);
+    if (!span) return tl::make_unexpected(span.error());
+    if (*span) {
+      p.start = (*span)->start;
+      p.end = (*span)->end;
+    }
+    p.version_url = version_url(rec.document_id, p.version_id, key);
+  }
+  return {};
 }
 
 Result<Scorecard> CatalogApi::scorecard(std::string_view town_name) {
@@ -44,6 +78,8 @@ Result<Scorecard> CatalogApi::scorecard(std::string_view town_name) {
   if (!docs) return err(docs);
   auto hits = reader().provision_hits(town->id);
   if (!hits) return err(hits);
+  auto crawl = reader().town_crawls();
+  if (!crawl) return err(crawl);
   Scorecard out;
   out.town = town->name;
   out.county = town->county;
@@ -56,46 +92,133 @@ Result<Scorecard> CatalogApi::scorecard(std::string_view town_name) {
       if (it != standings->end()) s.standing = standing_view(it->second);
     }
   }
+  const auto active = std::count_if(docs->begin(), docs->end(), [](const corpus::DocumentInfo& d) {
+    return d.listed() && d.current_version_id.has_value();
+  });
+  auto c = crawl->find(town->id);
+  out.coverage = town_coverage(c == crawl->end() ? nullptr : &c->second, static_cast<int64_t>(active), *hits);
+  out.entries = town_items(*taxonomy_, *hits, out.coverage);
   DocIndex by_id;
   for (const auto& d : *docs) by_id[d.id] = &d;
-  auto card = score_hits(*hits);
-  for (const auto& e : card.entries) out.entries.push_back(score_item(e, by_id));
   add_other_text(out.entries, *hits, by_id);
   return out;
 }
 
-Result<Matrix> CatalogApi::matrix() {
+Result<std::vector<CatalogApi::TownCard>> CatalogApi::town_cards() {
   auto towns = store_.catalog().municipalities();
   if (!towns) return err(towns);
   auto counts = reader().active_document_counts();
   if (!counts) return err(counts);
   auto hits = reader().provision_hits(std::nullopt);
   if (!hits) return err(hits);
+  auto crawl = reader().town_crawls();
+  if (!crawl) return err(crawl);
   std::map<int64_t, std::vector<corpus::ProvisionHitRow>> by_town;
   for (auto& h : *hits) {
     if (h.municipality_id) by_town[*h.municipality_id].push_back(std::move(h));
   }
-  auto empty = score_hits({});
-  Matrix out;
-  for (const auto& e : empty.entries) out.columns.push_back({entry_key(e), e.provision, label_of(e.provision)});
   auto sorted = *towns;
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second.name < b.second.name; });
+  std::vector<TownCard> out;
+  out.reserve(sorted.size());
+  const std::vector<corpus::ProvisionHitRow> none;
   for (const auto& [id, m] : sorted) {
+    TownCard card;
+    card.town = m;
+    auto n = counts->find(id);
+    auto c = crawl->find(id);
+    auto rows = by_town.find(id);
+    const auto& mine = rows == by_town.end() ? none : rows->second;
+    card.coverage = town_coverage(c == crawl->end() ? nullptr : &c->second, n == counts->end() ? 0 : n->second, mine);
+    card.items = town_items(*taxonomy_, mine, card.coverage);
+    out.push_back(std::move(card));
+  }
+  return out;
+}
+
+Result<Matrix> CatalogApi::matrix() {
+  auto cards = town_cards();
+  if (!cards) return err(cards);
+  Matrix out;
+  for (const auto& e : town_items(*taxonomy_, {}, {})) out.columns.push_back({e.key, e.provision, e.label});
+  out.state_counts.assign(out.columns.size(), {});
+  for (auto& card : *cards) {
     MatrixRow row;
-    row.town = m.name;
-    row.county = m.county;
-    auto c = counts->find(id);
-    row.documents = c == counts->end() ? 0 : c->second;
-    if (row.documents == 0) {
-      row.cells.assign(out.columns.size(), "no document");
-    } else {
-      auto card = score_hits(by_town[id]);
-      for (const auto& col : out.columns) {
-        const pv::ScoreEntry* e = card.find(col.provision);
-        row.cells.emplace_back(pv::verdict_name(e ? e->verdict : pv::Verdict::kAbsent));
+    row.town = card.town.name;
+    row.county = card.town.county;
+    row.documents = card.coverage.documents;
+    for (size_t i = 0; i < out.columns.size() && i < card.items.size(); ++i) {
+      const ScoreItem& item = card.items[i];
+      row.cells.push_back(row.documents == 0 ? "no document" : item.verdict);
+      row.states.push_back(item.state);
+      for (size_t k = 0; k < kCoverageStates.size(); ++k) {
+        if (item.state == kCoverageStates[k]) ++out.state_counts[i][k];
       }
     }
+    row.coverage = card.coverage;
     out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
+namespace {
+
+LongRow long_row(const corpus::Municipality& town, const ScoreItem& item, const EvidenceItem* ev) {
+  LongRow r;
+  r.town = town.name;
+  r.county = town.county;
+  r.key = item.key;
+  r.provision = item.provision;
+  r.question = item.question;
+  r.verdict = item.verdict;
+  r.state = item.state;
+  r.state_detail = item.state_detail;
+  r.evidence_count = static_cast<int64_t>(item.evidence.size());
+  if (ev) {
+    r.stance = ev->stance;
+    r.status = ev->status;
+    r.quote = ev->text;
+    r.document_id = ev->document_id;
+    r.title = ev->document;
+    r.doc_type = ev->doc_type;
+    r.url = ev->url;
+    r.version_id = ev->version_id;
+    r.version_url = ev->version_url;
+    r.sha256 = ev->sha256;
+    r.section = ev->section;
+    r.section_key = ev->section_key;
+    r.heading = ev->heading;
+    r.page = ev->page;
+    r.start = ev->start;
+    r.end = ev->end;
+    r.fetched_at = ev->fetched_at;
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<MatrixLong> CatalogApi::matrix_long(std::string_view by) {
+  if (by != "question" && by != "provision" && by != "evidence") {
+    return make_error(ErrorCode::kInvalidArgument,
+                      "unknown long-matrix grouping '" + std::string(by) + "'; known: question, provision, evidence");
+  }
+  auto cards = town_cards();
+  if (!cards) return err(cards);
+  MatrixLong out;
+  out.by = std::string(by);
+  for (const auto& card : *cards) {
+    for (const auto& item : card.items) {
+      if (by == "question" && item.question.empty()) continue;
+      if (by == "evidence" && !item.evidence.empty()) {
+        for (const auto& ev : item.evidence) {
+          out.rows.push_back(long_row(card.town, item, &ev));
+          out.rows.back().evidence_count = 1;
+        }
+        continue;
+      }
+      out.rows.push_back(long_row(card.town, item, item.evidence.empty() ? nullptr : &item.evidence.front()));
+    }
   }
   return out;
 }
@@ -108,11 +231,12 @@ Result<Comparison> CatalogApi::compare(const std::vector<std::string>& town_name
     if (!p) return err(p);
     only = *p;
   }
+  auto crawl = reader().town_crawls();
+  if (!crawl) return err(crawl);
   struct Col {
     TownRef town;
     int64_t documents;
-    pv::Scorecard card;
-    std::vector<corpus::DocumentInfo> docs;
+    std::vector<ScoreItem> items;
   };
   std::vector<Col> cols;
   for (const auto& name : town_names) {
@@ -125,22 +249,24 @@ Result<Comparison> CatalogApi::compare(const std::vector<std::string>& town_name
     const auto active = std::count_if(docs->begin(), docs->end(), [](const corpus::DocumentInfo& d) {
       return d.status == "active" && d.current_version_id && d.listed();
     });
-    cols.push_back(Col{*t, static_cast<int64_t>(active), score_hits(*hits), std::move(*docs)});
+    auto c = crawl->find(t->id);
+    const TownCoverage coverage =
+        town_coverage(c == crawl->end() ? nullptr : &c->second, static_cast<int64_t>(active), *hits);
+    cols.push_back(Col{*t, static_cast<int64_t>(active), town_items(*taxonomy_, *hits, coverage)});
   }
   Comparison out;
   for (const auto& c : cols) out.towns.push_back({c.town.name, c.town.county, c.documents});
-  for (const auto& e0 : cols.front().card.entries) {
+  for (size_t i = 0; i < cols.front().items.size(); ++i) {
+    const ScoreItem& e0 = cols.front().items[i];
     if (only && e0.provision != *only) continue;
-    CompareRow row{e0.provision, e0.question, label_of(e0.provision), {}};
+    CompareRow row{e0.provision, e0.question, e0.label, {}};
     for (const auto& c : cols) {
-      const pv::ScoreEntry* e = c.card.find(e0.provision);
-      DocIndex by_id;
-      for (const auto& d : c.docs) by_id[d.id] = &d;
+      const ScoreItem& e = c.items[i];
       CompareCell cell;
       cell.town = c.town.name;
-      cell.verdict = c.documents == 0 ? "no document"
-                                      : std::string(pv::verdict_name(e ? e->verdict : pv::Verdict::kAbsent));
-      if (e) cell.evidence = evidence_items(e->evidence, by_id);
+      cell.verdict = c.documents == 0 ? "no document" : e.verdict;
+      cell.evidence = e.evidence;
+      cell.state = e.state;
       row.cells.push_back(std::move(cell));
     }
     out.rows.push_back(std::move(row));
@@ -234,7 +360,7 @@ void CatalogApi::load_towns() {
   if (t) towns_ = std::map<int64_t, corpus::Municipality>(t->begin(), t->end());
 }
 
-pv::Scorecard CatalogApi::score_hits(const std::vector<corpus::ProvisionHitRow>& rows, Hits which) {
+pv::Scorecard CatalogApi::score_hits_by_status(const std::vector<corpus::ProvisionHitRow>& rows, Hits which) {
   std::vector<pv::ScoredHit> hits;
   hits.reserve(rows.size());
   for (const auto& r : rows) {
@@ -261,13 +387,13 @@ void CatalogApi::add_other_text(std::vector<ScoreItem>& items, const std::vector
     return !r.doc_status.empty() && r.doc_status != "in_force";
   });
   if (!any) return;
-  const pv::Scorecard proposed = score_hits(rows, Hits::kProposed);
-  const pv::Scorecard other = score_hits(rows, Hits::kNotInForce);
+  const pv::Scorecard proposed = score_hits_by_status(rows, Hits::kProposed);
+  const pv::Scorecard other = score_hits_by_status(rows, Hits::kNotInForce);
   for (auto& item : items) {
     if (const pv::ScoreEntry* p = proposed.find(item.provision); p && p->verdict != pv::Verdict::kAbsent) {
       item.proposed_verdict = std::string(pv::verdict_name(p->verdict));
     }
-    if (const pv::ScoreEntry* o = other.find(item.provision)) item.other_evidence = evidence_items(o->evidence, docs);
+    if (const pv::ScoreEntry* o = other.find(item.provision)) item.other_evidence = other_evidence_items(o->evidence, docs);
   }
 }
 
@@ -298,7 +424,7 @@ DocumentSummary CatalogApi::document_summary(const corpus::DocumentInfo& d) {
   return s;
 }
 
-std::vector<EvidenceItem> CatalogApi::evidence_items(const std::vector<pv::Evidence>& evidence, const DocIndex& docs) {
+std::vector<EvidenceItem> CatalogApi::other_evidence_items(const std::vector<pv::Evidence>& evidence, const DocIndex& docs) {
   std::vector<EvidenceItem> list;
   list.reserve(evidence.size());
   for (const auto& ev : evidence) {
@@ -320,18 +446,6 @@ std::vector<EvidenceItem> CatalogApi::evidence_items(const std::vector<pv::Evide
     list.push_back(std::move(j));
   }
   return list;
-}
-
-ScoreItem CatalogApi::score_item(const pv::ScoreEntry& e, const DocIndex& docs) {
-  ScoreItem j;
-  j.key = entry_key(e);
-  j.provision = e.provision;
-  j.question = e.question;
-  j.label = label_of(e.provision);
-  j.verdict = std::string(pv::verdict_name(e.verdict));
-  j.present = e.present;
-  j.evidence = evidence_items(e.evidence, docs);
-  return j;
 }
 
 }  // namespace policyindex::query::detail

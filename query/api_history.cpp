@@ -156,7 +156,7 @@ Result<History> CatalogApi::history(std::string_view town_or_document) {
   return out;
 }
 
-Result<Document> CatalogApi::document(int64_t id) {
+Result<Document> CatalogApi::document(int64_t id, std::optional<int64_t> version) {
   auto d = store_.catalog().document(id);
   if (!d) return err(d);
   if (!*d) return make_error(ErrorCode::kNotFound, "no document " + std::to_string(id));
@@ -196,11 +196,30 @@ Result<Document> CatalogApi::document(int64_t id) {
     out.renditions.push_back(std::move(item));
   }
   out.current_version = id_text(info.current_version_id);
-  if (info.current_version_id) {
-    auto ext = reader().extraction(*info.current_version_id);
+  std::optional<int64_t> shown = info.current_version_id;
+  if (version) {
+    const std::string want = std::to_string(*version);
+    auto it = std::find_if(out.versions.begin(), out.versions.end(), [&](const VersionItem& v) { return v.id == want; });
+    if (it == out.versions.end()) {
+      std::string known;
+      for (const auto& v : out.versions) known += (known.empty() ? "" : ", ") + v.id;
+      return make_error(ErrorCode::kNotFound, "document " + std::to_string(id) + " has no version " + want +
+                                                  (known.empty() ? "" : "; its versions: " + known));
+    }
+    shown = *version;
+  }
+  out.version = id_text(shown);
+  for (const auto& v : out.versions) {
+    if (shown && v.id == std::to_string(*shown)) {
+      out.version_sha256 = v.sha256;
+      out.version_fetched_at = v.fetched_at;
+    }
+  }
+  if (shown) {
+    auto ext = reader().extraction(*shown);
     if (!ext) return err(ext);
     if (*ext) out.extraction = ExtractionView{(*ext)->type, (*ext)->pages, (*ext)->status, (*ext)->error};
-    auto secs = store_.catalog().sections_of(*info.current_version_id);
+    auto secs = store_.catalog().sections_of(*shown);
     if (!secs) return err(secs);
     for (const auto& s : *secs) {
       DocumentSection sj;

@@ -56,7 +56,8 @@ Result<Peers> CatalogApi::peers(std::string_view town_name, std::string_view pro
   if (!hits) return err(hits);
   std::map<int64_t, std::vector<corpus::ProvisionHitRow>> by_town;
   for (auto& h : *hits) {
-    if (h.municipality_id) by_town[*h.municipality_id].push_back(std::move(h));
+    // Peers borrow in-force language only.
+    if (h.municipality_id && h.policy_status == "in_force") by_town[*h.municipality_id].push_back(std::move(h));
   }
   std::map<int64_t, pv::Scorecard> cards;
   for (auto& [id, rows] : by_town) cards[id] = score_hits(rows);
@@ -72,10 +73,6 @@ Result<Peers> CatalogApi::peers(std::string_view town_name, std::string_view pro
   }
   auto similarity = town_similarity(town->id, by_town);
   if (!similarity) return err(similarity);
-  auto docs = reader().all_documents();
-  if (!docs) return err(docs);
-  DocIndex by_id;
-  for (const auto& d : *docs) by_id[d.id] = &d;
 
   Peers out;
   out.town = town->name;
@@ -120,7 +117,7 @@ Result<Peers> CatalogApi::peers(std::string_view town_name, std::string_view pro
       peer.same_county = c.same_county;
       peer.similarity = std::round(c.sim * 1000) / 1000;
       peer.verdict = std::string(pv::verdict_name(c.entry->verdict));
-      peer.evidence = evidence_items(protective, by_id);
+      peer.evidence = evidence_items(protective, by_town[c.id]);
       p.peers.push_back(std::move(peer));
     }
     out.provisions.push_back(std::move(p));

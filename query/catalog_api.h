@@ -15,6 +15,7 @@
 #include "corpus/standing.h"
 #include "provisions/provisions.h"
 #include "query/internal.h"
+#include "query/coverage.h"
 
 namespace policyindex::query::detail {
 
@@ -39,10 +40,11 @@ class CatalogApi : public Api {
   Result<SearchResult> search(const SearchRequest& request) override;
   Result<Scorecard> scorecard(std::string_view town) override;
   Result<Matrix> matrix() override;
+  Result<MatrixLong> matrix_long(std::string_view by) override;
   Result<Comparison> compare(const std::vector<std::string>& towns, std::string_view provision) override;
   Result<Peers> peers(std::string_view town, std::string_view provision) override;
   Result<History> history(std::string_view town_or_document) override;
-  Result<Document> document(int64_t id) override;
+  Result<Document> document(int64_t id, std::optional<int64_t> version = std::nullopt) override;
   Result<ChangeList> changes(std::string_view town, std::string_view provision, size_t limit) override;
   Result<TaxonomyView> taxonomy() override;
 
@@ -50,6 +52,7 @@ class CatalogApi : public Api {
   using DocIndex = std::map<int64_t, const corpus::DocumentInfo*>;
 
   corpus::Reader reader() { return corpus::Reader(store_.catalog()); }
+  Status add_provenance(SearchResult& result);
   Result<std::string> resolve_provision(std::string_view p);
   Result<std::string> resolve_county(std::string_view name);
   std::string label_of(const std::string& provision) const;
@@ -59,19 +62,29 @@ class CatalogApi : public Api {
   std::string county_of(const std::optional<int64_t>& id);
   void load_towns();
 
+  // Scores ROWS (query/coverage.h score_rows): each Evidence's `document` is the index of
+  // its row in ROWS, which evidence_items turns back into a citable EvidenceItem.
+  pv::Scorecard score_hits(const std::vector<corpus::ProvisionHitRow>& rows) { return score_rows(*taxonomy_, rows); }
   // Which hits a scorecard is built from: in-force text (the verdicts; hits of documents
   // not classified yet count as in force), proposed text alone, or everything not in force.
   enum class Hits { kInForce, kProposed, kNotInForce };
-  pv::Scorecard score_hits(const std::vector<corpus::ProvisionHitRow>& rows, Hits which = Hits::kInForce);
+  pv::Scorecard score_hits_by_status(const std::vector<corpus::ProvisionHitRow>& rows, Hits which);
   // Adds the proposed verdict and the labelled not-in-force evidence to ITEMS (in entry order).
   void add_other_text(std::vector<ScoreItem>& items, const std::vector<corpus::ProvisionHitRow>& rows,
                       const DocIndex& docs);
+  // Evidence of scored hits whose `document` is a document id (add_other_text), as items.
+  std::vector<EvidenceItem> other_evidence_items(const std::vector<pv::Evidence>& evidence, const DocIndex& docs);
   static StandingView standing_view(const corpus::Standing& s);
   static std::vector<TimelineEntry> timeline(const std::vector<corpus::DocumentInfo>& docs,
                                              const std::map<int64_t, corpus::Standing>& standings);
   DocumentSummary document_summary(const corpus::DocumentInfo& d);
-  static std::vector<EvidenceItem> evidence_items(const std::vector<pv::Evidence>& evidence, const DocIndex& docs);
-  ScoreItem score_item(const pv::ScoreEntry& e, const DocIndex& docs);
+  // Every municipality (by name) with its coverage facts and scored items, for the matrices.
+  struct TownCard {
+    corpus::Municipality town;
+    TownCoverage coverage;
+    std::vector<ScoreItem> items;
+  };
+  Result<std::vector<TownCard>> town_cards();
   Result<std::vector<VersionItem>> version_items(int64_t document_id, bool diff);
   Result<std::vector<ChangeItem>> change_items(const corpus::ChangeFilter& filter);
   Result<std::map<int64_t, double>> town_similarity(

@@ -40,12 +40,17 @@ class Api {
   virtual Result<SearchResult> search(const SearchRequest& request) = 0;
   virtual Result<Scorecard> scorecard(std::string_view town) = 0;
   virtual Result<Matrix> matrix() = 0;
+  // The long matrix BY "question" (town x Q1..Q7), "provision" (town x every provision) or
+  // "evidence" (one row per piece of evidence); anything else is kInvalidArgument.
+  virtual Result<MatrixLong> matrix_long(std::string_view by) = 0;
   virtual Result<Comparison> compare(const std::vector<std::string>& towns,
                                      std::string_view provision) = 0;
   virtual Result<Peers> peers(std::string_view town, std::string_view provision) = 0;
   // TOWN name or document id (digits).
   virtual Result<History> history(std::string_view town_or_document) = 0;
-  virtual Result<Document> document(int64_t id) = 0;
+  // Document ID with the sections of VERSION (one of its versions; kNotFound otherwise), or
+  // of its current version.
+  virtual Result<Document> document(int64_t id, std::optional<int64_t> version = std::nullopt) = 0;
   // Changes for the Atom feed, newest first, optionally filtered (empty = all).
   virtual Result<ChangeList> changes(std::string_view town, std::string_view provision,
                                      size_t limit) = 0;

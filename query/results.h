@@ -18,12 +18,24 @@ namespace policyindex::query {
 
 // -- search ---------------------------------------------------------------------------------
 
+// Where a hit's text is, to cite it: the version the index holds of its document, the
+// sha256 of that version's stored bytes, when it was fetched, the section's offsets in the
+// document's text, and the URL of that exact version's page. Empty when the catalog no
+// longer has the version (an index older than the catalog).
+struct HitProvenance {
+  std::string version_id, sha256, fetched_at;
+  std::optional<int64_t> start, end;  // the section's offsets in the document's text
+  std::string status;                 // policy status of the document (in_force, proposed, ...)
+  std::string version_url;            // "/documents/ID?version=V#s-KEY"
+};
+
 struct SearchHit {
   // The indexed section (shared with the searcher's record cache: never copied).
   std::shared_ptr<const index::SectionRecord> record;
   std::string snippet;  // escaped text with <b> around matches
   size_t rank = 0;      // 1-based
   unsigned score = 0;   // percent; 0 when sorted by value
+  HitProvenance provenance;
 };
 
 // The facets in the order of the JSON answer.
@@ -33,7 +45,9 @@ inline constexpr std::array<const char*, kFacetCount> kFacetNames = {"town",    
 
 struct SearchResult {
   std::string query;
+  // TOTAL matches; HITS holds those from OFFSET, at most LIMIT; omitted() are not in it.
   size_t total = 0, offset = 0, limit = 0;
+  size_t omitted() const { return total > offset + hits.size() ? total - offset - hits.size() : 0; }
   std::string suggestion;
   std::vector<SearchHit> hits;
   // Per facet, (value, count), largest count first (ties by value). The values point into
@@ -44,7 +58,9 @@ struct SearchResult {
 
 // -- catalog answers ------------------------------------------------------------------------
 
-// A quoted sentence and where it is.
+// A quoted sentence and where it is, citable: the document, the version and the sha256 of
+// its stored bytes, the section (number and key), the page, the quote's offsets into the
+// section's text, when the version was fetched, and the URL of that exact version's page.
 struct EvidenceItem {
   std::string document_id;
   std::string document;  // the document's title (its URL when untitled, its id when unknown)
@@ -53,7 +69,28 @@ struct EvidenceItem {
   std::optional<int> page;
   std::string stance;
   std::string text;
-  std::string status = {};  // the document's status (in_force, proposed, ...); "" not classified
+  std::string version_id, sha256, fetched_at;
+  std::string section_key;           // the section's key (the anchor of the version page)
+  std::optional<int64_t> start, end;  // byte offsets (UTF-8) of the quote in the section's text
+  std::string doc_type;
+  std::string status;       // the document's policy status: in_force | proposed | descriptive | ...
+  std::string version_url;  // "/documents/ID?version=V#s-KEY"
+};
+
+// Coverage states of a town x question (TAXONOMY.md "Scorecard"), in this order.
+inline constexpr std::array<const char*, 8> kCoverageStates = {
+    "green", "red", "mixed", "proposed_only", "not_addressed", "no_document", "blocked", "not_crawled"};
+
+// What the collection knows of a town's crawl: why a question can be unanswered.
+struct TownCoverage {
+  bool website_known = false;
+  int64_t pages_fetched = 0;     // distinct URLs fetched for it
+  int64_t blocked = 0;           // distinct URLs refused (robots, login, firewall)
+  std::string blocked_reason;    // robots | login | firewall | ""
+  std::string last_crawled;      // latest fetch attempt, "" when never
+  int64_t documents = 0;         // active documents with a version
+  int64_t documents_in_force = 0;  // active in-force documents with at least one provision
+  int64_t documents_proposed = 0;  // active proposed or descriptive documents with one
 };
 
 // A document's standing: its status with the reason, its dates and where its title came from.
@@ -81,6 +118,8 @@ struct ScoreItem {
   // rescinded text, each labelled with its status: shown apart, never counted.
   std::string proposed_verdict = {};
   std::vector<EvidenceItem> other_evidence = {};
+  std::string state;         // one of kCoverageStates
+  std::string state_detail;  // why, in plain words ("crawled 2026-01-04, 12 pages, nothing relevant")
 };
 
 struct DocumentSummary {
@@ -93,6 +132,7 @@ struct Scorecard {
   std::string town, county;
   std::vector<DocumentSummary> documents;
   std::vector<ScoreItem> entries;
+  TownCoverage coverage;
 };
 
 struct MatrixColumn {
@@ -103,11 +143,36 @@ struct MatrixColumn {
 struct MatrixRow {
   std::string town, county;
   int64_t documents = 0;
-  std::vector<std::string> cells;  // per column: a verdict or "no document"
+  std::vector<std::string> cells;   // per column: a verdict or "no document"
+  std::vector<std::string> states;  // per column: one of kCoverageStates
+  TownCoverage coverage;
 };
 struct Matrix {
   std::vector<MatrixColumn> columns;
   std::vector<MatrixRow> rows;
+  // Per column, how many towns are in each state (kCoverageStates order): statewide counts.
+  std::vector<std::array<int64_t, kCoverageStates.size()>> state_counts;
+};
+
+// The long (tidy) matrix: one row per town x question (BY "question"), per town x provision
+// (BY "provision"), or per piece of evidence (BY "evidence", towns x provisions with none
+// kept as one row). Each row names the evidence that decides it (the first, protective
+// first) with everything needed to trace it to the stored bytes.
+struct LongRow {
+  std::string town, county, key, provision, question;
+  std::string verdict, state, state_detail;
+  std::string stance, status, quote;
+  std::string document_id, title, doc_type, url, version_id, version_url, sha256;
+  std::string section, section_key, heading;
+  std::optional<int> page;
+  std::optional<int64_t> start, end;
+  std::string adopted, effective;  // from the document's status, when the catalog has them
+  std::string fetched_at;
+  int64_t evidence_count = 0;      // evidence items behind this cell (BY question/provision)
+};
+struct MatrixLong {
+  std::string by;
+  std::vector<LongRow> rows;  // every row: the long matrix is never cut
 };
 
 struct CompareTown {
@@ -117,6 +182,7 @@ struct CompareTown {
 struct CompareCell {
   std::string town, verdict;
   std::vector<EvidenceItem> evidence;
+  std::string state;  // one of kCoverageStates
 };
 struct CompareRow {
   std::string provision, question, label;
@@ -218,6 +284,9 @@ struct Document {
   std::vector<RenditionItem> renditions = {};  // the whole group, this document included; empty alone
   std::vector<VersionItem> versions;
   std::optional<std::string> current_version;
+  // The version whose sections are shown (the current one unless another was asked for).
+  std::optional<std::string> version;
+  std::string version_sha256, version_fetched_at;
   std::optional<ExtractionView> extraction;  // type/pages null without one
   std::vector<DocumentSection> sections;
 };

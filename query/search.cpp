@@ -89,7 +89,7 @@ void add_hits(SearchResult& out, const Xapian::MSet& mset, const Xapian::Query& 
       if (!ix::decode_section_record(it.get_document().get_data(), *rec)) continue;
       std::string snippet =
           mset.snippet(rec->text, 300, stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE, "<b>", "</b>", "…");
-      out.hits.push_back({std::move(rec), std::move(snippet), it.get_rank() + 1, ranked ? static_cast<unsigned>(it.get_percent()) : 0u});
+      out.hits.push_back({std::move(rec), std::move(snippet), it.get_rank() + 1, ranked ? static_cast<unsigned>(it.get_percent()) : 0u, {}});
     }
     return;
   }
@@ -100,7 +100,7 @@ void add_hits(SearchResult& out, const Xapian::MSet& mset, const Xapian::Query& 
     if (!record) continue;
     std::string snippet = snipper(record->text);
     out.hits.push_back({std::move(record), std::move(snippet), it.get_rank() + 1,
-                        ranked ? static_cast<unsigned>(it.get_percent()) : 0u});
+                        ranked ? static_cast<unsigned>(it.get_percent()) : 0u, {}});
   }
 }
 

@@ -99,8 +99,17 @@ void evidence(JsonWriter& w, const std::vector<query::EvidenceItem>& list) {
       w.null();
     }
     w.field("stance", e.stance).field("text", e.text);
-    if (!e.status.empty()) w.field("status", e.status);
-    w.end_object();
+    // Provenance: enough to trace the quote to the stored bytes.
+    w.field("version_id", e.version_id)
+        .field("sha256", e.sha256)
+        .field("fetched_at", e.fetched_at)
+        .field("section_key", e.section_key)
+        .field("start", e.start)
+        .field("end", e.end)
+        .field("doc_type", e.doc_type)
+        .field("status", e.status)
+        .field("version_url", e.version_url)
+        .end_object();
   }
   w.end_array();
 }
@@ -116,6 +125,23 @@ void standing(JsonWriter& w, const query::StandingView& s) {
   for (const auto& d : s.dates) w.begin_object().field("kind", d.kind).field("date", d.date).field("text", d.text).end_object();
   w.end_array().key("conflicts").strings(s.conflicts);
   w.field("genre", s.genre).field("title_source", s.title_source).end_object();
+}
+
+void coverage(JsonWriter& w, const query::TownCoverage& c) {
+  w.begin_object()
+      .field("website_known", c.website_known)
+      .field("pages_fetched", c.pages_fetched)
+      .field("blocked", c.blocked)
+      .field("blocked_reason", c.blocked_reason)
+      .field("last_crawled", c.last_crawled)
+      .field("documents", c.documents)
+      .field("documents_in_force", c.documents_in_force)
+      .field("documents_proposed", c.documents_proposed)
+      .end_object();
+}
+
+std::optional<int64_t> opt_page(const std::optional<int>& p) {
+  return p ? std::optional<int64_t>(*p) : std::nullopt;
 }
 
 void document_summary(JsonWriter& w, const query::DocumentSummary& d, bool with_count) {
@@ -194,6 +220,8 @@ std::string json(const query::SearchResult& r) {
   put_int(out, r.offset);
   out += ",\"limit\":";
   put_int(out, r.limit);
+  out += ",\"omitted\":";
+  put_int(out, r.omitted());
   out += ",\"suggestion\":";
   put_string(out, r.suggestion);
   out += ",\"hits\":[";
@@ -239,6 +267,29 @@ std::string json(const query::SearchResult& r) {
     put_int(out, hit.rank);
     out += ",\"score\":";
     put_int(out, hit.score);
+    const query::HitProvenance& pv = hit.provenance;
+    const std::pair<std::string_view, const std::string*> prov[] = {
+        {"version_id", &pv.version_id}, {"sha256", &pv.sha256}, {"fetched_at", &pv.fetched_at}};
+    for (const auto& [key, value] : prov) {
+      out.push_back(',');
+      put_key(out, key);
+      put_string(out, *value);
+    }
+    for (const auto& [key, value] : {std::pair{"start", &pv.start}, std::pair{"end", &pv.end}}) {
+      out.push_back(',');
+      put_key(out, key);
+      if (*value) {
+        put_int(out, **value);
+      } else {
+        out += "null";
+      }
+    }
+    out.push_back(',');
+    put_key(out, "status");
+    put_string(out, pv.status);
+    out.push_back(',');
+    put_key(out, "version_url");
+    put_string(out, pv.version_url);
     out.push_back('}');
   }
   out += "],\"facets\":{";
@@ -286,8 +337,11 @@ std::string json(const query::Scorecard& r) {
       w.key("other_evidence");
       evidence(w, e.other_evidence);
     }
+    w.field("state", e.state).field("state_detail", e.state_detail);
     w.end_object();
   }
+  w.key("coverage");
+  coverage(w, r.coverage);
   w.end_object();
   return out;
 }
@@ -306,7 +360,59 @@ std::string json(const query::Matrix& r) {
     w.begin_object().field("town", row.town).field("county", row.county).field("documents", row.documents);
     w.key("cells").begin_object();
     for (size_t i = 0; i < r.columns.size() && i < row.cells.size(); ++i) w.field(r.columns[i].key, row.cells[i]);
-    w.end_object().end_object();
+    w.end_object().key("states").begin_object();
+    for (size_t i = 0; i < r.columns.size() && i < row.states.size(); ++i) w.field(r.columns[i].key, row.states[i]);
+    w.end_object().key("coverage");
+    coverage(w, row.coverage);
+    w.end_object();
+  }
+  // Statewide: per column, how many municipalities are in each coverage state.
+  w.end_array().key("state_counts").begin_object();
+  for (size_t i = 0; i < r.columns.size() && i < r.state_counts.size(); ++i) {
+    w.key(r.columns[i].key).begin_object();
+    for (size_t k = 0; k < query::kCoverageStates.size(); ++k) w.field(query::kCoverageStates[k], r.state_counts[i][k]);
+    w.end_object();
+  }
+  w.end_object().end_object();
+  return out;
+}
+
+std::string json(const query::MatrixLong& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("by", r.by).field("total", static_cast<int64_t>(r.rows.size())).field("omitted", int64_t{0});
+  w.key("rows").begin_array();
+  for (const auto& x : r.rows) {
+    w.begin_object()
+        .field("town", x.town)
+        .field("county", x.county)
+        .field("key", x.key)
+        .field("provision", x.provision)
+        .field("question", x.question)
+        .field("verdict", x.verdict)
+        .field("state", x.state)
+        .field("state_detail", x.state_detail)
+        .field("stance", x.stance)
+        .field("status", x.status)
+        .field("quote", x.quote)
+        .field("document_id", x.document_id)
+        .field("title", x.title)
+        .field("doc_type", x.doc_type)
+        .field("url", x.url)
+        .field("version_id", x.version_id)
+        .field("version_url", x.version_url)
+        .field("sha256", x.sha256)
+        .field("section", x.section)
+        .field("section_key", x.section_key)
+        .field("heading", x.heading)
+        .field("page", opt_page(x.page))
+        .field("start", x.start)
+        .field("end", x.end)
+        .field("adopted", x.adopted)
+        .field("effective", x.effective)
+        .field("fetched_at", x.fetched_at)
+        .field("evidence_count", x.evidence_count)
+        .end_object();
   }
   w.end_array().end_object();
   return out;
@@ -327,6 +433,7 @@ std::string json(const query::Comparison& r) {
       w.begin_object().field("town", c.town).field("verdict", c.verdict);
       w.key("evidence");
       evidence(w, c.evidence);
+      w.field("state", c.state);
       w.end_object();
     }
     w.end_array().end_object();
@@ -412,6 +519,7 @@ std::string json(const query::Document& r) {
   w.key("versions");
   versions(w, r.versions);
   w.field("current_version", r.current_version);
+  w.field("version", r.version).field("version_sha256", r.version_sha256).field("version_fetched_at", r.version_fetched_at);
   if (r.extraction) {
     w.field("type", r.extraction->type)
         .field("pages", r.extraction->pages)

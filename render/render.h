@@ -22,6 +22,8 @@ namespace policyindex::render {
 std::string json(const query::SearchResult& r);
 std::string json(const query::Scorecard& r);
 std::string json(const query::Matrix& r);
+// The long matrix: {"by", "total", "omitted": 0, "rows": [...]} (every row, never cut).
+std::string json(const query::MatrixLong& r);
 std::string json(const query::Comparison& r);
 std::string json(const query::Peers& r);
 std::string json(const query::History& r);
@@ -42,14 +44,25 @@ std::string csv_field(std::string_view text);
 std::string csv_row(const std::vector<std::string>& fields);
 
 // `policyindex search --format csv`: rank, town, county, doc_type, title, url, document_id,
-// section_id, number, heading, page, provisions, cites, snippet (plain text).
+// section_id, number, heading, page, provisions, cites, snippet (plain text), then the
+// provenance: version_id, sha256, fetched_at, start, end, status, version_url. Only the hits
+// of R (search_omitted_note says what was left out).
 std::string search_csv(const query::SearchResult& r);
 // /search.csv of the web page: rank, town, county, doc_type, title, url, section, heading,
-// page, provisions, cites, snippet, section_id.
+// page, provisions, cites, snippet, section_id, then the same provenance columns.
 std::string search_csv_web(const query::SearchResult& r);
+// "" when R holds every hit from its offset; else one line saying how many were left out
+// and how to get them (HOW: "--limit N"/"--all" for the CLI, "limit=N" for the web).
+std::string search_omitted_note(const query::SearchResult& r, bool web);
 // `matrix --format csv` and /matrix.csv: town, county, documents, then one column per
-// question and provision.
+// question and provision (verdicts), then per question its coverage state (Q1_state ..),
+// then the town's crawl: website_known, pages_fetched, blocked, blocked_reason, last_crawled.
 std::string matrix_csv(const query::Matrix& r);
+// `matrix --format csv --long` and /matrix.csv?long=1: the long matrix's rows (every one),
+// columns as in the JSON (town, county, key, provision, question, verdict, state, ...).
+std::string matrix_long_csv(const query::MatrixLong& r);
+// The long matrix's column names, in order.
+const std::vector<std::string>& matrix_long_columns();
 
 // -- text for people --------------------------------------------------------------------------
 
@@ -57,7 +70,9 @@ std::string matrix_csv(const query::Matrix& r);
 std::string plain_snippet(std::string_view html, bool ansi);
 std::string search_text(const query::SearchResult& r, bool ansi);
 std::string scorecard_text(const query::Scorecard& r);
+// The grid, with the coverage states and their statewide counts.
 std::string matrix_text(const query::Matrix& r);
+std::string matrix_long_text(const query::MatrixLong& r);
 std::string compare_text(const query::Comparison& r);
 // At most LIMIT peers per provision.
 std::string peers_text(const query::Peers& r, size_t limit);

@@ -17,7 +17,26 @@ std::string where(const query::EvidenceItem& ev) {
   if (!ev.section.empty()) w += ", § " + ev.section;
   if (!ev.heading.empty()) w += " " + ev.heading;
   if (ev.page) w += ", p. " + std::to_string(*ev.page);
+  if (!ev.status.empty() && ev.status != "in_force") w += " (" + ev.status + ")";
   return w;
+}
+
+// The citation line under a quote: version, sha256 prefix, offsets, fetched-at.
+std::string cite_line(const query::EvidenceItem& ev) {
+  if (ev.version_id.empty()) return "";
+  std::string w = "version " + ev.version_id + ", sha256 " + ev.sha256.substr(0, 12);
+  if (ev.start && ev.end) w += ", bytes " + std::to_string(*ev.start) + "-" + std::to_string(*ev.end);
+  if (!ev.fetched_at.empty()) w += ", fetched " + ev.fetched_at;
+  return w + ", " + ev.version_url;
+}
+
+// A coverage state in a few letters for the grid.
+std::string short_state(const std::string& state) {
+  if (state == "proposed_only") return "draft";
+  if (state == "not_addressed") return "silent";
+  if (state == "no_document") return "none";
+  if (state == "not_crawled") return "-";
+  return state;
 }
 
 void print_evidence(std::string& out, const std::vector<query::EvidenceItem>& evidence, size_t max,
@@ -29,6 +48,7 @@ void print_evidence(std::string& out, const std::vector<query::EvidenceItem>& ev
       break;
     }
     out += indent + "\"" + ev.text + "\"\n" + indent + "  — " + where(ev) + " [" + ev.stance + "]\n";
+    if (const std::string c = cite_line(ev); !c.empty()) out += indent + "    " + c + "\n";
   }
 }
 
@@ -117,9 +137,15 @@ std::string scorecard_text(const query::Scorecard& r) {
     if (d.standing && !d.standing->status.empty()) out += "    status: " + d.standing->status + " (" + d.standing->reason + ")\n";
   }
   out += "\n";
+  const auto& c = r.coverage;
+  out += "Crawl: " + (c.last_crawled.empty() ? std::string("never fetched") : "last " + c.last_crawled) + ", " +
+         std::to_string(c.pages_fetched) + " page(s) fetched";
+  if (c.blocked > 0) out += ", " + std::to_string(c.blocked) + " refused (" + c.blocked_reason + ")";
+  out += c.website_known ? "\n" : ", no website known\n";
   for (const auto& e : r.entries) {
     out += e.key + "  " + upper(e.verdict) + "  " + e.label;
     if (e.key != e.provision) out += " (" + e.provision + ")";
+    if (!e.state.empty() && e.state != e.verdict) out += "  [" + e.state + ": " + e.state_detail + "]";
     out += "\n";
     print_evidence(out, e.evidence, 3, "    ");
     if (!e.proposed_verdict.empty()) out += "    proposed text only (not counted): " + upper(e.proposed_verdict) + "\n";
@@ -130,18 +156,48 @@ std::string scorecard_text(const query::Scorecard& r) {
 std::string matrix_text(const query::Matrix& r) {
   std::string out = left("town", 24) + " " + left("county", 11) + " " + right("docs", 4);
   for (const auto& col : r.columns) {
-    if (col.key.size() == 2) out += " " + left(col.key, 6);
+    if (col.key.size() == 2) out += " " + left(col.key, 7);
   }
   out += "\n";
   for (const auto& row : r.rows) {
     out += left(row.town, 24) + " " + left(row.county, 11) + " " + right(std::to_string(row.documents), 4);
     for (size_t i = 0; i < r.columns.size(); ++i) {
       if (r.columns[i].key.size() != 2) continue;
-      const std::string v = i < row.cells.size() ? row.cells[i] : "";
-      out += " " + left(v == "no document" ? "-" : v, 6);
+      out += " " + left(short_state(i < row.states.size() ? row.states[i] : ""), 7);
     }
     out += "\n";
   }
+  // Statewide counts of each coverage state, per question.
+  out += "\n" + left("state", 41);
+  for (const auto& col : r.columns) {
+    if (col.key.size() == 2) out += " " + left(col.key, 7);
+  }
+  out += "\n";
+  for (size_t k = 0; k < query::kCoverageStates.size(); ++k) {
+    out += left(query::kCoverageStates[k], 41);
+    for (size_t i = 0; i < r.columns.size() && i < r.state_counts.size(); ++i) {
+      if (r.columns[i].key.size() != 2) continue;
+      out += " " + left(std::to_string(r.state_counts[i][k]), 7);
+    }
+    out += "\n";
+  }
+  out += "(green/red/mixed: in-force text; draft: proposed only; silent: in-force documents say nothing; none: "
+         "crawled, nothing relevant; blocked: robots/login/firewall; -: not crawled)\n";
+  return out;
+}
+
+std::string matrix_long_text(const query::MatrixLong& r) {
+  std::string out;
+  for (const auto& x : r.rows) {
+    out += x.town + "  " + x.key + "  " + x.state;
+    if (!x.state_detail.empty()) out += " (" + x.state_detail + ")";
+    out += "\n";
+    if (!x.quote.empty()) {
+      out += "    \"" + x.quote + "\"\n    — " + x.title + (x.section.empty() ? "" : ", § " + x.section) +
+             ", version " + x.version_id + ", sha256 " + x.sha256 + ", " + x.version_url + "\n";
+    }
+  }
+  out += std::to_string(r.rows.size()) + " rows\n";
   return out;
 }
 

@@ -81,6 +81,18 @@ Result<int64_t> parse_id(std::string_view text) {
   return id;
 }
 
+// version=N of a document (a positive number), when given.
+Result<std::optional<int64_t>> parse_version(const Params& p) {
+  if (!p.has("version")) return std::optional<int64_t>();
+  const std::string v = p.get("version");
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n <= 0) {
+    return make_error(ErrorCode::kInvalidArgument, "parameter version='" + v + "' is not a version id (a positive number)");
+  }
+  return std::optional<int64_t>(n);
+}
+
 Result<size_t> parse_size(const Params& p, std::string_view name, size_t fallback) {
   std::string v = p.get(name);
   if (v.empty()) return fallback;
@@ -110,11 +122,34 @@ HttpResponse search_csv(const Params& p, Api& api) {
   auto out = api.search(*req);
   if (!out) return json_error(out.error());
   std::string csv = render::search_csv_web(*out);
-  return csv_response(std::move(csv), "policyindex-search.csv");
+  HttpResponse r = csv_response(std::move(csv), "policyindex-search.csv");
+  // No silent caps: the total and what this answer left out, and how to get it.
+  r.headers.emplace_back("X-Total-Count", std::to_string(out->total));
+  r.headers.emplace_back("X-Omitted", std::to_string(out->omitted()));
+  if (const std::string note = render::search_omitted_note(*out, true); !note.empty()) r.headers.emplace_back("X-Note", note);
+  return r;
+}
+
+// long=1 (with by=question|provision|evidence) asks for the long matrix.
+Result<std::optional<std::string>> long_matrix_by(const Params& p) {
+  const std::string l = p.get("long"), by = p.get("by");
+  if (l.empty() || l == "0") {
+    if (!by.empty()) return make_error(ErrorCode::kInvalidArgument, "parameter by= needs long=1");
+    return std::optional<std::string>();
+  }
+  if (l != "1") return make_error(ErrorCode::kInvalidArgument, "parameter long='" + l + "' is not 0 or 1");
+  return std::optional<std::string>(by.empty() ? "question" : by);
 }
 
 HttpResponse matrix_csv(const Params& p, Api& api) {
-  if (auto s = check_params(p, {}); !s) return json_error(s.error());
+  if (auto s = check_params(p, {"long", "by"}); !s) return json_error(s.error());
+  auto by = long_matrix_by(p);
+  if (!by) return json_error(by.error());
+  if (*by) {
+    auto out = api.matrix_long(**by);
+    if (!out) return json_error(out.error());
+    return csv_response(render::matrix_long_csv(*out), "policyindex-matrix-long.csv");
+  }
   auto out = api.matrix();
   if (!out) return json_error(out.error());
   std::string csv = render::matrix_csv(*out);
@@ -189,7 +224,10 @@ HttpResponse api_route(std::string_view rest, const Params& p, Api& api) {
     return api_result(api.scorecard(*town));
   }
   if (rest == "matrix") {
-    if (auto s = check_params(p, {}); !s) return bad(s);
+    if (auto s = check_params(p, {"long", "by"}); !s) return bad(s);
+    auto by = long_matrix_by(p);
+    if (!by) return json_error(by.error());
+    if (*by) return api_result(api.matrix_long(**by));
     return api_result(api.matrix());
   }
   if (rest == "compare") {
@@ -219,10 +257,12 @@ HttpResponse api_route(std::string_view rest, const Params& p, Api& api) {
     return api_result(api.history(p.get("town")));
   }
   if (rest.rfind("documents/", 0) == 0) {
-    if (auto s = check_params(p, {}); !s) return bad(s);
+    if (auto s = check_params(p, {"version"}); !s) return bad(s);
     auto id = parse_id(rest.substr(10));
     if (!id) return json_error(id.error());
-    return api_result(api.document(*id));
+    auto version = parse_version(p);
+    if (!version) return json_error(version.error());
+    return api_result(api.document(*id, *version));
   }
   if (rest == "changes") {
     if (auto s = check_params(p, {"town", "provision", "limit"}); !s) return bad(s);
@@ -310,7 +350,9 @@ HttpResponse route(const HttpRequest& request, Api& api) {
   if (path.rfind("/documents/", 0) == 0) {
     auto id = parse_id(std::string_view(path).substr(11));
     if (!id) return web::error_page(400, "Bad request", id.error().message);
-    return web::document_page(*id, api);
+    auto version = parse_version(*params);
+    if (!version) return web::error_page(400, "Bad request", version.error().message);
+    return web::document_page(*id, *version, api);
   }
   if (path == "/favicon.ico") return asset_response(request, "icon.svg");
   return web::error_page(404, "Page not found", "There is no page at this address.");

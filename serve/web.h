@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,7 +59,8 @@ HttpResponse town_page(std::string_view town, Api& api);
 HttpResponse compare_page(const Params& p, Api& api);
 HttpResponse peers_page(const Params& p, Api& api);
 HttpResponse state_page(const Params& p, Api& api);
-HttpResponse document_page(int64_t id, Api& api);
+// The document with the sections of VERSION (its current version when none), quotes highlighted.
+HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api);
 HttpResponse changes_page(const Params& p, Api& api);
 // An HTML error page with STATUS and MESSAGE (escaped).
 HttpResponse error_page(int status, std::string_view title, std::string_view message);

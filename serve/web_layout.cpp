@@ -18,6 +18,12 @@ constexpr VerdictStyle kVerdicts[] = {
     {"mixed", "◐", "Mixed", "v-mixed", "both protective and permissive language found"},
     {"absent", "–", "Not addressed", "v-absent", "the documents do not address this"},
     {"no document", "∅", "No document", "v-nodoc", "no document of this town in the corpus"},
+    // Coverage states (TAXONOMY.md "Scorecard") beside the verdicts.
+    {"proposed_only", "✎", "Proposed only", "v-proposed", "only proposed (not adopted) text addresses this"},
+    {"not_addressed", "–", "Silent", "v-absent", "the town's in-force documents exist and say nothing on this"},
+    {"no_document", "∅", "Nothing found", "v-nodoc", "the town's site was crawled and nothing relevant was found"},
+    {"blocked", "⊘", "Blocked", "v-blocked", "robots.txt, a login wall or a firewall kept the crawler out"},
+    {"not_crawled", "?", "Not crawled", "v-nodoc", "no website known for this town, or nothing fetched yet"},
 };
 
 const VerdictStyle& style_of(std::string_view verdict) {
@@ -203,12 +209,25 @@ std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size
     if (ev.page) where += ", page " + html_escape(std::to_string(*ev.page));
     h += "<li><blockquote>" + html_escape(ev.text) + "</blockquote><p class=\"where\">";
     if (!ev.stance.empty()) h += stance_badge(ev.stance) + " ";
-    h += "<a href=\"" + html_escape(section_href(ev.document_id, ev.section)) + "\">" + where + "</a>";
+    const std::string href = ev.version_url.empty() ? section_href(ev.document_id, ev.section) : ev.version_url;
+    h += "<a href=\"" + html_escape(href) + "\">" + where + "</a>";
+    if (!ev.status.empty() && ev.status != "in_force") h += " <span class=\"doc-status\">" + html_escape(ev.status) + "</span>";
     const std::string& url = ev.url;
     if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
       h += " · <a class=\"source\" href=\"" + html_escape(url) + "\" rel=\"noopener noreferrer\">source</a>";
     }
-    h += "</p></li>";
+    h += "</p>";
+    if (!ev.version_id.empty()) {
+      // The citation: the exact version and the hash of its stored bytes.
+      h += "<p class=\"cite\">version " + html_escape(ev.version_id) + " · sha256 <code title=\"" +
+           html_escape(ev.sha256) + "\">" + html_escape(ev.sha256.substr(0, 12)) + "…</code>";
+      if (ev.start && ev.end) {
+        h += " · bytes " + html_escape(std::to_string(*ev.start)) + "–" + html_escape(std::to_string(*ev.end));
+      }
+      if (!ev.fetched_at.empty()) h += " · fetched " + html_escape(ev.fetched_at);
+      h += "</p>";
+    }
+    h += "</li>";
   }
   h += "</ul>";
   if (n > max) h += "</details>";

@@ -126,6 +126,12 @@ std::string hit_html(const query::SearchHit& search_hit, const Pairs& state, con
   }
   h += "</p>";
   h += "<p class=\"snippet\">" + sanitize_snippet(search_hit.snippet) + "</p>";
+  if (const auto& pv = search_hit.provenance; !pv.version_id.empty()) {
+    // The citation: the exact version (its page) and the hash of its stored bytes.
+    h += "<p class=\"cite\"><a href=\"" + html_escape(pv.version_url) + "\">version " + html_escape(pv.version_id) +
+         "</a> · sha256 <code title=\"" + html_escape(pv.sha256) + "\">" + html_escape(pv.sha256.substr(0, 12)) +
+         "…</code> · fetched " + html_escape(pv.fetched_at) + "</p>";
+  }
   const auto& provs = hit.provisions;
   const auto& cites = hit.cites;
   if (!provs.empty() || !cites.empty()) {
@@ -285,8 +291,10 @@ HttpResponse state_page(const Params& p, Api& api) {
       q_columns.push_back(i);
     }
   }
+  // A cell's coverage state (its verdict when the Api gave no state).
   auto cell = [&](const query::MatrixRow& r, size_t q) -> std::string {
     const size_t i = q_columns[q];
+    if (i < r.states.size()) return r.states[i];
     return i < r.cells.size() ? r.cells[i] : "";
   };
   // county -> rows
@@ -300,14 +308,35 @@ HttpResponse state_page(const Params& p, Api& api) {
   std::string m = "<h1>Statewide view</h1>\n<p class=\"lead\">Every municipality, by county, on the seven questions. "
                   "Each cell shows the verdict as a symbol and a word for screen readers; select a town for its "
                   "scorecard and the quoted language.</p>\n";
-  m += "<p class=\"legend\">Legend: " + verdict_badge("green") + " " + verdict_badge("red") + " " +
-       verdict_badge("mixed") + " " + verdict_badge("absent") + " " + verdict_badge("no document") + "</p>\n";
+  m += "<p class=\"legend\">Legend:";
+  for (const char* st : query::kCoverageStates) m += " " + verdict_badge(st);
+  m += "</p>\n<p class=\"help\">Green, red and mixed come from in-force text only. <strong>Proposed only</strong>: only a "
+       "draft or proposal addresses it. <strong>Silent</strong>: the town's in-force documents say nothing on it. "
+       "<strong>Nothing found</strong>: the site was crawled and nothing relevant was found. <strong>Blocked</strong>: robots.txt, a "
+       "login or a firewall kept the crawler out. <strong>Not crawled</strong>: no website known, or nothing fetched.</p>\n";
   m += "<ul class=\"qlegend\">";
   for (const auto& q : qs) {
     const Provision* pr = tax->find(q);
     m += "<li><strong>" + html_escape(q) + "</strong> " + html_escape(pr ? pr->label : q) + "</li>";
   }
   m += "</ul>\n";
+
+  // Statewide counts of each coverage state per question.
+  m += "<h2 id=\"counts\">Statewide counts</h2>\n<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"counts\" "
+       "tabindex=\"0\"><table class=\"counts\"><caption class=\"sr-only\">Number of municipalities in each state per "
+       "question</caption><thead><tr><th scope=\"col\">State</th>";
+  for (const auto& q : qs) m += col_head(q);
+  m += "</tr></thead><tbody>";
+  for (size_t k = 0; k < query::kCoverageStates.size(); ++k) {
+    m += "<tr><th scope=\"row\">" + verdict_badge(query::kCoverageStates[k]) + "</th>";
+    for (size_t q = 0; q < qs.size(); ++q) {
+      const size_t i = q_columns[q];
+      const int64_t n = i < out->state_counts.size() ? out->state_counts[i][k] : 0;
+      m += "<td>" + std::to_string(n) + "</td>";
+    }
+    m += "</tr>";
+  }
+  m += "</tbody></table></div>\n";
 
   // At a glance: counties x questions, the share of municipalities with protective language.
   m += "<h2 id=\"glance\">At a glance: protective language by county</h2>\n"
@@ -338,7 +367,9 @@ HttpResponse state_page(const Params& p, Api& api) {
   m += "<h2>Every municipality</h2>\n<p>" +
        std::string(only_docs ? "Showing municipalities with documents. <a href=\"/state\">Show all</a>."
                              : "<a href=\"/state?show=documents\">Show only municipalities with documents</a>.") +
-       " <a href=\"/matrix.csv\">Download the full table (CSV)</a>, with every provision.</p>\n";
+       " <a href=\"/matrix.csv\">Download the full table (CSV)</a>, with every provision, or the "
+       "<a href=\"/matrix.csv?long=1\">long table</a> (one row per town and question, with the quote, the document "
+       "version and the sha256 of its bytes).</p>\n";
   m += "<nav class=\"counties\" aria-label=\"Counties\"><ul>";
   for (const auto& [county, list] : by_county) {
     m += "<li><a href=\"#" + html_escape(anchor("c-", county)) + "\">" + html_escape(county) + "</a></li>";
@@ -364,8 +395,9 @@ HttpResponse state_page(const Params& p, Api& api) {
       if (only_docs && !has) continue;
       m += "<tr" + std::string(has ? "" : " class=\"nodoc\"") + "><th scope=\"row\">" + town_link(r->town) + "</th>";
       if (!has) {
-        m += "<td colspan=\"" + std::to_string(qs.size()) + "\" class=\"nodoc-cell\">" + verdict_badge("no document", true) +
-             " <span class=\"nodoc-text\" aria-hidden=\"true\">no document</span></td>";
+        const std::string st = qs.empty() ? "not_crawled" : cell(*r, 0);
+        m += "<td colspan=\"" + std::to_string(qs.size()) + "\" class=\"nodoc-cell\">" + verdict_badge(st, true) +
+             " <span class=\"nodoc-text\" aria-hidden=\"true\">" + html_escape(verdict_word(st)) + "</span></td>";
       } else {
         for (size_t q = 0; q < qs.size(); ++q) m += "<td>" + verdict_badge(cell(*r, q), true) + "</td>";
       }

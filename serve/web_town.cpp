@@ -71,7 +71,8 @@ std::string highlighted(const std::string& text, const std::vector<query::Sectio
   return out;
 }
 
-std::string versions_table(const std::vector<query::VersionItem>& versions) {
+// The versions of document DOC_ID, each linked to its own page (?version=).
+std::string versions_table(const std::vector<query::VersionItem>& versions, const std::string& doc_id) {
   if (versions.empty()) return "";
   std::string h = "<table class=\"versions\"><caption class=\"sr-only\">Versions</caption><thead><tr>"
                   "<th scope=\"col\">Fetched</th><th scope=\"col\">Size</th><th scope=\"col\">HTTP</th>"
@@ -95,11 +96,57 @@ std::string versions_table(const std::vector<query::VersionItem>& versions) {
     } else {
       changed = "first version";
     }
-    h += "<tr><td>" + html_escape(v.fetched_at) + "</td><td>" + html_escape(std::to_string(v.size)) +
+    h += "<tr><td><a href=\"/documents/" + html_escape(url_encode(doc_id)) + "?version=" + html_escape(url_encode(v.id)) +
+         "\">" + html_escape(v.fetched_at) + "</a></td><td>" + html_escape(std::to_string(v.size)) +
          " bytes</td><td>" + html_escape(v.http_status ? std::to_string(*v.http_status) : "") + "</td><td>" +
          html_escape(changed) + "</td></tr>";
   }
   return h + "</tbody></table>";
+}
+
+// The badge a cell shows: its coverage state (the verdict when the Api gave none).
+std::string shown_state(const query::ScoreItem& e) { return e.state.empty() ? e.verdict : e.state; }
+
+// What the collection knows of the town's crawl, in words that tell "silent" (in-force
+// documents say nothing) from "nothing found" (crawled, nothing relevant) from "blocked"
+// (kept out) and "not crawled".
+std::string coverage_notice(const std::string& name, const query::TownCoverage& c) {
+  std::string h = "<p class=\"notice coverage\" id=\"coverage\">";
+  const std::string town = html_escape(name);
+  if (c.documents_in_force > 0) {
+    h += "The collection holds " + std::to_string(c.documents_in_force) + " in-force document" +
+         (c.documents_in_force == 1 ? "" : "s") + " of " + town +
+         " with relevant language; a question they do not address is marked <strong>Silent</strong>.";
+  } else if (c.documents_proposed > 0) {
+    h += town + " has only proposed or descriptive relevant text: it is shown, but it decides no verdict.";
+  } else if (c.pages_fetched > 0 || c.documents > 0) {
+    h += "<strong>Nothing found</strong>: ";
+    if (c.pages_fetched > 0) {
+      h += town + "'s site was crawled (last " + html_escape(c.last_crawled.substr(0, 10)) + ", " +
+           std::to_string(c.pages_fetched) + " page" + (c.pages_fetched == 1 ? "" : "s") + ")";
+    } else {
+      h += "the collection holds " + std::to_string(c.documents) + " document" + (c.documents == 1 ? "" : "s") + " of " + town;
+    }
+    h += " and no relevant policy was found — which is not the same as having no policy.";
+  } else if (c.blocked > 0) {
+    h += "<strong>Blocked</strong>: the crawler was kept out of " + town + "'s site (" + html_escape(c.blocked_reason) +
+         ", " + std::to_string(c.blocked) + " address" + (c.blocked == 1 ? "" : "es") +
+         "), so nothing is known — not necessarily unprotected.";
+  } else {
+    h += "<strong>Not crawled</strong>: " +
+         std::string(c.website_known ? "nothing has been fetched from " + town + "'s website yet"
+                                     : "no website or source is known for " + town) +
+         ", so every question below is unanswered — not necessarily unprotected.";
+  }
+  if (c.blocked > 0 && (c.pages_fetched > 0 || c.documents > 0)) {
+    h += " " + std::to_string(c.blocked) + " address" + (c.blocked == 1 ? " was" : "es were") + " refused (" +
+         html_escape(c.blocked_reason) + ").";
+  }
+  if (c.documents_in_force == 0) {
+    h += " If you have the town's policy (for example a PDF from a public records request), it can be added with "
+         "<code>policyindex add</code>.";
+  }
+  return h + "</p>\n";
 }
 
 }  // namespace
@@ -118,19 +165,14 @@ HttpResponse town_page(std::string_view town, Api& api) {
                   " County · <a href=\"/state#" + html_escape(anchor("c-", card.county)) +
                   "\">see the county</a></p>\n";
   const auto& docs = card.documents;
-  if (docs.empty()) {
-    m += "<p class=\"notice\">The collection holds no document of " + html_escape(name) +
-         " yet, so every question below is unanswered — not necessarily unprotected. If you have the town's "
-         "policy (for example a PDF from a public records request), it can be added with "
-         "<code>policyindex add</code>.</p>\n";
-  }
+  m += coverage_notice(name, card.coverage);
   const auto list = entries(card);
   // The seven questions at a glance.
   m += "<h2 id=\"scorecard\">Scorecard: the seven questions</h2>\n<ul class=\"glance\">";
   for (const auto& [key, e] : list) {
     if (e->question.empty()) continue;
     m += "<li><a href=\"#" + html_escape(anchor("q-", key)) + "\"><span class=\"qid\">" + html_escape(e->question) +
-         "</span> " + verdict_badge(e->verdict) + "<span class=\"qlabel\">" + html_escape(e->label) +
+         "</span> " + verdict_badge(shown_state(*e)) + "<span class=\"qlabel\">" + html_escape(e->label) +
          "</span></a></li>";
   }
   m += "</ul>\n";
@@ -140,12 +182,19 @@ HttpResponse town_page(std::string_view town, Api& api) {
     const Provision* pr = tax->find(e->provision);
     m += "<section class=\"question " + std::string(verdict == "green" ? "ok" : "") + "\" id=\"" + html_escape(anchor("q-", key)) +
          "\" aria-labelledby=\"" + html_escape(anchor("qh-", key)) + "\"><h3 id=\"" + html_escape(anchor("qh-", key)) + "\">" +
-         html_escape(e->question) + " · " + html_escape(e->label) + " " + verdict_badge(verdict) + "</h3>";
+         html_escape(e->question) + " · " + html_escape(e->label) + " " + verdict_badge(shown_state(*e)) + "</h3>";
     if (pr && !pr->description.empty()) m += "<p class=\"desc\">" + html_escape(pr->description) + "</p>";
+    if (!e->state_detail.empty()) {
+      m += "<p class=\"state\" data-state=\"" + html_escape(e->state) + "\">" + html_escape(verdict_word(e->state)) +
+           ": " + html_escape(e->state_detail) + ".</p>";
+    }
     const auto& ev = e->evidence;
     if (ev.empty()) {
       m += "<p class=\"none\">No language on this in " + html_escape(name) + "'s documents.</p>";
     } else {
+      if (e->state == "proposed_only") {
+        m += "<p class=\"notice\">Proposed text only — not adopted, so it does not decide the verdict:</p>";
+      }
       m += evidence_html(ev, 2);
     }
     if (verdict != "green") {
@@ -160,7 +209,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
   for (const auto& [key, e] : list) {
     if (!e->question.empty()) continue;
     m += "<tr id=\"" + html_escape(anchor("p-", key)) + "\"><th scope=\"row\">" + html_escape(e->label) + "</th><td>" +
-         verdict_badge(e->verdict) + "</td><td>" + evidence_html(e->evidence, 1) + "</td></tr>";
+         verdict_badge(shown_state(*e)) + "</td><td>" + evidence_html(e->evidence, 1) + "</td></tr>";
   }
   m += "</tbody></table></div>\n";
 
@@ -175,7 +224,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
          source_link(d.url, "· source") + "</p>";
     if (history) {
       for (const auto& hd : history->documents) {
-        if (hd.summary.id == id) m += versions_table(hd.versions);
+        if (hd.summary.id == id) m += versions_table(hd.versions, id);
       }
     }
     m += "</article>\n";
@@ -294,8 +343,8 @@ HttpResponse peers_page(const Params& p, Api& api) {
   return html_response(200, layout({"Peers of " + name, "peers", "", ""}, m));
 }
 
-HttpResponse document_page(int64_t id, Api& api) {
-  auto out = api.document(id);
+HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api) {
+  auto out = api.document(id, version);
   if (!out) return api_error_page(out.error());
   auto tax = load_taxonomy(api);
   if (!tax) return api_error_page(tax.error());
@@ -312,6 +361,17 @@ HttpResponse document_page(int64_t id, Api& api) {
          html_escape(d.url) + "</a></p>\n";
   } else if (!d.url.empty()) {
     m += "<p>Source: " + html_escape(d.url) + "</p>\n";
+  }
+  if (d.version) {
+    const bool current = d.current_version && *d.current_version == *d.version;
+    m += "<p class=\"version-note" + std::string(current ? "" : " notice") + "\" id=\"version\">" +
+         std::string(current ? "Current version " : "You are reading version ") + html_escape(*d.version) +
+         ", fetched " + html_escape(d.version_fetched_at) + " · sha256 <code>" + html_escape(d.version_sha256) + "</code>";
+    if (!current && d.current_version) {
+      m += " · <a href=\"/documents/" + html_escape(d.id) + "\">the current version is " + html_escape(*d.current_version) +
+           "</a>";
+    }
+    m += "</p>\n";
   }
   if (d.extraction && !d.extraction->error.empty()) {
     m += "<p class=\"notice\">Text extraction: " + html_escape(d.extraction->status) + " — " +
@@ -388,7 +448,7 @@ HttpResponse document_page(int64_t id, Api& api) {
     }
     m += "</section>\n";
   }
-  m += "<h2>Versions</h2>" + versions_table(d.versions) + "\n";
+  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id) + "\n";
   return html_response(200, layout({title + " (" + d.town + ")", "", "", ""}, m));
 }
 

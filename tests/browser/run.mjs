@@ -174,7 +174,8 @@ await check('town scorecard: seven questions with words and quoted evidence', as
   expect(await page.locator('ul.glance li').count() === 7, 'seven questions');
   const q7 = await text('#q-Q7');
   expect(q7.includes('Protective') && q7.includes('287(g) agreement'), `Q7: ${q7}`);
-  expect((await text('#q-Q2')).includes('Not addressed'), 'Q2 not addressed');
+  expect((await text('#q-Q2')).includes('Silent'), 'Q2: in-force documents, silent on it');
+  expect((await text('#coverage')).length > 0, 'the coverage notice');
   expect((await page.locator('#documents').count()) === 1, 'documents heading');
   await screenshot('town');
 });
@@ -207,7 +208,7 @@ await check('statewide grid of every municipality by county', async () => {
   const row = await quill.innerText();
   expect(row.includes('✓'), `Quillfield row: ${row}`);
   const sr = await quill.locator('.sr-only').first().textContent();
-  expect(sr === 'Protective' || sr === 'Not addressed', `screen-reader text: ${sr}`);
+  expect(sr === 'Protective' || sr === 'Silent', `screen-reader text: ${sr}`);
   await screenshot('state', false);
   await page.locator('#c-Brackett').scrollIntoViewIfNeeded();
   await screenshot('state-county', false);

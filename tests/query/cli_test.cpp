@@ -64,7 +64,7 @@ TEST(QueryCliTest, SearchInEveryFormat) {
   EXPECT_EQ(j["facets"]["provision"]["info_sharing"], 3);
   ASSERT_EQ(cli().run("search 'release dates' --format csv", &out, &err), 0) << err;
   TempDir tmp;
-  EXPECT_EQ(csv_shape(out, tmp), "4x14") << out;
+  EXPECT_EQ(csv_shape(out, tmp), "4x21") << out;  // 14 columns, then 7 of provenance
   ASSERT_EQ(cli().run("search '' --provision Q7 --format json", &out, &err), 0) << err;
   EXPECT_EQ(json::parse(out)["total"], 1);
   ASSERT_EQ(cli().run("search '287(g)' --format json", &out, &err), 0) << err;
@@ -109,14 +109,31 @@ TEST(QueryCliTest, MatrixCsvLoadsAsATable) {
   std::string out, err;
   ASSERT_EQ(cli().run("matrix", &out, &err), 0) << err;
   TempDir tmp;
-  EXPECT_EQ(csv_shape(out, tmp), "358x" + std::to_string(3 + 16)) << out.substr(0, 400);
+  // town, county, documents; 16 provisions; Q1..Q7 states; 5 crawl columns
+  EXPECT_EQ(csv_shape(out, tmp), "358x" + std::to_string(3 + 16 + 7 + 5)) << out.substr(0, 400);
   EXPECT_EQ(out.rfind("town,county,documents,Q1,Q2,Q3,Q4,Q5,Q6,Q7,", 0), 0u) << out.substr(0, 200);
   EXPECT_NE(out.find("Quillfield,Brackett,1,absent,absent,green,absent,absent,absent,green"), std::string::npos);
   EXPECT_NE(out.find("Vinehaven-by-the-Lake,Coldwater,0,no document"), std::string::npos);
+  // Coverage states: Quillfield's in-force ordinance is silent on Q1; Vinehaven has nothing known.
+  EXPECT_NE(out.find(",not_addressed,not_addressed,green,not_addressed,not_addressed,not_addressed,green,no,0,0,,\r\n"),
+            std::string::npos);
+  EXPECT_NE(out.find(",not_crawled,not_crawled,not_crawled,not_crawled,not_crawled,not_crawled,not_crawled,no,0,0,,"),
+            std::string::npos);
   ASSERT_EQ(cli().run("matrix --format json", &out, &err), 0) << err;
-  EXPECT_EQ(json::parse(out)["rows"].size(), 357u);
+  const json m = json::parse(out);
+  EXPECT_EQ(m["rows"].size(), 357u);
+  int64_t sum = 0;
+  for (const auto& [state, n] : m["state_counts"]["Q7"].items()) sum += n.get<int64_t>();
+  EXPECT_EQ(sum, 357) << "every town in one state";
   ASSERT_EQ(cli().run("matrix --format text", &out, &err), 0) << err;
   EXPECT_NE(out.find("Quillfield"), std::string::npos);
+  EXPECT_NE(out.find("not_crawled"), std::string::npos) << "the statewide counts";
+  // --by without --long is bad usage; --long rows trace to the version.
+  EXPECT_EQ(cli().run("matrix --by provision", &out, &err), 2);
+  ASSERT_EQ(cli().run("matrix --long --format json", &out, &err), 0) << err;
+  const json l = json::parse(out);
+  EXPECT_EQ(l["rows"].size(), 357u * 7);
+  EXPECT_EQ(l["omitted"], 0);
 }
 
 TEST(QueryCliTest, HistoryByTownAndByDocument) {

@@ -39,6 +39,7 @@ std::string reference_json(const query::SearchResult& r) {
   out["total"] = r.total;
   out["offset"] = r.offset;
   out["limit"] = r.limit;
+  out["omitted"] = r.total > r.offset + r.hits.size() ? r.total - r.offset - r.hits.size() : 0;
   out["suggestion"] = r.suggestion;
   nlohmann::ordered_json hits = nlohmann::ordered_json::array();
   for (const auto& h : r.hits) {
@@ -61,6 +62,14 @@ std::string reference_json(const query::SearchResult& r) {
     hit["cites"] = rec.cites;
     hit["rank"] = h.rank;
     hit["score"] = h.score;
+    const auto& p = h.provenance;
+    hit["version_id"] = p.version_id;
+    hit["sha256"] = p.sha256;
+    hit["fetched_at"] = p.fetched_at;
+    hit["start"] = p.start ? nlohmann::ordered_json(*p.start) : nlohmann::ordered_json(nullptr);
+    hit["end"] = p.end ? nlohmann::ordered_json(*p.end) : nlohmann::ordered_json(nullptr);
+    hit["status"] = p.status;
+    hit["version_url"] = p.version_url;
     hits.push_back(std::move(hit));
   }
   out["hits"] = std::move(hits);

@@ -51,7 +51,7 @@ query::SearchResult hostile_search() {
   query::SearchResult r;
   r.query = "x";
   r.total = 1;
-  r.hits.push_back({rec, "=1+1 <b>x</b>", 1, 0});
+  r.hits.push_back({rec, "=1+1 <b>x</b>", 1, 0, {}});
   return r;
 }
 
@@ -67,8 +67,18 @@ TEST(CsvTest, EveryTableIsGuarded) {
   }
   query::Matrix m;
   m.columns.push_back({"Q1", "status_inquiry", "Status"});
-  m.rows.push_back({"=HYPERLINK(\"x\")", "Coldwater", 0, {"no document"}});
-  EXPECT_EQ(render::matrix_csv(m), "town,county,documents,Q1\r\n\"'=HYPERLINK(\"\"x\"\")\",Coldwater,0,no document\r\n");
+  query::MatrixRow row;
+  row.town = "=HYPERLINK(\"x\")";
+  row.county = "Coldwater";
+  row.cells = {"no document"};
+  row.states = {"blocked"};
+  row.coverage.blocked = 2;
+  row.coverage.blocked_reason = "robots";
+  row.coverage.last_crawled = "@2025";
+  m.rows.push_back(row);
+  EXPECT_EQ(render::matrix_csv(m),
+            "town,county,documents,Q1,Q1_state,website_known,pages_fetched,blocked,blocked_reason,last_crawled\r\n"
+            "\"'=HYPERLINK(\"\"x\"\")\",Coldwater,0,no document,blocked,no,0,2,robots,'@2025\r\n");
 }
 
 // The JSON writer writes what nlohmann's dump() writes for the same object.
@@ -79,7 +89,19 @@ TEST(JsonTest, SameBytesAsNlohmann) {
   p.documents = 3;
   for (double sim : {0.0, 0.42, 1.0, 0.001, 0.125}) {
     query::PeerProvision pp{"287g", "Q7", "287(g)", "absent", {}};
-    pp.peers.push_back({"Ashmere", "B", true, sim, "green", {{"17", "Doc", "", "4", "", std::nullopt, "protective", "t"}}});
+    query::EvidenceItem e;
+    e.document_id = "17";
+    e.document = "Doc";
+    e.section = "4";
+    e.stance = "protective";
+    e.text = "t";
+    e.version_id = "5";
+    e.sha256 = "ab";
+    e.start = 0;
+    e.end = 1;
+    e.status = "in_force";
+    e.version_url = "/documents/17?version=5#s-4";
+    pp.peers.push_back({"Ashmere", "B", true, sim, "green", {e}});
     p.provisions.push_back(pp);
   }
   nlohmann::ordered_json j;
@@ -89,7 +111,10 @@ TEST(JsonTest, SameBytesAsNlohmann) {
   nlohmann::ordered_json provs = nlohmann::ordered_json::array();
   for (const auto& pp : p.provisions) {
     nlohmann::ordered_json ev = {{{"document_id", "17"}, {"document", "Doc"}, {"url", ""}, {"section", "4"},
-                                  {"heading", ""}, {"page", nullptr}, {"stance", "protective"}, {"text", "t"}}};
+                                  {"heading", ""}, {"page", nullptr}, {"stance", "protective"}, {"text", "t"},
+                                  {"version_id", "5"}, {"sha256", "ab"}, {"fetched_at", ""}, {"section_key", ""},
+                                  {"start", 0}, {"end", 1}, {"doc_type", ""}, {"status", "in_force"},
+                                  {"version_url", "/documents/17?version=5#s-4"}}};
     nlohmann::ordered_json peer = {{"town", "Ashmere"}, {"county", "B"}, {"same_county", true},
                                    {"similarity", pp.peers[0].similarity}, {"verdict", "green"}, {"evidence", ev}};
     provs.push_back({{"provision", "287g"}, {"question", "Q7"}, {"label", "287(g)"}, {"verdict", "absent"},

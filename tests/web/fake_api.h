@@ -20,6 +20,7 @@ class FakeApi : public query::Api {
   std::vector<std::string> last_compare;
   std::string last_town, last_provision, last_history;
   int64_t last_document = 0;
+  std::optional<int64_t> last_version;
   size_t last_limit = 0;
   // When set, every call fails with this error.
   std::optional<Error> fail;
@@ -49,8 +50,8 @@ class FakeApi : public query::Api {
     out.offset = r.offset;
     out.limit = r.limit;
     out.suggestion = r.query == "detaner" ? "detainer" : "";
-    out.hits.push_back({rec, snippet, r.offset + 1, 90});
-    out.hits.push_back({rec2, snippet, r.offset + 2, 90});
+    out.hits.push_back({rec, snippet, r.offset + 1, 90, {}});
+    out.hits.push_back({rec2, snippet, r.offset + 2, 90, {}});
     auto values = std::make_shared<std::vector<std::string>>(std::vector<std::string>{
         "Quillfield", "Town " + kEvil, "Brackett", "detention_on_detainer", "287g", "protective", "permissive",
         "ordinance", "lunn"});
@@ -66,7 +67,24 @@ class FakeApi : public query::Api {
   }
 
   static std::vector<query::EvidenceItem> evidence() {
-    return {{"17", "Doc " + kEvil, "https://q.example/d.pdf", "50-103", kEvil, 2, "protective", "Quoted " + kEvil}};
+    query::EvidenceItem e;
+    e.document_id = "17";
+    e.document = "Doc " + kEvil;
+    e.url = "https://q.example/d.pdf";
+    e.section = "50-103";
+    e.heading = kEvil;
+    e.page = 2;
+    e.stance = "protective";
+    e.text = "Quoted " + kEvil;
+    e.version_id = "30";
+    e.sha256 = "5a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    e.fetched_at = "2025-03-01T10:00:00Z";
+    e.section_key = "50-103";
+    e.start = 6;
+    e.end = 53;
+    e.status = "in_force";
+    e.version_url = "/documents/17?version=30#s-50-103";
+    return {e};
   }
 
   Result<query::Scorecard> scorecard(std::string_view town) override {
@@ -86,9 +104,15 @@ class FakeApi : public query::Api {
       std::string q = "Q" + std::to_string(i + 1);
       const bool absent = std::string(verdicts[i]) == "absent";
       out.entries.push_back({q, ids[i], q, "Label " + q, verdicts[i], !absent,
-                             absent ? std::vector<query::EvidenceItem>{} : evidence()});
+                             absent ? std::vector<query::EvidenceItem>{} : evidence(),
+                             absent ? (i == 3 ? "not_addressed" : "proposed_only") : verdicts[i],
+                             absent ? "detail " + kEvil : ""});
     }
-    out.entries.push_back({"facility_access", "facility_access", "", "ICE access", "absent", false, {}});
+    out.entries.push_back({"facility_access", "facility_access", "", "ICE access", "absent", false, {}, "not_addressed", ""});
+    out.coverage.documents = 1;
+    out.coverage.documents_in_force = 1;
+    out.coverage.pages_fetched = 3;
+    out.coverage.last_crawled = "2025-03-01T10:00:00Z";
     return out;
   }
 
@@ -99,8 +123,16 @@ class FakeApi : public query::Api {
       out.columns.push_back({c, std::string(c) == "Q1" ? "status_inquiry" : "", ""});
     }
     auto row = [&](std::string town, std::string county, int docs, std::string v) {
-      out.rows.push_back({town, county, docs, std::vector<std::string>(out.columns.size(), docs ? v : "no document")});
+      query::MatrixRow r;
+      r.town = town;
+      r.county = county;
+      r.documents = docs;
+      r.cells.assign(out.columns.size(), docs ? v : "no document");
+      r.states.assign(out.columns.size(), docs ? v : (county == "Coldwater" ? "blocked" : "not_crawled"));
+      out.rows.push_back(std::move(r));
     };
+    out.state_counts.assign(out.columns.size(), {});
+    out.state_counts[0][6] = 42;
     row("Quillfield", "Brackett", 1, "green");
     row("Ashmere", "Brackett", 1, "red");
     row("Town " + kEvil, "Brackett", 0, "");
@@ -117,7 +149,7 @@ class FakeApi : public query::Api {
     query::CompareRow row{"287g", "Q7", "287(g) " + kEvil, {}};
     for (const auto& t : towns) {
       out.towns.push_back({t, "Brackett", 0});
-      row.cells.push_back({t, "green", evidence()});
+      row.cells.push_back({t, "green", evidence(), "green"});
     }
     out.rows.push_back(std::move(row));
     return out;
@@ -155,8 +187,24 @@ class FakeApi : public query::Api {
     return out;
   }
 
-  Result<query::Document> document(int64_t id) override {
+  Result<query::MatrixLong> matrix_long(std::string_view by) override {
+    if (fail) return tl::make_unexpected(*fail);
+    query::MatrixLong out;
+    out.by = by;
+    query::LongRow r;
+    r.town = "=HYPERLINK(\"x\")";
+    r.key = "Q1";
+    r.state = "green";
+    r.quote = "+cmd|' /C calc'!A0";
+    r.sha256 = "ab";
+    out.rows.push_back(r);
+    return out;
+  }
+
+  Result<query::Document> document(int64_t id, std::optional<int64_t> version = std::nullopt) override {
     last_document = id;
+    last_version = version;
+    if (version && *version != 30 && *version != 31) return make_error(ErrorCode::kNotFound, "no such version");
     if (fail) return tl::make_unexpected(*fail);
     if (id == 404) return make_error(ErrorCode::kNotFound, "no document 404");
     const std::string text = "Intro " + kEvil + " Officers shall not ask about immigration status. é end";
@@ -181,6 +229,9 @@ class FakeApi : public query::Api {
     out.doc_type = "ordinance";
     out.status = "active";
     out.current_version = "31";
+    out.version = version ? std::to_string(*version) : "31";
+    out.version_sha256 = "cafe" + *out.version;
+    out.version_fetched_at = "2025-03-01T10:00:00Z";
     out.extraction = query::ExtractionView{"pdf", 7, "ok", ""};
     out.sections.push_back(std::move(sec));
     return out;

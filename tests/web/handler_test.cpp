@@ -198,12 +198,12 @@ TEST(HttpHandlerTest, TownPageHasScorecardWithWordsNotJustColour) {
   HttpResponse r = get(api, "/town/Town%20of%20Quillfield");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(api.last_town, "Town of Quillfield");
-  for (const char* word : {"Protective", "Permits cooperation", "Mixed", "Not addressed"}) {
+  for (const char* word : {"Protective", "Permits cooperation", "Mixed", "Silent", "Proposed only"}) {
     EXPECT_TRUE(contains(r.body, word)) << word;
   }
   EXPECT_TRUE(contains(r.body, "id=\"q-Q1\""));
   EXPECT_TRUE(contains(r.body, "/peers?town=Quillfield&amp;provision=info_sharing"));
-  EXPECT_TRUE(contains(r.body, "href=\"/documents/17#n-50-103\""));
+  EXPECT_TRUE(contains(r.body, "href=\"/documents/17?version=30#s-50-103\"")) << "evidence links to its version";
   EXPECT_TRUE(contains(r.body, "/feed.atom?town=Quillfield"));
   EXPECT_EQ(api.last_history, "Quillfield");
   HttpResponse redirect = get(api, "/town?name=Port+Tessaly");
@@ -242,12 +242,14 @@ TEST(HttpHandlerTest, CsvDownloads) {
   EXPECT_EQ(s.content_type, "text/csv; charset=utf-8");
   EXPECT_TRUE(contains(s.header("Content-Disposition"), "attachment"));
   EXPECT_EQ(api.last_search.limit, 1000u);
-  EXPECT_EQ(s.body.rfind("rank,town,county,doc_type,title,url,section,heading,page,provisions,cites,snippet,section_id\r\n", 0), 0u);
+  EXPECT_EQ(s.body.rfind("rank,town,county,doc_type,title,url,section,heading,page,provisions,cites,snippet,section_id,"
+                         "version_id,sha256,fetched_at,start,end,status,version_url\r\n", 0),
+            0u);
   EXPECT_TRUE(contains(s.body, "detention_on_detainer:protective"));
   EXPECT_TRUE(contains(s.body, "before detainer <script> <script>raw()</script> & after"));
   HttpResponse m = get(api, "/matrix.csv");
   ASSERT_EQ(m.status, 200);
-  EXPECT_EQ(m.body.rfind("town,county,documents,Q1,Q2,Q3,Q4,Q5,Q6,Q7,facility_access\r\n", 0), 0u) << m.body;
+  EXPECT_EQ(m.body.rfind("town,county,documents,Q1,Q2,Q3,Q4,Q5,Q6,Q7,facility_access,Q1_state,", 0), 0u) << m.body;
   EXPECT_TRUE(contains(m.body, "Quillfield,Brackett,1,green,green"));
   EXPECT_TRUE(contains(m.body, "\"'=HYPERLINK(\"\"x\"\")\",Coldwater,0,no document")) << m.body;
 }
