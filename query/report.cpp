@@ -13,8 +13,8 @@ namespace pv = policyindex::provisions;
 std::string why_in_words(const pv::Hit& h) {
   std::string out;
   switch (h.stance) {
-    case pv::Stance::kProtective: out = "Protective because the sentence forbids or limits this"; break;
-    case pv::Stance::kPermissive: out = "Permissive because the sentence allows or invites this"; break;
+    case pv::Stance::kProtective: out = "Protective because the sentence protects people or limits cooperation"; break;
+    case pv::Stance::kPermissive: out = "Permissive because the sentence allows or invites cooperation"; break;
     case pv::Stance::kNeutral: out = "Neutral: the sentence mentions this without limiting or widening it"; break;
   }
   const std::string& reason = h.why.empty() ? h.rule : h.why;
