@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/extract/makers.h"
 #include "tests/testing/testing.h"
 
 namespace policyindex {
@@ -12,6 +13,36 @@ namespace {
 using testing::run_command;
 
 std::string bin() { return testing::policyindex_binary().string(); }
+
+// A minimal PDF of OBJECTS (object 1 the catalog) with a correct cross-reference table.
+std::string build_pdf(const std::vector<std::string>& objects, const std::string& trailer_extra) {
+  std::string out = "%PDF-1.4\n";
+  std::vector<size_t> offs;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offs.push_back(out.size());
+    out += std::to_string(i + 1);
+    out += " 0 obj\n";
+    out += objects[i];
+    out += "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 ";
+  out += std::to_string(objects.size() + 1);
+  out += "\n0000000000 65535 f \n";
+  char buf[32];
+  for (size_t o : offs) {
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", o);
+    out += buf;
+  }
+  out += "trailer\n<< /Size ";
+  out += std::to_string(objects.size() + 1);
+  out += " /Root 1 0 R ";
+  out += trailer_extra;
+  out += ">>\nstartxref\n";
+  out += std::to_string(xref);
+  out += "\n%%EOF\n";
+  return out;
+}
 
 class ReportCli : public ::testing::Test {
  protected:
@@ -172,6 +203,22 @@ TEST(ReportCliAlone, PlainErrorsNameTheFile) {
   testing::write_file(dir / "photo.pdf", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(64, '\0'));
   expect(dir / "photo.pdf", " is not a PDF, Word (DOCX), HTML or text file (it looks like an image");
   expect(dir / "missing.txt", " does not exist");
+  // Password-protected (the standard security handler; the empty password does not open it).
+  const std::string page = "BT /F1 12 Tf 72 700 Td (Sealed town) Tj ET";
+  testing::write_file(
+      dir / "sealed.pdf",
+      build_pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+                 std::string("<< /Length ").append(std::to_string(page.size())).append(" >>\nstream\n").append(page).append("\nendstream"),
+                 "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                 std::string("<< /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <")
+                     .append(64, '7').append("> /U <").append(64, 'A').append("> >>")},
+                "/Encrypt 6 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] "));
+  expect(dir / "sealed.pdf", " is an encrypted PDF");
+  // A scan without a text layer, read without OCR.
+  testing::write_file(dir / "scan.pdf", testing::make_pdf({{{{"1. Detainers", 72, 100, 12, false, false}}, true}}));
+  EXPECT_EQ(run_command(bin() + " analyze --no-ocr " + (dir / "scan.pdf").string(), &out, &err), 1);
+  EXPECT_NE(err.find((dir / "scan.pdf").string() + " has no text layer (it looks like a scan)"), std::string::npos) << err;
 }
 
 }  // namespace
