@@ -168,8 +168,6 @@ Status Borrower::fill(Report& report, std::string_view town, std::string_view te
       if (counts_as_in_force(r.doc_type, r.status, r.genre)) permissive_towns.insert(r.municipality_id);
     auto sims = similarity();
     if (!sims) return tl::make_unexpected(sims.error());
-    std::vector<BorrowItem> candidates;
-    std::map<int64_t, const corpus::BorrowRow*> town_of_item;
     std::set<std::string> seen;
     struct Ranked {
       BorrowItem item;
