@@ -45,6 +45,7 @@ void register_extract(Registry& r);
 void register_index(Registry& r);
 void register_refresh(Registry& r);
 void register_analyze(Registry& r);
+void register_model(Registry& r);  // model add|list|remove
 void register_query(Registry& r);  // search, scorecard, matrix, compare, peers, history
 void register_serve(Registry& r);
 void register_demo(Registry& r);

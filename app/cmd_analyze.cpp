@@ -1,13 +1,21 @@
-// policyindex analyze FILE [--format text|json]: one local file extracted (in a worker
-// process, like every extraction) and printed as sections.
+// policyindex analyze FILE [--format text|json|html] [--town T] [--model NAME]: one local
+// file extracted (in a worker process, like every extraction), tagged, scored and reported
+// for people: summary, legend, verdicts with their quotes, what to borrow from other towns of
+// the corpus (when there is one), and the comparison with a model document.
 
+#include <filesystem>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
+#include "app/analyze_input.h"
 #include "app/app.h"
+#include "corpus/models.h"
 #include "extract/extract.h"
 #include "pipeline/pipeline.h"
+#include "query/model_compare.h"
+#include "query/report.h"
+#include "render/report.h"
 
 namespace policyindex::app {
 
@@ -83,54 +91,139 @@ nlohmann::json analysis_json(const pipeline::Analysis& a, const provisions::Taxo
           {"errors", std::move(errors)}};
 }
 
-// The advocate's view: the seven questions first, each with its strongest sentence.
-void print_scorecard_text(const nlohmann::json& card) {
-  std::cout << "\nScorecard (seven questions, then other provisions):\n";
-  for (const auto& [key, e] : card.items()) {
-    const std::string verdict = e["verdict"].get<std::string>();
-    const bool question = !e["question"].get<std::string>().empty();
-    if (!question && verdict == "absent" && !e["present"].get<bool>()) continue;
-    std::string head = question ? key + " " : "   ";
-    std::cout << "  " << head << e["label"].get<std::string>() << ": " << verdict << "\n";
-    size_t shown = 0;
-    for (const auto& ev : e["evidence"]) {
-      if (shown++ == 2) break;
-      std::string where = ev["section"].get<std::string>();
-      if (!ev["heading"].get<std::string>().empty()) where += " " + ev["heading"].get<std::string>();
-      if (!ev["page"].is_null()) where += ", p. " + std::to_string(ev["page"].get<int>());
-      std::string text = ev["text"].get<std::string>();
-      if (text.size() > 220) text = text.substr(0, 217) + "...";
-      std::cout << "        [" << ev["stance"].get<std::string>() << "] \"" << text << "\" (" << where
-                << ")\n";
-    }
+}  // namespace
+
+namespace {
+
+// The report's input from the analysis.
+query::ReportInput report_input(const pipeline::Analysis& a) {
+  const extract::Document& doc = a.document;
+  query::ReportInput in;
+  in.file = a.file;
+  in.type = std::string(extract::file_type_name(doc.type));
+  in.title = doc.title;
+  in.pages = doc.pages;
+  in.ocr_pages = doc.ocr_pages;
+  in.warnings = doc.warnings;
+  in.scorecard = &a.scorecard;
+  for (size_t i = 0; i < doc.sections.size(); ++i) {
+    const extract::Section& s = doc.sections[i];
+    in.sections.push_back({s.number, s.heading, s.level, s.page, s.page_end, s.text, &a.tags[i]});
   }
+  return in;
+}
+
+bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n\f") == std::string_view::npos; }
+
+// The corpus of DATA_DIR when it has one; nothing (and no catalog created) otherwise.
+std::optional<std::filesystem::path> corpus_catalog(const std::filesystem::path& data_dir) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(data_dir / "catalog.sqlite", ec)) return data_dir / "catalog.sqlite";
+  return std::nullopt;
+}
+
+// The comparison of the analyzed file with the model NAME of the corpus at DATA_DIR.
+Result<query::ModelComparison> compare_model(const std::filesystem::path& data_dir, const std::string& name,
+                                             const pipeline::Analysis& a, const provisions::Tagger& tagger) {
+  auto path = corpus_catalog(data_dir);
+  if (!path)
+    return make_error(ErrorCode::kNotFound, "--model needs a corpus: there is none in " + data_dir.string() +
+                                                " (use --data DIR)");
+  auto catalog = corpus::Catalog::open(*path);
+  if (!catalog) return tl::make_unexpected(catalog.error());
+  corpus::ReportReader reader(*catalog);
+  auto model = reader.model(name);
+  if (!model) return tl::make_unexpected(model.error());
+  if (!*model) {
+    std::string known;
+    if (auto all = reader.models(); all) {
+      for (const auto& m : *all) {
+        if (!known.empty()) known += ", ";
+        known += m.name;
+      }
+    }
+    std::string message = "no model named \"";
+    message += name;
+    message += known.empty() ? "\" (none marked yet: policyindex model add)" : "\" (models: " + known + ")";
+    return make_error(ErrorCode::kNotFound, message);
+  }
+  auto sections = reader.current_sections((*model)->document_id);
+  if (!sections) return tl::make_unexpected(sections.error());
+  if (sections->empty())
+    return make_error(ErrorCode::kNotFound, "the model \"" + name + "\" (document " +
+                                                std::to_string((*model)->document_id) + ") has no extracted text yet: run extract");
+  std::vector<query::CompareSection> model_sections, town_sections;
+  for (const auto& s : *sections)
+    model_sections.push_back({s.number, s.heading, s.page ? std::optional<int>(static_cast<int>(*s.page)) : std::nullopt, s.text});
+  for (const auto& s : a.document.sections)
+    town_sections.push_back({s.number, s.heading, s.page > 0 ? std::optional<int>(s.page) : std::nullopt, s.text});
+  query::ModelComparison out = query::compare_with_model(model_sections, town_sections, tagger);
+  out.name = (*model)->name;
+  out.document = (*model)->title.empty() ? (*model)->url : (*model)->title;
+  out.url = (*model)->url;
+  out.town = (*model)->town;
+  return out;
 }
 
 }  // namespace
 
 void register_analyze(Registry& r) {
   struct Opts {
-    std::string file, format = "text";
+    std::string file, format = "text", town, model;
     bool no_ocr = false, explain = false;
     int timeout = 600;
   };
   auto opts = std::make_shared<Opts>();
-  auto* sub = r.app.add_subcommand("analyze", "Sections, provisions and the seven-question scorecard of one local file");
+  auto* sub = r.app.add_subcommand("analyze", "The report of one local file: summary, verdicts with quotes, what to borrow");
   sub->add_option("FILE", opts->file, "A PDF, HTML, DOCX or text file")->required();
-  sub->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  sub->add_option("--format", opts->format, "Output format (html: a printable page)")
+      ->check(CLI::IsMember({"text", "json", "html"}));
+  sub->add_option("--town", opts->town, "The town the policy is from: nearest towns first, and it is not offered to itself");
+  sub->add_option("--model", opts->model, "Compare with this model document of the corpus (see `model list`)");
   sub->add_flag("--no-ocr", opts->no_ocr, "Do not OCR pages without a text layer");
   sub->add_flag("--explain", opts->explain, "Show why each provision was tagged (rule, cues, list structure, context)");
   sub->add_option("--timeout", opts->timeout, "Seconds before the extraction is abandoned")->check(CLI::PositiveNumber);
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
+    if (auto st = check_analyze_input(opts->file); !st) return fail(st.error().message);
     auto tagger = pipeline::SectionTagger::create(g.taxonomy);
     if (!tagger) return fail(tagger.error());
     pipeline::AnalyzeOptions options;
     options.ocr = !opts->no_ocr;
     options.timeout_s = opts->timeout;
     auto analysis = pipeline::analyze_file(opts->file, *tagger, options);
-    if (!analysis) return fail(analysis.error());
+    if (!analysis) return fail(plain_extract_error(opts->file, analysis.error()));
     const extract::Document* doc = &analysis->document;
+    if (blank(doc->text)) {
+      if (doc->type == extract::FileType::kPdf && opts->no_ocr)
+        return fail(opts->file + " has no text layer (it looks like a scan): run without --no-ocr to read it by OCR");
+      if (doc->type == extract::FileType::kPdf)
+        return fail(opts->file + " has no readable text: it looks like a scan, and OCR found no text in it");
+      return fail(opts->file + " has no readable text");
+    }
+
+    // The report: verdicts, then what to borrow from the corpus, then the model.
+    query::Report report = query::make_report(report_input(*analysis), tagger->taxonomy());
+    const std::filesystem::path data_dir = corpus::default_data_dir(g.data_dir);
+    if (!corpus_catalog(data_dir)) {
+      report.borrow_note = "No corpus was given (no catalog in " + data_dir.string() +
+                           "; use --data DIR), so there is no language from other towns to borrow.";
+    } else {
+      auto borrower = query::Borrower::open(data_dir, tagger->taxonomy_ptr());
+      if (!borrower) return fail(borrower.error());
+      if (auto st = borrower->fill(report, opts->town, doc->text); !st) return fail(st.error());
+    }
+    if (!opts->model.empty()) {
+      provisions::Tagger plain(tagger->taxonomy_ptr());
+      auto cmp = compare_model(data_dir, opts->model, *analysis, plain);
+      if (!cmp) return fail(cmp.error());
+      report.model = std::make_shared<const query::ModelComparison>(std::move(*cmp));
+    }
+    if (opts->format == "html") {
+      std::cout << render::report_html(report);
+      return kExitOk;
+    }
+
     nlohmann::json result = analysis_json(*analysis, tagger->taxonomy());
     // What kind of document this is (an additive field of the analyze JSON).
     const pipeline::DocumentStanding& standing = analysis->standing;
@@ -160,28 +253,16 @@ void register_analyze(Registry& r) {
       }
     }
     if (opts->format == "json") {
+      result["report"] = nlohmann::json::parse(render::report_json(report));  // additive
       std::cout << result.dump(2) << "\n";
       return kExitOk;
     }
-    std::cout << opts->file << ": " << extract::file_type_name(doc->type);
-    if (doc->pages) std::cout << ", " << doc->pages << " pages";
-    if (!doc->ocr_pages.empty()) std::cout << " (" << doc->ocr_pages.size() << " by OCR)";
-    std::cout << ", " << doc->sections.size() << " sections\n";
-    const std::string title = result["title"].get<std::string>();
-    if (!title.empty()) std::cout << "title: " << title << "\n";
+    std::cout << render::report_text(report);
     std::cout << "status: " << provisions::doc_status_name(standing.status.status) << " ("
               << standing.status.reason << ")\n";
     for (const auto& d : standing.status.dates)
       std::cout << "  " << d.kind << ": " << (d.date.empty() ? "-" : d.date) << " (\"" << d.text << "\")\n";
     for (const auto& c : standing.status.conflicts) std::cout << "  dates disagree: " << c << "\n";
-    for (const extract::Section& s : doc->sections) {
-      std::cout << std::string(static_cast<size_t>(2 * (s.level - 1)), ' ') << "- ";
-      if (!s.number.empty()) std::cout << s.number << " ";
-      std::cout << (s.heading.empty() ? "(untitled)" : s.heading);
-      if (s.page) std::cout << "  [p. " << s.page << (s.page_end > s.page ? "-" + std::to_string(s.page_end) : "") << "]";
-      std::cout << "\n";
-    }
-    print_scorecard_text(result["scorecard"]);
     if (opts->explain) {
       std::cout << "\nWhy (genre: " << result["genre"]["id"].get<std::string>() << ", from "
                 << result["genre"]["reason"].get<std::string>() << "):\n";
@@ -193,7 +274,6 @@ void register_analyze(Registry& r) {
                   << e["end"].get<size_t>() << ")\n";
     }
     if (!doc->struck.empty()) std::cout << doc->struck.size() << " struck passages set aside\n";
-    for (const auto& w : doc->warnings) std::cout << "warning: " << w << "\n";
     return kExitOk;
   });
 }

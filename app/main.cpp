@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   register_index(registry);
   register_refresh(registry);
   register_analyze(registry);
+  register_model(registry);
   register_query(registry);
   register_serve(registry);
   register_demo(registry);

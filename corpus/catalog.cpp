@@ -17,7 +17,7 @@ extern const char pi_schema_sql[];
 namespace policyindex::corpus {
 namespace {
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 
 // Upgrades of a shipped catalog, one per version: kMigrations[i] takes version i+1 to i+2.
 // A new catalog runs schema.sql (version 1) and then every step, so old and new catalogs
@@ -114,6 +114,10 @@ constexpr const char* kMigrations[] = {
     "  text TEXT NOT NULL,"
     "  PRIMARY KEY(version_id, ord)"
     ");",
+    // 8 -> 9: documents marked as models (`policyindex model add`): a town's policy is
+    // compared with a model section by section (`analyze FILE --model NAME`).
+    "CREATE TABLE IF NOT EXISTS models(name TEXT PRIMARY KEY COLLATE NOCASE, "
+    "document_id INTEGER NOT NULL REFERENCES documents(id), added_at TEXT NOT NULL);",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 
