@@ -98,14 +98,14 @@ Result<std::vector<ProvisionHitRow>> Reader::provision_hits(std::optional<int64_
   auto stmt = sql::prepare(catalog_,
       std::string("SELECT d.id, d.municipality_id, h.provision, h.stance, h.evidence, "
                   "CASE WHEN s.number <> '' THEN s.number ELSE s.key END, s.heading, s.page, "
-                  "v.id, v.sha256, v.fetched_at, s.key, h.start_offset, h.end_offset, d.doc_type, " +
-                  std::string(kTitleColumn) + ", d.url, coalesce(e.doc_status, '') "
+                  "v.id, v.sha256, v.fetched_at, s.key, h.start_offset, h.end_offset, d.doc_type, ") +
+                  kTitleColumn + ", d.url, coalesce(e.doc_status, '') "
                   "FROM documents d JOIN versions v ON v.id = d.current_version_id "
                   "JOIN sections s ON s.version_id = v.id "
                   "JOIN provision_hits h ON h.section_id = s.id "
                   "LEFT JOIN extractions e ON e.version_id = v.id WHERE d.status='active' "
                   "AND coalesce(e.genre, '') <> 'navigation' AND " + kRenditionOf + " IS NULL " +
-      (town_id ? "AND d.municipality_id=?1 " : "") + "ORDER BY d.id, s.ord, h.start_offset, h.id");
+      std::string(town_id ? "AND d.municipality_id=?1 " : "") + "ORDER BY d.id, s.ord, h.start_offset, h.id");
   if (!stmt) return err(stmt);
   if (town_id) stmt->bind(1, *town_id);
   std::vector<ProvisionHitRow> out;

@@ -113,13 +113,13 @@ struct ScoreItem {
   std::string verdict;  // green | red | mixed | absent
   bool present = false;  // any hit, neutral ones (a savings clause) included
   std::vector<EvidenceItem> evidence;
+  std::string state = {};         // one of kCoverageStates
+  std::string state_detail = {};  // why, in plain words ("crawled 2026-01-04, 12 pages, nothing relevant")
   // Only in-force text decides the verdict. What proposed text alone would give ("" when no
   // proposed text addresses it), and the evidence of proposed, descriptive, superseded and
   // rescinded text, each labelled with its status: shown apart, never counted.
   std::string proposed_verdict = {};
   std::vector<EvidenceItem> other_evidence = {};
-  std::string state;         // one of kCoverageStates
-  std::string state_detail;  // why, in plain words ("crawled 2026-01-04, 12 pages, nothing relevant")
 };
 
 struct DocumentSummary {

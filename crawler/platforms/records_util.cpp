@@ -97,7 +97,19 @@ std::string first_label(std::string_view host) { return lower(host.substr(0, hos
 
 std::string origin_of(const Url& u) { return u.origin(); }
 
-int title_relevance(std::string_view title) { return policy_score("", title); }
+// On an agenda platform every item names a meeting body ("City Council", "Select Board") or
+// says "minutes"/"warrant": words that lead a crawl from a town's pages to its votes, but that
+// tell nothing about one item among hundreds. They are left out of an item's relevance.
+int title_relevance(std::string_view title) {
+  static constexpr std::string_view kMeetingWords[] = {
+      "board of selectmen", "select board", "selectboard", "selectmen", "city council",
+      "town council",       "minutes",      "warrant",     "votes"};
+  std::string t = lower(title);
+  for (std::string_view w : kMeetingWords) {
+    for (size_t at = t.find(w); at != std::string::npos; at = t.find(w, at)) t.replace(at, w.size(), " ");
+  }
+  return policy_score("", t);
+}
 
 void best_first(std::vector<Request>& reqs, size_t cap) {
   std::stable_sort(reqs.begin(), reqs.end(),

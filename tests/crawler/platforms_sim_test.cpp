@@ -73,6 +73,7 @@ class PlatformsSimTest : public ::testing::Test {
                           "municipality\turl\tdoc_type\tnote\nAshby Falls\t" + sources + "\tbylaw\t\n");
     }
     opts_.registry = dir_ / "reg";
+    opts_.verify_sites = false;  // fictional home pages; the site check has its own tests
   }
 
   testing::TempDir dir_;
@@ -116,6 +117,7 @@ TEST_F(PlatformsSimTest, ASourcesLandingPageIsReadThroughItsAdapter) {
   // The source stays recorded for refreshes, and a refresh reads it the same way.
   opts_.registry.clear();
   opts_.refresh = true;
+  opts_.revisit.full = true;  // every known document, not only those due tonight
   auto again = crawl();
   ASSERT_OK(again);
   ASSERT_EQ(again->unchanged.size(), 1u) << summary_json(*again);
