@@ -102,7 +102,7 @@ Result<std::vector<BorrowRow>> ReportReader::borrow_rows(std::string_view provis
   auto stmt = sql::prepare(catalog_,
       "SELECT d.id, t.id, t.name, t.county, CASE WHEN d.title <> '' THEN d.title ELSE coalesce(e.title, '') END, "
       "d.url, d.doc_type, d.status, coalesce(e.genre, ''), h.provision, h.stance, h.evidence, s.number, s.heading, "
-      "s.page FROM documents d JOIN municipalities t ON t.id=d.municipality_id "
+      "s.page, coalesce(e.doc_status, '') FROM documents d JOIN municipalities t ON t.id=d.municipality_id "
       "JOIN sections s ON s.version_id=d.current_version_id JOIN provision_hits h ON h.section_id=s.id "
       "LEFT JOIN extractions e ON e.version_id=d.current_version_id "
       "WHERE d.status='active' AND h.provision=?1 AND h.stance=?2 ORDER BY d.id, s.ord, h.start_offset, h.id");
@@ -125,6 +125,7 @@ Result<std::vector<BorrowRow>> ReportReader::borrow_rows(std::string_view provis
     r.genre = stmt->text(8);
     r.provision = stmt->text(9);
     r.stance = stmt->text(10);
+    r.doc_status = stmt->text(15);
     r.evidence = stmt->text(11);
     r.number = stmt->text(12);
     r.heading = stmt->text(13);

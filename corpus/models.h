@@ -41,6 +41,7 @@ struct BorrowRow {
   int64_t municipality_id = 0;
   std::string town, county;
   std::string title, url, doc_type, status, genre;
+  std::string doc_status;  // in_force, proposed, ... ("" before documents had a status)
   std::string provision, stance, evidence;
   std::string number, heading;  // of the section
   std::optional<int64_t> page;

@@ -45,6 +45,8 @@ struct RevisitState {
 std::string iso8601_from_unix(int64_t seconds);
 // "YYYY-MM-DDTHH:MM:SSZ" (as written above) as Unix seconds; nullopt for other text.
 std::optional<int64_t> unix_from_iso8601(std::string_view text);
+// Seconds since the epoch of a UTC date and time; nullopt when a field is out of range.
+std::optional<int64_t> unix_from_utc(int year, int month, int day, int hour, int minute, int second);
 
 class RevisitStore {
  public:

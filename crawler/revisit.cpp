@@ -51,18 +51,7 @@ int to_int(std::string_view s) {
 }
 
 std::optional<int64_t> make_time(int year, int month, int day, int hour, int minute, int second) {
-  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return static_cast<int64_t>(timegm(&tm));
+  return corpus::unix_from_utc(year, month, day, hour, minute, second);
 }
 
 // "hh:mm:ss" or "hh:mm".

@@ -428,20 +428,12 @@ std::vector<EvidenceItem> CatalogApi::other_evidence_items(const std::vector<pv:
   std::vector<EvidenceItem> list;
   list.reserve(evidence.size());
   for (const auto& ev : evidence) {
-    EvidenceItem j;
-    j.document_id = ev.document;
     const corpus::DocumentInfo* d = nullptr;
     if (all_digits(ev.document)) {
       auto it = docs.find(std::stoll(ev.document));
       if (it != docs.end()) d = it->second;
     }
-    j.document = d ? (d->title.empty() ? d->url : d->title) : ev.document;
-    j.url = d ? d->url : "";
-    j.section = ev.section;
-    j.heading = ev.heading;
-    if (ev.page > 0) j.page = ev.page;
-    j.stance = std::string(pv::stance_name(ev.stance));
-    j.text = ev.text;
+    EvidenceItem j = d ? evidence_item(ev, ev.document, d->title, d->url) : evidence_item(ev, ev.document, ev.document, "");
     if (d) j.status = d->doc_status;
     list.push_back(std::move(j));
   }

@@ -93,26 +93,33 @@ std::string version_url(std::string_view document_id, std::string_view version_i
   return u;
 }
 
+EvidenceItem evidence_item(const pv::Evidence& ev, std::string document_id, std::string_view title,
+                           std::string_view url) {
+  EvidenceItem j;
+  j.document_id = std::move(document_id);
+  j.document = std::string(title.empty() ? url : title);
+  j.url = std::string(url);
+  j.section = ev.section;
+  j.heading = ev.heading;
+  if (ev.page > 0) j.page = ev.page;
+  j.stance = std::string(pv::stance_name(ev.stance));
+  j.text = ev.text;
+  return j;
+}
+
 std::vector<EvidenceItem> evidence_items(const std::vector<pv::Evidence>& evidence,
                                          const std::vector<corpus::ProvisionHitRow>& rows) {
   std::vector<EvidenceItem> list;
   list.reserve(evidence.size());
   for (const auto& ev : evidence) {
-    EvidenceItem j;
     const corpus::ProvisionHitRow* r = nullptr;
     size_t at = 0;
     bool digits = !ev.document.empty();
     for (char ch : ev.document) digits = digits && ch >= '0' && ch <= '9';
     if (digits) at = static_cast<size_t>(std::stoull(ev.document));
     if (digits && at < rows.size()) r = &rows[at];
-    j.document_id = r ? std::to_string(r->document_id) : ev.document;
-    j.document = r ? (r->title.empty() ? r->url : r->title) : ev.document;
-    j.url = r ? r->url : "";
-    j.section = ev.section;
-    j.heading = ev.heading;
-    if (ev.page > 0) j.page = ev.page;
-    j.stance = std::string(pv::stance_name(ev.stance));
-    j.text = ev.text;
+    EvidenceItem j = r ? evidence_item(ev, std::to_string(r->document_id), r->title, r->url)
+                       : evidence_item(ev, ev.document, ev.document, "");
     if (r) {
       j.version_id = std::to_string(r->version_id);
       j.sha256 = r->sha256;

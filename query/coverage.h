@@ -29,6 +29,10 @@ TownCoverage town_coverage(const corpus::TownCrawl* crawl, int64_t documents,
 std::string version_url(std::string_view document_id, std::string_view version_id, std::string_view section_key);
 
 // Citable evidence: EVIDENCE's `document` fields are indexes into ROWS (as score_rows sets them).
+// The quote's own part of an evidence item (section, heading, page, stance, text), with the
+// document as given: its id, its title (the URL when untitled) and URL.
+EvidenceItem evidence_item(const provisions::Evidence& ev, std::string document_id, std::string_view title,
+                           std::string_view url);
 std::vector<EvidenceItem> evidence_items(const std::vector<provisions::Evidence>& evidence,
                                          const std::vector<corpus::ProvisionHitRow>& rows);
 

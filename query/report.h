@@ -161,6 +161,7 @@ bool is_recital(const provisions::Tagger& tagger, std::string_view provision, st
 // active document that is not a draft, minutes or a webpage and whose genre is not
 // descriptive (news, guidance, minutes) nor a warrant article. Switch to the stored status
 // when it lands.
-bool counts_as_in_force(std::string_view doc_type, std::string_view status, std::string_view genre);
+bool counts_as_in_force(std::string_view doc_type, std::string_view status, std::string_view genre,
+                        std::string_view doc_status = {});
 
 }  // namespace policyindex::query

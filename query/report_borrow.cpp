@@ -86,8 +86,12 @@ std::map<int64_t, double> similarities(std::string_view text, const std::map<int
 
 }  // namespace
 
-bool counts_as_in_force(std::string_view doc_type, std::string_view status, std::string_view genre) {
+bool counts_as_in_force(std::string_view doc_type, std::string_view status, std::string_view genre,
+                        std::string_view doc_status) {
   if (status != "active") return false;
+  // The document's status (provisions/status.h) decides when it has one; before statuses,
+  // the document type and genre stand in.
+  if (!doc_status.empty()) return doc_status == "in_force";
   for (std::string_view t : {"draft", "minutes", "webpage"})
     if (doc_type == t) return false;
   for (std::string_view g : {"news", "guidance", "minutes", "warrant_article"})
@@ -165,7 +169,7 @@ Status Borrower::fill(Report& report, std::string_view town, std::string_view te
     if (!against) return tl::make_unexpected(against.error());
     std::set<int64_t> permissive_towns;
     for (const auto& r : *against)
-      if (counts_as_in_force(r.doc_type, r.status, r.genre)) permissive_towns.insert(r.municipality_id);
+      if (counts_as_in_force(r.doc_type, r.status, r.genre, r.doc_status)) permissive_towns.insert(r.municipality_id);
     auto sims = similarity();
     if (!sims) return tl::make_unexpected(sims.error());
     std::set<std::string> seen;
@@ -176,7 +180,7 @@ Status Borrower::fill(Report& report, std::string_view town, std::string_view te
     std::vector<Ranked> ranked;
     for (const auto& r : *rows) {
       if (me && r.municipality_id == me->id) continue;
-      if (!counts_as_in_force(r.doc_type, r.status, r.genre)) continue;
+      if (!counts_as_in_force(r.doc_type, r.status, r.genre, r.doc_status)) continue;
       if (is_recital(impl_->tagger, q.provision, r.heading, r.evidence)) continue;
       if (!seen.insert(r.town + "\n" + r.evidence).second) continue;
       BorrowItem b;

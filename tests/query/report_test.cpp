@@ -131,6 +131,10 @@ TEST(Borrow, InForcePredicate) {
   EXPECT_FALSE(counts_as_in_force("bylaw", "gone", "ordinance"));
   EXPECT_FALSE(counts_as_in_force("document", "active", "news"));
   EXPECT_FALSE(counts_as_in_force("document", "active", "warrant_article"));
+  // A stored status decides over type and genre.
+  EXPECT_FALSE(counts_as_in_force("bylaw", "active", "ordinance", "proposed"));
+  EXPECT_TRUE(counts_as_in_force("document", "active", "news", "in_force"));
+  EXPECT_FALSE(counts_as_in_force("bylaw", "gone", "ordinance", "in_force"));
 }
 
 std::vector<CompareSection> sections(std::initializer_list<std::array<std::string, 3>> list) {
