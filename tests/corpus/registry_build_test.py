@@ -76,6 +76,7 @@ Dunmore\tDukes\ttown\t\t\t\t\t\t
 West Elmwood\tDukes\ttown\t\t\t\t\t\t
 Elmwood Falls\tDukes\ttown\t\t\t\t\t\t
 Fernhill\tDukes\ttown\t\t\t\t\t\t
+Gorsemoor\tDukes\tcity\t\t\t\t\t\t
 """
 
 FIXTURE_DOTGOV = """\
@@ -109,6 +110,8 @@ class MergeOnFictionalTowns(unittest.TestCase):
                    "Birchfield\tcityofbirchfield.org\nWest Elmwood\twelmwood.org\nFernhill\tfernhillma.gov\n")
         self.write(s + "muniharvest-hosts.txt", "# list\ndunmore-ma.gov\ntown.dunmore.ma.us\nnews-dunmore.com\n"
                    "cedarvale.ma.us\n")
+        self.write(s + "uscityurl-ma.tsv", "# data set\njurisdiction\turl\tgisjoin\n"
+                   "Gorsemoor Town\thttps://www.gorsemoor.example/\tG1\nDunmore Town\thttps://dunmore.example/\tG2\n")
         self.write(s + "muniharvest-dead-hosts.tsv", "host\tstatus\treplacement\ndunmore-ma.gov\tdns_fail\t\n")
         self.write(s + "muniharvest-population.csv", "community,population\nAlderbrook,1200\nBirchfield,45000\n")
         self.write(s + "code-hosts.tsv", "municipality\tcode_host\tevidence\n"
@@ -166,6 +169,10 @@ class MergeOnFictionalTowns(unittest.TestCase):
         self.assertIn("website=mhhosts", d["provenance"])
         self.assertEqual(d["alt_domains"], "")
         self.assertEqual(w["website"], "https://welmwood.org/")
+        # The municipal-websites data set comes last: it fills only what no other list names.
+        g = t["Gorsemoor"]
+        self.assertEqual(g["website"], "https://www.gorsemoor.example/")
+        self.assertIn("website=uscity", g["provenance"])
         self.assertEqual(d["population"], "")
         self.assertNotIn("population=", d["provenance"])
         # Disagreements are reported, with the earlier source kept.
@@ -176,6 +183,7 @@ class MergeOnFictionalTowns(unittest.TestCase):
         self.assertIn(("Cedarvale", "website", "cpwiki", "mhatr"), found)
         self.assertIn(("Elmwood Falls", "website", "cpcrawl", "cpwiki"), found)
         self.assertIn(("Fernhill", "website", "mhatr", "cpwiki"), found)
+        self.assertIn(("Dunmore", "website", "mhhosts", "uscity"), found)
         # The Wikipedia list names the other .gov registration: reported, and it is an alternate.
         self.assertIn(("Birchfield", "website", "dotgov", "cpwiki"), found)
         self.assertEqual(sheriffs, (2, 1))  # Dukes and Essex; only Dukes has evidence

@@ -10,6 +10,7 @@ Inputs (all in this repository; README.md beside this script says where each cam
   sources/civicpatch-wikipedia-urls.tsv  jurisdiction -> official website (Wikipedia infobox)
   sources/muniharvest-atr-hosts.tsv   municipality -> host of its annual-town-report pages
   sources/muniharvest-hosts.txt       a public list of Massachusetts municipal hosts
+  sources/uscityurl-ma.tsv            municipality -> official website (UScityURL data set)
   sources/muniharvest-dead-hosts.tsv  hosts that list marks as replaced or failing DNS
   sources/muniharvest-population.csv  municipality -> population (2020 census figures)
   sources/code-hosts.tsv              municipality -> code library, with the public file naming it
@@ -36,7 +37,7 @@ SOURCES = os.path.join(HERE, "sources")
 
 # Earlier wins for a cell. Tags are what the provenance column says.
 PRECEDENCE = {
-    "website": ["prior", "dotgov", "cpcrawl", "cpwiki", "mhatr", "mhhosts"],
+    "website": ["prior", "dotgov", "cpcrawl", "cpwiki", "mhatr", "mhhosts", "uscity"],
     "population": ["mhpop"],
     "code_host": ["sources.tsv", "codehosts"],
 }
@@ -86,6 +87,8 @@ MUNI_HEADER = """\
 #                                   when the host spells the town's name
 #                         mhhosts = a host of muni-harvest config/muni_hosts.txt (commit 52c002854984)
 #                                   whose name is exactly the town's (town.NAME.ma.us, NAMEma.gov, ...)
+#                         uscity  = the official website in the UScityURL data set
+#                                   (caimeng2/UScityURL, UScityURL.csv, commit 57db48125c91)
 #   police_website      the police department's own .gov domain where the department registered
 #                       one (dotgov; organization or domain names the police)
 #   code_host           where the town's code of bylaws/ordinances is hosted, as PLATFORM:ID
@@ -386,6 +389,7 @@ def build():
     mh_hosts = load_hosts(by_key, dead)
     cp_crawl = load_civicpatch("civicpatch-crawl-urls.tsv", by_key, dead, unknown)
     cp_wiki = load_civicpatch("civicpatch-wikipedia-urls.tsv", by_key, dead, unknown)
+    us_city = load_civicpatch("uscityurl-ma.tsv", by_key, dead, unknown)
     population = load_population(by_key, unknown)
     code_sources, code_listed = load_code_hosts(by_key, unknown)
     if unknown:
@@ -403,6 +407,7 @@ def build():
         cands += [(u, s) for u, s in ((cp_crawl.get(k, ""), "cpcrawl"), (cp_wiki.get(k, ""), "cpwiki")) if u]
         cands += [("https://" + h + "/", "mhatr") for h in atr_named.get(k, [])[:1]]
         cands += [("https://" + h + "/", "mhhosts") for h in mh_hosts.get(k, [])[:1]]
+        cands += [(us_city[k], "uscity")] if k in us_city else []
         for u, s in prefer_gov(cands, k):
             c.offer("website", u, s, same_site)
         for d in dotgov_main.get(k, []):
