@@ -63,7 +63,7 @@ std::string layout(const PageOptions& o, std::string_view main_html) {
        nav_link("/compare", "Compare", o.nav == "compare") + nav_link("/peers", "Peer towns", o.nav == "peers") +
        nav_link("/changes", "Changes", o.nav == "changes") + "</ul></nav>\n";
   if (o.nav != "search") {
-    h += "<form class=\"quick\" role=\"search\" action=\"/search\" method=\"get\">"
+    h += "<form class=\"quick\" role=\"search\" aria-label=\"Quick search\" action=\"/search\" method=\"get\">"
          "<label for=\"quick-q\" class=\"sr-only\">Search the policies</label>"
          "<input id=\"quick-q\" name=\"q\" type=\"search\" placeholder=\"Search the policies\" value=\"" +
          html_escape(o.query) + "\"><button type=\"submit\">Search</button></form>\n";

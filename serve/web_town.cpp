@@ -85,9 +85,12 @@ std::string highlighted(const std::string& text, const std::vector<query::Sectio
 }
 
 // The versions of document DOC_ID, each linked to its own page (?version=).
-std::string versions_table(const std::vector<query::VersionItem>& versions, const std::string& doc_id) {
+std::string versions_table(const std::vector<query::VersionItem>& versions, const std::string& doc_id,
+                           const std::string& title) {
   if (versions.empty()) return "";
-  std::string h = "<table class=\"versions\"><caption class=\"sr-only\">Versions</caption><thead><tr>"
+  std::string h = "<div class=\"table-wrap\" role=\"region\" aria-label=\"Versions of " + html_escape(title) +
+                  "\" tabindex=\"0\"><table class=\"versions\"><caption class=\"sr-only\">Versions of " +
+                  html_escape(title) + "</caption><thead><tr>"
                   "<th scope=\"col\">Fetched</th><th scope=\"col\">Size</th><th scope=\"col\">HTTP</th>"
                   "<th scope=\"col\">What changed</th></tr></thead><tbody>";
   for (const auto& v : versions) {
@@ -114,7 +117,7 @@ std::string versions_table(const std::vector<query::VersionItem>& versions, cons
          " bytes</td><td>" + html_escape(v.http_status ? std::to_string(*v.http_status) : "") + "</td><td>" +
          html_escape(changed) + "</td></tr>";
   }
-  return h + "</tbody></table>";
+  return h + "</tbody></table></div>";
 }
 
 std::optional<int> page_of(const query::DocumentSection& s) {
@@ -224,7 +227,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
     m += "</section>\n";
   }
   m += "<h2 id=\"other\">Other provisions</h2>\n<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"other\" tabindex=\"0\">"
-       "<table class=\"others\"><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Verdict</th>"
+       "<table class=\"others\"><caption class=\"sr-only\">Verdicts on the other provisions</caption><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Verdict</th>"
        "<th scope=\"col\">Language</th></tr></thead><tbody>";
   for (const auto& [key, e] : list) {
     if (!e->question.empty()) continue;
@@ -248,7 +251,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
          source_link(d.url, "· source") + "</p>";
     if (history) {
       for (const auto& hd : history->documents) {
-        if (hd.summary.id == id) m += versions_table(hd.versions, id);
+        if (hd.summary.id == id) m += versions_table(hd.versions, id, d.title.empty() ? "Untitled document" : d.title);
       }
     }
     m += "</article>\n";
@@ -471,7 +474,7 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
     }
     m += "</section>\n";
   }
-  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id) + "\n";
+  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id, title) + "\n";
   return html_response(200, layout({title + " (" + d.town + ")", "", "", ""}, m));
 }
 
