@@ -47,8 +47,16 @@ std::string highlighted(const std::string& text, const std::vector<query::Sectio
   for (const auto& h : hits) {
     int64_t s = h.start, e = h.end;
     const int64_t stored_start = h.start;
-    if (s < 0 || e <= s || static_cast<size_t>(e) > text.size()) {
-      const std::string& ev = h.evidence;
+    const std::string& ev = h.evidence;
+    const bool offsets_ok = s >= 0 && e > s && static_cast<size_t>(e) <= text.size();
+    // Offsets whose text and the quote have nothing in common (neither holds the other: an
+    // older tagger's) give way to where the quote is.
+    const std::string_view span =
+        offsets_ok ? std::string_view(text).substr(static_cast<size_t>(s), static_cast<size_t>(e - s)) : std::string_view();
+    const bool quote_elsewhere = offsets_ok && !ev.empty() && span.find(ev) == std::string_view::npos &&
+                                 std::string_view(ev).find(span) == std::string_view::npos &&
+                                 text.find(ev) != std::string::npos;
+    if (!offsets_ok || quote_elsewhere) {
       const size_t at = ev.empty() ? std::string::npos : text.find(ev);
       if (at == std::string::npos) continue;
       s = static_cast<int64_t>(at);

@@ -136,6 +136,31 @@ TEST(WebSiteTest, EveryFragmentLinkLandsOnAnIdOfItsPage) {
   EXPECT_GE(to_quotes, 10u) << "evidence links that land on their quote";
 }
 
+// The quote an evidence link lands on is the quote it shows: the mark with the link's id (or
+// the one right after an anchor with it) holds the quoted text or is held by it.
+TEST(WebSiteTest, EvidenceLandsOnTheQuoteItShows) {
+  ASSERT_NE(site().api, nullptr);
+  const std::regex item("<blockquote>([^<]*)</blockquote><p class=\"where\">.*?<a href=\"([^\"#]*)#(e-[^\"]+)\"");
+  size_t checked = 0;
+  for (const std::string town : {"Quillfield", "North%20Quillfield", "Ashmere", "Port%20Tessaly", "Vinehaven-by-the-Lake"}) {
+    const std::string body = get("/town/" + town).body;
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), item); it != std::sregex_iterator(); ++it) {
+      const std::string quote = unescape((*it)[1].str()), target = unescape((*it)[2].str()), id = (*it)[3].str();
+      const std::string doc = get(target).body;
+      const size_t at = doc.find("id=\"" + id + "\"");
+      ASSERT_NE(at, std::string::npos) << target << "#" << id;
+      const size_t tag = doc.rfind('<', at);
+      const size_t mark = doc.compare(tag, 5, "<mark") == 0 ? tag : doc.find("<mark", at);
+      const size_t open = doc.find("</span>", mark) + 7, close = doc.find("</mark>", open);
+      const std::string marked = unescape(doc.substr(open, close - open));
+      EXPECT_TRUE(quote.find(marked) != std::string::npos || marked.find(quote) != std::string::npos)
+          << target << "#" << id << ": shows \"" << quote << "\", lands on \"" << marked << "\"";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 8u);
+}
+
 TEST(WebSiteTest, PagesSpeakPlainWords) {
   ASSERT_NE(site().api, nullptr);
   const std::regex iso(R"(\d{4}-\d\d-\d\dT\d\d:\d\d)");
