@@ -94,7 +94,7 @@ std::string highlighted(const std::string& text, const std::vector<query::Sectio
 
 // The versions of document DOC_ID, each linked to its own page (?version=).
 std::string versions_table(const std::vector<query::VersionItem>& versions, const std::string& doc_id,
-                           const std::string& title) {
+                           const std::string& title, const Taxonomy& tax) {
   if (versions.empty()) return "";
   std::string h = "<div class=\"table-wrap\" role=\"region\" aria-label=\"Versions of " + html_escape(title) +
                   "\" tabindex=\"0\"><table class=\"versions\"><caption class=\"sr-only\">Versions of " +
@@ -108,7 +108,13 @@ std::string versions_table(const std::vector<query::VersionItem>& versions, cons
       auto list = [&](const std::vector<std::string>& a, std::string_view word) {
         if (a.empty()) return;
         std::string items;
-        for (const auto& x : a) items += (items.empty() ? "" : "; ") + x;
+        for (const auto& x : a) {
+          // "provision:stance" in words: "Q7 · 287(g) agreements (Protective)".
+          const size_t colon = x.rfind(':');
+          const bool provision = word.rfind("provisions", 0) == 0 && colon != std::string::npos;
+          items += (items.empty() ? "" : "; ") +
+                   (provision ? tax.display(x.substr(0, colon)) + " (" + query::stance_label(x.substr(colon + 1)) + ")" : x);
+        }
         changed += (changed.empty() ? "" : " · ") + std::string(word) + ": " + items;
       };
       list(c.sections_added, "sections added");
@@ -259,7 +265,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
          source_link(d.url, "· source") + "</p>";
     if (history) {
       for (const auto& hd : history->documents) {
-        if (hd.summary.id == id) m += versions_table(hd.versions, id, d.title.empty() ? "Untitled document" : d.title);
+        if (hd.summary.id == id) m += versions_table(hd.versions, id, d.title.empty() ? "Untitled document" : d.title, *tax);
       }
     }
     m += "</article>\n";
@@ -482,7 +488,7 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
     }
     m += "</section>\n";
   }
-  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id, title) + "\n";
+  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id, title, *tax) + "\n";
   return html_response(200, layout({title + " (" + d.town + ")", "", "", ""}, m));
 }
 

@@ -175,7 +175,7 @@ TEST(WebSiteTest, PagesSpeakPlainWords) {
     }
     const std::string text = visible_text(html);
     EXPECT_FALSE(std::regex_search(text, iso)) << path << ": an ISO timestamp in the page text";
-    for (const char* code : {"police_policy", "8usc1357g", "§ s", "(untitled", "in_force", "provision_change"}) {
+    for (const char* code : {"police_policy", "8usc1357g", "§ s", "(untitled", "in_force", "provision_change", ":protective"}) {
       EXPECT_EQ(text.find(code), std::string::npos) << path << ": '" << code << "' in the page text";
     }
   }
