@@ -18,32 +18,10 @@
 
 #include "common/result.h"
 #include "provisions/provisions.h"
+#include "query/labels.h"  // the plain labels the report uses
 
 namespace policyindex::query {
 
-// -- plain labels -------------------------------------------------------------------------
-
-// "8usc1357g" -> "8 U.S.C. § 1357(g)", "lunn" -> "Lunn v. Commonwealth, 477 Mass. 517 (2017)",
-// "mgl-c66-s10" -> "G.L. c. 66, § 10"; an unknown id is returned as it is.
-std::string citation_label(std::string_view id);
-// "police_policy" -> "Police policy", "executive_order" -> "Executive order"; unknown types
-// get their underscores turned into spaces and a capital.
-std::string doc_type_label(std::string_view type);
-// "2019-05-02" or "2019-05-02T10:11:12Z" -> "May 2, 2019"; anything else is returned as it is.
-std::string date_label(std::string_view iso);
-// A section as people name it: "Section 3. Detainers", "Detainers", "§ 50-103", or, with
-// neither number nor heading, "Text on page 2" / "Opening text". Internal keys ("s3") never
-// show; a heading that repeats the number is said once.
-std::string section_label(std::string_view number, std::string_view heading, std::optional<int> page);
-// "green" -> "protective", "red" -> "permissive", "mixed" -> "mixed", else "not addressed".
-std::string verdict_label(std::string_view verdict);
-
-// What green, mixed, red and "not addressed" mean for one provision, in plain words.
-struct LegendEntry {
-  std::string key, provision, label;
-  std::string green, mixed, red, absent;
-};
-LegendEntry legend_for(const provisions::ProvisionInfo& info);
 
 // -- the report -----------------------------------------------------------------------------
 

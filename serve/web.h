@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,6 +66,12 @@ HttpResponse changes_page(const Params& p, Api& api);
 // An HTML error page with STATUS and MESSAGE (escaped).
 HttpResponse error_page(int status, std::string_view title, std::string_view message);
 
+// The examples the search help shows: a query and what it finds, in plain words.
+struct SearchExample {
+  std::string_view query, says;
+};
+std::span<const SearchExample> search_examples();
+
 // Builds the SearchRequest of /search, /api/search and /search.csv; bad numbers are an error.
 Result<SearchRequest> search_request(const Params& p, size_t default_limit);
 
@@ -120,6 +127,13 @@ std::string town_link(std::string_view name);
 std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size_t max);
 // "/documents/ID#n-NUMBER" for a section number (the anchor document_page writes).
 std::string section_href(std::string_view document_id, std::string_view number);
+// The anchor of a quote on the document page: its section's key and its start offset.
+std::string quote_anchor(std::string_view section_key, int64_t start);
+// Where an evidence link goes: the quote's anchor on its document (or version) page, else
+// its section's.
+std::string evidence_href(const query::EvidenceItem& ev);
+// "May 2, 2019" in <time datetime="ISO">; ISO as it is when it is not a date.
+std::string date_html(std::string_view iso);
 // An error page for a failed Api call (404 for not_found, ...), message escaped.
 HttpResponse api_error_page(const Error& e);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "query/labels.h"
 #include "serve/web.h"
 
 namespace policyindex::serve::web {
@@ -62,7 +63,7 @@ std::string layout(const PageOptions& o, std::string_view main_html) {
        nav_link("/compare", "Compare", o.nav == "compare") + nav_link("/peers", "Peer towns", o.nav == "peers") +
        nav_link("/changes", "Changes", o.nav == "changes") + "</ul></nav>\n";
   if (o.nav != "search") {
-    h += "<form class=\"quick\" role=\"search\" action=\"/search\" method=\"get\">"
+    h += "<form class=\"quick\" role=\"search\" aria-label=\"Quick search\" action=\"/search\" method=\"get\">"
          "<label for=\"quick-q\" class=\"sr-only\">Search the policies</label>"
          "<input id=\"quick-q\" name=\"q\" type=\"search\" placeholder=\"Search the policies\" value=\"" +
          html_escape(o.query) + "\"><button type=\"submit\">Search</button></form>\n";
@@ -138,7 +139,7 @@ std::string stance_badge(std::string_view stance) {
   std::string_view icon = stance == "protective" ? "✓" : stance == "permissive" ? "✗" : "·";
   std::string_view css = stance == "protective" ? "s-protective" : stance == "permissive" ? "s-permissive" : "s-neutral";
   return "<span class=\"stance " + std::string(css) + "\"><span aria-hidden=\"true\">" + std::string(icon) +
-         "</span> " + html_escape(stance) + "</span>";
+         "</span> " + html_escape(query::stance_label(stance)) + "</span>";
 }
 
 const Provision* Taxonomy::find(std::string_view id) const {
@@ -195,6 +196,29 @@ std::string section_href(std::string_view document_id, std::string_view number) 
   return href;
 }
 
+std::string quote_anchor(std::string_view section_key, int64_t start) {
+  return anchor("e-", std::string(section_key) + "-" + std::to_string(start));
+}
+
+std::string evidence_href(const query::EvidenceItem& ev) {
+  // The quote's own anchor when its offsets are known, else its section's; on the version
+  // page when the evidence names a version.
+  std::string fragment;
+  if (!ev.section_key.empty()) fragment = ev.start ? quote_anchor(ev.section_key, *ev.start) : anchor("s-", ev.section_key);
+  if (!ev.version_url.empty()) {
+    std::string href = ev.version_url.substr(0, ev.version_url.find('#'));
+    return fragment.empty() ? ev.version_url : href + "#" + fragment;
+  }
+  if (fragment.empty()) return section_href(ev.document_id, ev.section);
+  return "/documents/" + url_encode(ev.document_id) + "#" + fragment;
+}
+
+std::string date_html(std::string_view iso) {
+  const std::string label = query::date_label(iso);
+  if (label == iso) return html_escape(iso);
+  return "<time datetime=\"" + html_escape(iso) + "\">" + html_escape(label) + "</time>";
+}
+
 std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size_t max) {
   if (evidence.empty()) return "";
   std::string h = "<ul class=\"evidence\">";
@@ -204,14 +228,15 @@ std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size
                        " more sentence" + (evidence.size() - max == 1 ? "" : "s") + "</summary><ul class=\"evidence\">";
     ++n;
     std::string where = html_escape(ev.document);
-    if (!ev.section.empty()) where += ", § " + html_escape(ev.section);
-    if (!ev.heading.empty()) where += " " + html_escape(ev.heading);
-    if (ev.page) where += ", page " + html_escape(std::to_string(*ev.page));
+    const std::string sec = query::section_label(ev.section, ev.heading, ev.page);
+    where += ", " + html_escape(sec);
+    if (ev.page && sec.rfind("Text on page", 0) != 0) where += ", page " + html_escape(std::to_string(*ev.page));
     h += "<li><blockquote>" + html_escape(ev.text) + "</blockquote><p class=\"where\">";
     if (!ev.stance.empty()) h += stance_badge(ev.stance) + " ";
-    const std::string href = ev.version_url.empty() ? section_href(ev.document_id, ev.section) : ev.version_url;
-    h += "<a href=\"" + html_escape(href) + "\">" + where + "</a>";
-    if (!ev.status.empty() && ev.status != "in_force") h += " <span class=\"doc-status\">" + html_escape(ev.status) + "</span>";
+    h += "<a href=\"" + html_escape(evidence_href(ev)) + "\">" + where + "</a>";
+    if (!ev.status.empty() && ev.status != "in_force") {
+      h += " <span class=\"doc-status\">" + html_escape(query::status_label(ev.status)) + "</span>";
+    }
     const std::string& url = ev.url;
     if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
       h += " · <a class=\"source\" href=\"" + html_escape(url) + "\" rel=\"noopener noreferrer\">source</a>";
@@ -224,7 +249,7 @@ std::string evidence_html(const std::vector<query::EvidenceItem>& evidence, size
       if (ev.start && ev.end) {
         h += " · bytes " + html_escape(std::to_string(*ev.start)) + "–" + html_escape(std::to_string(*ev.end));
       }
-      if (!ev.fetched_at.empty()) h += " · fetched " + html_escape(ev.fetched_at);
+      if (!ev.fetched_at.empty()) h += " · fetched " + date_html(ev.fetched_at);
       h += "</p>";
     }
     h += "</li>";

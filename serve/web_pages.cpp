@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "query/labels.h"
 #include "serve/web.h"
 
 namespace policyindex::serve::web {
@@ -57,9 +58,21 @@ Pairs toggled(const Pairs& state, std::string_view k, std::string_view v) {
   return out;
 }
 
+// A facet value in plain words; KEY is the facet key or its URL parameter.
 std::string facet_value_label(std::string_view key, std::string_view value, const Taxonomy& tax) {
   if (key == "provision") return tax.display(value);
+  if (key == "doc_type" || key == "type") return query::doc_type_label(value);
+  if (key == "cites") return query::citation_label(value);
+  if (key == "stance") return query::stance_label(value);
   return std::string(value);
+}
+
+// A filter's name (its URL parameter) in plain words.
+std::string_view filter_name(std::string_view param) {
+  for (const auto& f : kFacets) {
+    if (f.param == param) return f.title;
+  }
+  return param;
 }
 
 std::string facets_html(const query::SearchResult& result, const Pairs& state, const Taxonomy& tax) {
@@ -112,13 +125,12 @@ std::string hit_html(const query::SearchHit& search_hit, const Pairs& state, con
   const std::string key = sid.substr(sid.find('/') == std::string::npos ? 0 : sid.find('/') + 1);
   std::string href = "/documents/" + url_encode(doc) + "#" + anchor("s-", key);
   std::string title = hit.title.empty() ? "Untitled document" : hit.title;
-  std::string sec;
-  if (!hit.number.empty()) sec += "§ " + hit.number;
-  if (!hit.heading.empty()) sec += (sec.empty() ? "" : " ") + hit.heading;
+  const std::string sec = query::section_label(
+      hit.number, hit.heading, hit.page && *hit.page > 0 ? std::optional<int>(static_cast<int>(*hit.page)) : std::nullopt);
   std::string h = "<li class=\"hit\"><article>";
   h += "<h3><a class=\"hit-link\" href=\"" + html_escape(href) + "\">" + html_escape(hit.town) + " — " +
        html_escape(title) + (sec.empty() ? "" : ", " + html_escape(sec)) + "</a></h3>";
-  h += "<p class=\"meta\">" + html_escape(hit.county) + " County · " + html_escape(hit.doc_type);
+  h += "<p class=\"meta\">" + html_escape(hit.county) + " County · " + html_escape(query::doc_type_label(hit.doc_type));
   if (hit.page) h += " · page " + html_escape(std::to_string(*hit.page));
   const std::string& url = hit.url;
   if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
@@ -130,7 +142,7 @@ std::string hit_html(const query::SearchHit& search_hit, const Pairs& state, con
     // The citation: the exact version (its page) and the hash of its stored bytes.
     h += "<p class=\"cite\"><a href=\"" + html_escape(pv.version_url) + "\">version " + html_escape(pv.version_id) +
          "</a> · sha256 <code title=\"" + html_escape(pv.sha256) + "\">" + html_escape(pv.sha256.substr(0, 12)) +
-         "…</code> · fetched " + html_escape(pv.fetched_at) + "</p>";
+         "…</code> · fetched " + date_html(pv.fetched_at) + "</p>";
   }
   const auto& provs = hit.provisions;
   const auto& cites = hit.cites;
@@ -142,7 +154,7 @@ std::string hit_html(const query::SearchHit& search_hit, const Pairs& state, con
     }
     for (const auto& c : cites) {
       h += "<li><a data-nav href=\"" + html_escape(search_href(toggled(state, "cites", c))) +
-           "\">cites " + html_escape(c) + "</a></li>";
+           "\">Cites " + html_escape(query::citation_label(c)) + "</a></li>";
     }
     h += "</ul>";
   }
@@ -157,13 +169,36 @@ std::string search_form(const Pairs& state, const std::string& q) {
   for (const auto& [k, v] : state) {
     if (k != "q") h += "<input type=\"hidden\" name=\"" + html_escape(k) + "\" value=\"" + html_escape(v) + "\">";
   }
-  h += "<p id=\"q-help\" class=\"help\">Words, \"exact phrases\", AND / OR / NOT. Fields: "
-       "<code>town:</code> <code>county:</code> <code>provision:</code> <code>stance:</code> "
-       "<code>cites:</code>. Example: <code>detainer NOT permissive</code>.</p></form>\n";
+  h += "<p id=\"q-help\" class=\"help\">Words match in any form; every word must appear unless you write OR. "
+       "Use \"quotes\" for an exact phrase, NOT to leave words or filters out, and fields such as "
+       "<code>town:</code> or <code>stance:</code> to filter.</p>";
+  h += "<details class=\"search-help\"><summary>Search examples</summary><dl>";
+  for (const auto& ex : search_examples()) {
+    h += "<dt><a data-nav href=\"" + html_escape(search_href({{"q", std::string(ex.query)}})) + "\"><code>" +
+         html_escape(ex.query) + "</code></a></dt><dd>" + html_escape(ex.says) + "</dd>";
+  }
+  h += "</dl></details></form>\n";
   return h;
 }
 
 }  // namespace
+
+std::span<const SearchExample> search_examples() {
+  // Each example does what it says: tests/web/site_test.cpp runs every one on a corpus and
+  // checks the claim. The syntax is query/search_parse.cpp's (Xapian's parser, default AND).
+  static constexpr SearchExample kExamples[] = {
+      {"detainer", "sections with the word in any form: detainer, detainers, detained"},
+      {"\"immigration status\"", "sections with the exact phrase"},
+      {"status OR detainer", "sections with either word"},
+      {"officers NOT stance:permissive", "sections about officers, leaving out those with permissive language"},
+      {"town:Ashmere officers", "only that town's sections (also county:NAME)"},
+      {"provision:Q3", "sections on one of the seven questions (Q1 to Q7) or a provision"},
+      {"stance:protective", "sections with protective language (or permissive, neutral)"},
+      {"cites:lunn", "sections citing Lunn v. Commonwealth (also cites:8usc1357g for 8 U.S.C. § 1357(g))"},
+      {"type:police_policy", "only one kind of document: ordinance, bylaw, police_policy, ..."},
+  };
+  return kExamples;
+}
 
 HttpResponse home_page(const Params&, Api& api) {
   auto tax = load_taxonomy(api);
@@ -225,8 +260,9 @@ HttpResponse search_page(const Params& p, Api& api) {
   std::string chips;
   for (const auto& [k, v] : state) {
     if (k == "q") continue;
-    std::string label = k == "provision" ? tax->display(v) : v;
-    chips += "<li><a data-nav href=\"" + html_escape(search_href(toggled(state, k, v))) + "\">" + html_escape(k) + ": " +
+    std::string label = facet_value_label(k, v, *tax);
+    chips += "<li><a data-nav href=\"" + html_escape(search_href(toggled(state, k, v))) + "\">" +
+             html_escape(filter_name(k)) + ": " +
              html_escape(label) + " <span aria-hidden=\"true\">✕</span><span class=\"sr-only\"> (remove filter)</span></a></li>";
   }
   if (!chips.empty()) m += "<ul class=\"active-filters\" aria-label=\"Active filters\">" + chips + "</ul>\n";
@@ -435,14 +471,16 @@ HttpResponse changes_page(const Params& p, Api& api) {
   } else {
     m += "<ol class=\"changes\">";
     for (const auto& c : changes) {
-      m += "<li><time>" + html_escape(c.detected_at) + "</time> " + town_link(c.town) + ": ";
+      m += "<li>" + date_html(c.detected_at) + " " + town_link(c.town) + ": ";
       if (c.document_id && !c.document_id->empty()) {
         m += "<a href=\"/documents/" + html_escape(url_encode(*c.document_id)) + "\">" +
              html_escape(c.summary) + "</a>";
       } else {
         m += html_escape(c.summary);
       }
-      m += " <span class=\"kind\">(" + html_escape(c.kind) + ")</span></li>";
+      std::string kind = c.kind;
+      std::replace(kind.begin(), kind.end(), '_', ' ');
+      m += " <span class=\"kind\">(" + html_escape(kind) + ")</span></li>";
     }
     m += "</ol>\n";
   }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "query/labels.h"
 #include "serve/web.h"
 
 namespace policyindex::serve::web {
@@ -35,16 +36,27 @@ std::string town_form(std::string_view action, std::string_view label, std::stri
 // Highlights the provision hits of a section: [start, end) byte offsets into TEXT (or the
 // evidence phrase found in it), adjusted to UTF-8 boundaries; overlapping hits are merged
 // into the first. Everything escaped.
-std::string highlighted(const std::string& text, const std::vector<query::SectionHit>& hits, const Taxonomy& tax) {
+std::string highlighted(const std::string& text, const std::vector<query::SectionHit>& hits, const Taxonomy& tax,
+                        const std::string& key) {
   struct Span {
     size_t start, end;
     std::string label, stance;
+    int64_t stored_start;  // the hit's start as stored: the anchor evidence links use
   };
   std::vector<Span> spans;
   for (const auto& h : hits) {
     int64_t s = h.start, e = h.end;
-    if (s < 0 || e <= s || static_cast<size_t>(e) > text.size()) {
-      const std::string& ev = h.evidence;
+    const int64_t stored_start = h.start;
+    const std::string& ev = h.evidence;
+    const bool offsets_ok = s >= 0 && e > s && static_cast<size_t>(e) <= text.size();
+    // Offsets whose text and the quote have nothing in common (neither holds the other: an
+    // older tagger's) give way to where the quote is.
+    const std::string_view span =
+        offsets_ok ? std::string_view(text).substr(static_cast<size_t>(s), static_cast<size_t>(e - s)) : std::string_view();
+    const bool quote_elsewhere = offsets_ok && !ev.empty() && span.find(ev) == std::string_view::npos &&
+                                 std::string_view(ev).find(span) == std::string_view::npos &&
+                                 text.find(ev) != std::string::npos;
+    if (!offsets_ok || quote_elsewhere) {
       const size_t at = ev.empty() ? std::string::npos : text.find(ev);
       if (at == std::string::npos) continue;
       s = static_cast<int64_t>(at);
@@ -53,17 +65,26 @@ std::string highlighted(const std::string& text, const std::vector<query::Sectio
     size_t a = static_cast<size_t>(s), b = static_cast<size_t>(e);
     while (a > 0 && (static_cast<unsigned char>(text[a]) & 0xC0) == 0x80) --a;
     while (b < text.size() && (static_cast<unsigned char>(text[b]) & 0xC0) == 0x80) ++b;
-    spans.push_back({a, b, tax.display(h.provision), h.stance});
+    spans.push_back({a, b, tax.display(h.provision), h.stance, stored_start});
   }
   std::sort(spans.begin(), spans.end(), [](const Span& x, const Span& y) { return x.start < y.start; });
   std::string out;
   size_t pos = 0;
-  for (const auto& sp : spans) {
+  std::set<std::string> ids;  // every quote keeps its anchor, even when merged into another
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const Span& sp = spans[i];
     if (sp.start < pos) continue;  // overlaps the previous highlight
     out += html_escape(std::string_view(text).substr(pos, sp.start - pos));
+    // Anchors of the quotes this highlight swallows, then its own (on the mark).
+    for (size_t j = i + 1; j < spans.size() && spans[j].start < sp.end; ++j) {
+      const std::string id = quote_anchor(key, spans[j].stored_start);
+      if (ids.insert(id).second) out += "<span class=\"anchor\" id=\"" + html_escape(id) + "\"></span>";
+    }
+    const std::string own = quote_anchor(key, sp.stored_start);
+    const std::string id_attr = ids.insert(own).second ? " id=\"" + html_escape(own) + "\"" : std::string();
     const std::string css = sp.stance == "protective" ? "m-protective" : sp.stance == "permissive" ? "m-permissive" : "m-neutral";
-    out += "<mark class=\"" + css + "\" title=\"" + html_escape(sp.label + ": " + sp.stance) +
-           "\"><span class=\"sr-only\">[" + html_escape(sp.label) + ", " + html_escape(sp.stance) + ":] </span>" +
+    out += "<mark" + id_attr + " class=\"" + css + "\" title=\"" + html_escape(sp.label + ": " + query::stance_label(sp.stance)) +
+           "\"><span class=\"sr-only\">[" + html_escape(sp.label) + ", " + html_escape(query::stance_label(sp.stance)) + ":] </span>" +
            html_escape(std::string_view(text).substr(sp.start, sp.end - sp.start)) + "</mark>";
     pos = sp.end;
   }
@@ -72,9 +93,12 @@ std::string highlighted(const std::string& text, const std::vector<query::Sectio
 }
 
 // The versions of document DOC_ID, each linked to its own page (?version=).
-std::string versions_table(const std::vector<query::VersionItem>& versions, const std::string& doc_id) {
+std::string versions_table(const std::vector<query::VersionItem>& versions, const std::string& doc_id,
+                           const std::string& title, const Taxonomy& tax) {
   if (versions.empty()) return "";
-  std::string h = "<table class=\"versions\"><caption class=\"sr-only\">Versions</caption><thead><tr>"
+  std::string h = "<div class=\"table-wrap\" role=\"region\" aria-label=\"Versions of " + html_escape(title) +
+                  "\" tabindex=\"0\"><table class=\"versions\"><caption class=\"sr-only\">Versions of " +
+                  html_escape(title) + "</caption><thead><tr>"
                   "<th scope=\"col\">Fetched</th><th scope=\"col\">Size</th><th scope=\"col\">HTTP</th>"
                   "<th scope=\"col\">What changed</th></tr></thead><tbody>";
   for (const auto& v : versions) {
@@ -84,7 +108,13 @@ std::string versions_table(const std::vector<query::VersionItem>& versions, cons
       auto list = [&](const std::vector<std::string>& a, std::string_view word) {
         if (a.empty()) return;
         std::string items;
-        for (const auto& x : a) items += (items.empty() ? "" : "; ") + x;
+        for (const auto& x : a) {
+          // "provision:stance" in words: "Q7 · 287(g) agreements (Protective)".
+          const size_t colon = x.rfind(':');
+          const bool provision = word.rfind("provisions", 0) == 0 && colon != std::string::npos;
+          items += (items.empty() ? "" : "; ") +
+                   (provision ? tax.display(x.substr(0, colon)) + " (" + query::stance_label(x.substr(colon + 1)) + ")" : x);
+        }
         changed += (changed.empty() ? "" : " · ") + std::string(word) + ": " + items;
       };
       list(c.sections_added, "sections added");
@@ -97,11 +127,15 @@ std::string versions_table(const std::vector<query::VersionItem>& versions, cons
       changed = "first version";
     }
     h += "<tr><td><a href=\"/documents/" + html_escape(url_encode(doc_id)) + "?version=" + html_escape(url_encode(v.id)) +
-         "\">" + html_escape(v.fetched_at) + "</a></td><td>" + html_escape(std::to_string(v.size)) +
+         "\">" + date_html(v.fetched_at) + "</a></td><td>" + html_escape(std::to_string(v.size)) +
          " bytes</td><td>" + html_escape(v.http_status ? std::to_string(*v.http_status) : "") + "</td><td>" +
          html_escape(changed) + "</td></tr>";
   }
-  return h + "</tbody></table>";
+  return h + "</tbody></table></div>";
+}
+
+std::optional<int> page_of(const query::DocumentSection& s) {
+  return s.page && *s.page > 0 ? std::optional<int>(static_cast<int>(*s.page)) : std::nullopt;
 }
 
 // The badge a cell shows: its coverage state (the verdict when the Api gave none).
@@ -122,7 +156,7 @@ std::string coverage_notice(const std::string& name, const query::TownCoverage& 
   } else if (c.pages_fetched > 0 || c.documents > 0) {
     h += "<strong>Nothing found</strong>: ";
     if (c.pages_fetched > 0) {
-      h += town + "'s site was crawled (last " + html_escape(c.last_crawled.substr(0, 10)) + ", " +
+      h += town + "'s site was crawled (last on " + date_html(c.last_crawled) + ", " +
            std::to_string(c.pages_fetched) + " page" + (c.pages_fetched == 1 ? "" : "s") + ")";
     } else {
       h += "the collection holds " + std::to_string(c.documents) + " document" + (c.documents == 1 ? "" : "s") + " of " + town;
@@ -189,7 +223,10 @@ HttpResponse town_page(std::string_view town, Api& api) {
            ": " + html_escape(e->state_detail) + ".</p>";
     }
     const auto& ev = e->evidence;
-    if (ev.empty()) {
+    if (ev.empty() && docs.empty()) {
+      m += "<p class=\"none\">" + html_escape(name) + " has no document in the collection, so this question is "
+           "unanswered.</p>";
+    } else if (ev.empty()) {
       m += "<p class=\"none\">No language on this in " + html_escape(name) + "'s documents.</p>";
     } else {
       if (e->state == "proposed_only") {
@@ -204,7 +241,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
     m += "</section>\n";
   }
   m += "<h2 id=\"other\">Other provisions</h2>\n<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"other\" tabindex=\"0\">"
-       "<table class=\"others\"><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Verdict</th>"
+       "<table class=\"others\"><caption class=\"sr-only\">Verdicts on the other provisions</caption><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Verdict</th>"
        "<th scope=\"col\">Language</th></tr></thead><tbody>";
   for (const auto& [key, e] : list) {
     if (!e->question.empty()) continue;
@@ -214,17 +251,21 @@ HttpResponse town_page(std::string_view town, Api& api) {
   m += "</tbody></table></div>\n";
 
   m += "<h2 id=\"documents\">Documents</h2>\n";
-  if (docs.empty()) m += "<p>None yet.</p>\n";
+  if (docs.empty()) {
+    m += "<p class=\"none\" id=\"no-documents\">No document of " + html_escape(name) +
+         " is in the collection yet.</p>\n";
+  }
   for (const auto& d : docs) {
     const std::string& id = d.id;
     m += "<article class=\"doc\"><h3><a href=\"/documents/" + html_escape(url_encode(id)) + "\">" +
          html_escape(d.title.empty() ? "Untitled document" : d.title) + "</a></h3><p class=\"meta\">" +
-         html_escape(d.doc_type) + " · " + html_escape(d.status) + " · fetched " +
-         html_escape(d.fetched_at) + " · " + html_escape(std::to_string(d.versions)) + " version(s) " +
+         html_escape(query::doc_type_label(d.doc_type)) + " · " + html_escape(query::status_label(d.status)) +
+         " · fetched " + date_html(d.fetched_at) + " · " + html_escape(std::to_string(d.versions)) +
+         (d.versions == 1 ? " version " : " versions ") +
          source_link(d.url, "· source") + "</p>";
     if (history) {
       for (const auto& hd : history->documents) {
-        if (hd.summary.id == id) m += versions_table(hd.versions, id);
+        if (hd.summary.id == id) m += versions_table(hd.versions, id, d.title.empty() ? "Untitled document" : d.title, *tax);
       }
     }
     m += "</article>\n";
@@ -232,7 +273,7 @@ HttpResponse town_page(std::string_view town, Api& api) {
   if (history && !history->changes.empty()) {
     m += "<h2>Changes</h2><ol class=\"changes\">";
     for (const auto& c : history->changes) {
-      m += "<li><time>" + html_escape(c.detected_at) + "</time> " + html_escape(c.summary) + "</li>";
+      m += "<li>" + date_html(c.detected_at) + " " + html_escape(c.summary) + "</li>";
     }
     m += "</ol>\n";
   }
@@ -241,8 +282,11 @@ HttpResponse town_page(std::string_view town, Api& api) {
        town_form("/compare", "Compare " + html_escape(name) + " with", "cmp-town",
                  "<input type=\"hidden\" name=\"town\" value=\"" + html_escape(name) + "\">") +
        town_datalist(*tax) + "<ul class=\"links\"><li><a href=\"/peers?town=" + html_escape(enc) +
-       "\">Peer towns with stronger language</a></li><li><a href=\"/search?town=" + html_escape(enc) +
-       "\">Search " + html_escape(name) + "'s documents</a></li><li><a href=\"/feed.atom?town=" + html_escape(enc) +
+       "\">Peer towns with stronger language</a></li>" +
+       (docs.empty() ? std::string()
+                     : "<li><a href=\"/search?town=" + html_escape(enc) + "\">Search " + html_escape(name) +
+                           "'s documents</a></li>") +
+       "<li><a href=\"/feed.atom?town=" + html_escape(enc) +
        "\">Follow changes in " + html_escape(name) + " (Atom feed)</a></li><li><a href=\"/api/scorecard/" +
        html_escape(enc) + "\">This scorecard as JSON</a></li></ul>\n";
   return html_response(200, layout({name + " scorecard", "", "", "town=" + enc}, m));
@@ -351,8 +395,8 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
   const query::Document& d = *out;
   const std::string title = d.title.empty() ? "Untitled document" : d.title;
   std::string m = "<h1>" + html_escape(title) + "</h1>\n<p class=\"lead\">" + town_link(d.town) + " · " +
-                  html_escape(d.county) + " County · " + html_escape(d.doc_type) + " · " +
-                  html_escape(d.status);
+                  html_escape(d.county) + " County · " + html_escape(query::doc_type_label(d.doc_type)) + " · " +
+                  html_escape(query::status_label(d.status));
   if (d.extraction && !d.extraction->type.empty()) m += " · " + html_escape(d.extraction->type);
   if (d.extraction && d.extraction->pages) m += ", " + html_escape(std::to_string(*d.extraction->pages)) + " pages";
   m += "</p>\n";
@@ -366,7 +410,7 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
     const bool current = d.current_version && *d.current_version == *d.version;
     m += "<p class=\"version-note" + std::string(current ? "" : " notice") + "\" id=\"version\">" +
          std::string(current ? "Current version " : "You are reading version ") + html_escape(*d.version) +
-         ", fetched " + html_escape(d.version_fetched_at) + " · sha256 <code>" + html_escape(d.version_sha256) + "</code>";
+         ", fetched " + date_html(d.version_fetched_at) + " · sha256 <code>" + html_escape(d.version_sha256) + "</code>";
     if (!current && d.current_version) {
       m += " · <a href=\"/documents/" + html_escape(d.id) + "\">the current version is " + html_escape(*d.current_version) +
            "</a>";
@@ -398,9 +442,7 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
     m += "<nav class=\"toc\" aria-label=\"Sections\"><details><summary>Contents (" + std::to_string(sections.size()) +
          " sections)</summary><ol>";
     for (const auto& s : sections) {
-      std::string label = s.number;
-      if (!s.heading.empty()) label += (label.empty() ? "" : " ") + s.heading;
-      if (label.empty()) label = "(untitled section)";
+      const std::string label = query::section_label(s.number, s.heading, page_of(s));
       m += "<li><a href=\"#" + html_escape(anchor("s-", s.id.substr(s.id.find('/') + 1))) + "\">" +
            html_escape(label) + "</a></li>";
     }
@@ -414,9 +456,7 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
     const std::string key = sid.substr(sid.find('/') + 1);
     const std::string& number = s.number;
     const int level = std::clamp(s.level, 1, 4);
-    std::string heading = number.empty() ? "" : "§ " + number;
-    if (!s.heading.empty()) heading += (heading.empty() ? "" : " ") + s.heading;
-    if (heading.empty()) heading = "Section";
+    const std::string heading = query::section_label(number, s.heading, page_of(s));
     // The first section with a number also answers links by number (scorecard evidence).
     const bool number_anchor = !number.empty() && numbers.insert(number).second;
     m += "<section class=\"sec lvl-" + std::to_string(level) + "\" id=\"" + html_escape(anchor("s-", key)) + "\">";
@@ -434,21 +474,21 @@ HttpResponse document_page(int64_t id, std::optional<int64_t> version, Api& api)
       }
       m += "</ul>";
     }
-    m += "<div class=\"text\">" + highlighted(s.text, hits, *tax) + "</div>";
+    m += "<div class=\"text\">" + highlighted(s.text, hits, *tax, key) + "</div>";
     const auto& cites = s.cites;
     if (!cites.empty()) {
       m += "<p class=\"cites\">Cites: ";
       bool first = true;
       for (const auto& c : cites) {
         m += (first ? "" : ", ") + std::string("<a href=\"/search?cites=") + html_escape(url_encode(c)) + "\">" +
-             html_escape(c) + "</a>";
+             html_escape(query::citation_label(c)) + "</a>";
         first = false;
       }
       m += "</p>";
     }
     m += "</section>\n";
   }
-  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id) + "\n";
+  m += "<h2>Versions</h2>" + versions_table(d.versions, d.id, title, *tax) + "\n";
   return html_response(200, layout({title + " (" + d.town + ")", "", "", ""}, m));
 }
 

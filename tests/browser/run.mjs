@@ -7,7 +7,7 @@
 // Prints one line per check and a final "browser tests: N passed, M failed"; exit 0 only
 // when every check passed. Missing chromium or playwright-core is a failure, not a skip.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,13 @@ function die(msg) {
 
 for (const k of ['policyindex', 'fixture', 'artifacts']) if (!args[k]) die(`missing --${k}`);
 if (!existsSync(CHROMIUM)) die(`${CHROMIUM} not found: run scripts/install-deps.sh (Debian package chromium)`);
-let chromium;
+let chromium, axeSource;
 try {
-  chromium = createRequire(join(here, 'package.json'))('playwright-core').chromium;
+  const require = createRequire(join(here, 'package.json'));
+  chromium = require('playwright-core').chromium;
+  axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 } catch (e) {
-  die(`playwright-core is not installed in tests/browser: run scripts/install-deps.sh (npm ci) — ${e.message}`);
+  die(`playwright-core or axe-core is not installed in tests/browser: run scripts/install-deps.sh (npm ci) — ${e.message}`);
 }
 
 const artifacts = args.artifacts;
@@ -106,6 +108,57 @@ async function check(name, fn) {
   }
 }
 const text = (sel) => page.locator(sel).first().innerText();
+
+// ---- accessibility checks, reusable for every page ----------------------------------------
+// axe-core on the page as it is: throws on any serious or critical violation. The pages'
+// Content-Security-Policy (script-src 'self') refuses an injected <script> (addScriptTag), so
+// axe's source is evaluated through the DevTools protocol, which the policy does not govern.
+async function checkAccessible(p, name) {
+  await p.evaluate(axeSource);
+  const violations = await p.evaluate(async () =>
+    (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  expect(violations.length === 0, `${name}: axe: ${violations.join('; ')}`);
+}
+// No horizontal scrolling of the page itself (a wide table scrolls inside its own region).
+async function checkNoOverflow(p, name) {
+  const width = await p.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(width[0] <= width[1], `${name}: the page is ${width[0]}px wide in a ${width[1]}px window`);
+}
+// Tabs through the first LIMIT focusable elements: each shows a focus ring of at least 3:1
+// against the colour around it (WCAG 2.2: 2.4.7, 1.4.11).
+async function checkFocusVisible(p, name, limit = 25) {
+  await p.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  const bad = [];
+  for (let i = 0; i < limit; ++i) {
+    await p.keyboard.press('Tab');
+    const r = await p.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+        .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+      const bgOf = (node) => {
+        for (let n = node; n; n = n.parentElement) {
+          const c = rgb(getComputedStyle(n).backgroundColor);
+          if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const cs = getComputedStyle(el);
+      const label = `${el.tagName.toLowerCase()} "${(el.textContent || el.getAttribute('aria-label') || el.id).trim().slice(0, 30)}"`;
+      const width = parseFloat(cs.outlineWidth);
+      if (cs.outlineStyle === 'none' || !(width >= 2)) return { label, problem: `no focus outline (${cs.outlineStyle} ${cs.outlineWidth})` };
+      const around = parseFloat(cs.outlineOffset) > 0 ? bgOf(el.parentElement) : bgOf(el);
+      const c = ratio(rgb(cs.outlineColor).slice(0, 3), around);
+      return c >= 3 ? { label } : { label, problem: `focus ring contrast ${c.toFixed(2)}:1 (${cs.outlineColor} on rgb(${around}))` };
+    });
+    if (r && r.problem) bad.push(`${r.label}: ${r.problem}`);
+  }
+  expect(bad.length === 0, `${name}: ${bad.slice(0, 4).join('; ')}`);
+}
 
 await check('start page: landmarks, labels, skip link first in tab order', async () => {
   await page.goto(`${base}/`);
@@ -259,6 +312,54 @@ await check('a newer index is served without a restart', async () => {
   execFileSync(args.policyindex, ['--data', data, '--quiet', 'index']);
   await page.goto(`${base}/search?q=zanzibarian`);
   expect((await text('#result-status')).startsWith('1 section'), await text('#result-status'));
+});
+
+// Every page, at desktop and phone widths: axe (no serious or critical violation), no page
+// overflow, and visible focus.
+const everyPage = [
+  ['home', '/'], ['search form', '/search'], ['search results', '/search?q=officers'],
+  ['filtered search', '/search?q=detainer&provision=Q3'], ['town scorecard', '/town/Quillfield'],
+  ['town without documents', '/town/Marrow%20Falls'], ['statewide matrix', '/state'],
+  ['compare', '/compare?town=Quillfield&town=Ashmere&town=Port+Tessaly'], ['peers', '/peers?town=North+Quillfield'],
+  ['changes', '/changes'], ['history of a town', '/town/Port%20Tessaly'],
+];
+for (const [width, height] of [[1280, 900], [375, 800]]) {
+  await check(`accessibility at ${width}px: axe, overflow, focus on every page`, async () => {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${base}/town/Quillfield`);
+    const doc = await page.locator('#documents ~ article.doc h3 a').first().getAttribute('href');
+    await page.goto(`${base}${doc}`);
+    const version = await page.locator('table.versions a').first().getAttribute('href');
+    const pages = [...everyPage, ['document', doc], ['document version', version]];
+    const found = [];
+    for (const [name, path] of pages) {
+      await page.goto(`${base}${path}`);
+      for (const fn of [checkAccessible, checkNoOverflow, checkFocusVisible]) {
+        try { await fn(page, `${name} (${path})`); } catch (e) { found.push(e.message); }
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(found.length === 0, found.join(' | '));
+  });
+}
+
+await check('an evidence link lands on its highlighted quote', async () => {
+  await page.goto(`${base}/town/Quillfield`);
+  const link = page.locator('#q-Q3 .evidence .where a').first();
+  const href = await link.getAttribute('href');
+  expect(/#e-/.test(href), `evidence link ${href}`);
+  await link.click();
+  await page.waitForURL(/#e-/);
+  const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
+  const target = page.locator(`[id="${hash}"]`);
+  expect(await target.count() === 1, `no element ${hash}`);
+  const quote = await page.evaluate((id) => {
+    const el = document.getElementById(id);
+    const mark = el.tagName === 'MARK' ? el : el.nextElementSibling;
+    const r = mark.getBoundingClientRect();
+    return { text: mark.textContent, visible: r.top >= 0 && r.bottom <= window.innerHeight };
+  }, hash);
+  expect(quote.text.includes('detainer') && quote.visible, `landed on ${JSON.stringify(quote)}`);
 });
 
 await check('JSON API and downloads', async () => {

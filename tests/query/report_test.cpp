@@ -35,6 +35,13 @@ TEST(ReportLabels, CitationsDocTypesDatesSections) {
   EXPECT_EQ(section_label("3", "Section 3. Detainers", std::nullopt), "Section 3. Detainers");
   EXPECT_EQ(section_label("50-103", "", std::nullopt), "§ 50-103");
   EXPECT_EQ(section_label("Section 4", "", std::nullopt), "Section 4");
+  EXPECT_EQ(section_label("3", "3. Detainers", std::nullopt), "3. Detainers");
+  // A heading holding the number's digits is not a repeat of it.
+  EXPECT_EQ(section_label("2", "287(g) agreements", std::nullopt), "Section 2. 287(g) agreements");
+  EXPECT_EQ(section_label("1", "Section 12. Records", std::nullopt), "Section 1. Section 12. Records");
+  EXPECT_EQ(stance_label("permissive"), "Permissive");
+  EXPECT_EQ(status_label("in_force"), "In force");
+  EXPECT_EQ(status_label("descriptive"), "Describes a policy");
 }
 
 // A fictional town's policy tagged with the built-in taxonomy.

@@ -203,7 +203,7 @@ TEST(HttpHandlerTest, TownPageHasScorecardWithWordsNotJustColour) {
   }
   EXPECT_TRUE(contains(r.body, "id=\"q-Q1\""));
   EXPECT_TRUE(contains(r.body, "/peers?town=Quillfield&amp;provision=info_sharing"));
-  EXPECT_TRUE(contains(r.body, "href=\"/documents/17?version=30#s-50-103\"")) << "evidence links to its version";
+  EXPECT_TRUE(contains(r.body, "href=\"/documents/17?version=30#e-50-103-6\"")) << "evidence links to its quote in its version";
   EXPECT_TRUE(contains(r.body, "/feed.atom?town=Quillfield"));
   EXPECT_EQ(api.last_history, "Quillfield");
   HttpResponse redirect = get(api, "/town?name=Port+Tessaly");

@@ -1,11 +1,11 @@
-// Plain labels of the advocate's report: citations, document types, dates, sections,
-// verdicts, and the legend of the seven questions in plain words.
+// Plain labels (query/labels.h): citations, document types, dates, sections, verdicts,
+// stances, standing, and the legend of the seven questions in plain words.
+#include "query/labels.h"
+
 #include <array>
 #include <cctype>
 #include <map>
 #include <regex>
-
-#include "query/report.h"
 
 namespace policyindex::query {
 namespace {
@@ -31,6 +31,22 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// Whether heading LHEAD (lower case) names section number LNUM: it starts with it, or says
+// "section N", "§ N", "article N", each followed by a non-alphanumeric or the end.
+bool repeats_number(const std::string& lhead, const std::string& lnum) {
+  auto ends_word = [&](size_t at) {
+    return at >= lhead.size() || !std::isalnum(static_cast<unsigned char>(lhead[at]));
+  };
+  if (lhead.rfind(lnum, 0) == 0 && ends_word(lnum.size())) return true;
+  for (const char* word : {"section ", "§ ", "§", "article ", "sec. "}) {
+    const std::string needle = std::string(word) + lnum;
+    for (size_t at = lhead.find(needle); at != std::string::npos; at = lhead.find(needle, at + 1)) {
+      if (ends_word(at + needle.size())) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -104,8 +120,9 @@ std::string section_label(std::string_view number, std::string_view heading, std
   std::string num = internal_key(number) ? std::string() : std::string(number);
   std::string head(heading);
   const std::string lnum = lower(num), lhead = lower(head);
-  // A heading that already carries the number ("Section 3. Detainers" for number "3").
-  if (!num.empty() && !head.empty() && (lhead == lnum || lhead.find(lnum) != std::string::npos)) num.clear();
+  // A heading that already carries the number ("Section 3. Detainers" or "3. Detainers" for
+  // number "3"), but not one that merely holds its digits ("287(g) agreements" for "2").
+  if (!num.empty() && !head.empty() && repeats_number(lhead, lnum)) num.clear();
   if (!num.empty()) {
     const std::string l = lower(num);
     const bool worded = l.rfind("section", 0) == 0 || l.rfind("article", 0) == 0 || l.rfind("chapter", 0) == 0 ||
@@ -124,6 +141,19 @@ std::string verdict_label(std::string_view verdict) {
   if (verdict == "red") return "permissive";
   if (verdict == "mixed") return "mixed";
   return "not addressed";
+}
+
+std::string stance_label(std::string_view stance) { return capitalized(std::string(stance)); }
+
+std::string status_label(std::string_view status) {
+  static const std::map<std::string, std::string, std::less<>> known = {
+      {"in_force", "In force"}, {"proposed", "Proposed"}, {"superseded", "Superseded"},
+      {"rescinded", "Rescinded"}, {"descriptive", "Describes a policy"}, {"active", "Active"}};
+  if (auto it = known.find(status); it != known.end()) return it->second;
+  std::string out(status);
+  for (char& c : out)
+    if (c == '_') c = ' ';
+  return capitalized(out);
 }
 
 LegendEntry legend_for(const provisions::ProvisionInfo& info) {
