@@ -160,8 +160,6 @@ HttpResponse map_page(const Params& p, Api& api) {
 
   std::map<std::string, size_t> counts;
   for (const auto& r : out->rows) ++counts[cell_state(r, col)];
-  std::map<std::string, std::string> unplaced_reason;
-  for (const auto& u : geo->unplaced) unplaced_reason[u.town] = u.reason;
 
   std::string m;
   m.reserve(200000);
@@ -225,19 +223,11 @@ HttpResponse map_page(const Params& p, Api& api) {
   m += "<div class=\"table-wrap map-table-wrap\" role=\"region\" aria-labelledby=\"map-table-cap\" tabindex=\"0\">"
        "<table class=\"map-table\"><caption id=\"map-table-cap\">Every municipality: " + html_escape(title) +
        "</caption><thead><tr><th scope=\"col\">Municipality</th><th scope=\"col\">County</th><th scope=\"col\">State</th>"
-       "<th scope=\"col\">On the map</th></tr></thead><tbody>\n";
+       "<th scope=\"col\">Mapped</th></tr></thead><tbody>\n";
   for (const auto& r : out->rows) {
     const std::string st = cell_state(r, col);
     const MapGeometry::Point* pt = geo->find(r.town);
-    std::string where = "yes";
-    if (pt == nullptr) {
-      auto u = unplaced_reason.find(r.town);
-      where = "no position (";
-      where += u == unplaced_reason.end() ? std::string("not in the map's data") : u->second;
-      where += ")";
-    } else if (pt->source == "zip") {
-      where = "yes (ZIP code centroid)";
-    }
+    const std::string where = pt == nullptr ? "no position" : pt->source == "zip" ? "yes (ZIP code point)" : "yes";
     m += "<tr class=\"" + css_state(st) + "\"><th scope=\"row\">" + town_link(r.town) + "</th><td>" + html_escape(r.county) +
          "</td><td>" + verdict_badge(st) + "</td><td>" + html_escape(where) + "</td></tr>\n";
   }
@@ -245,7 +235,13 @@ HttpResponse map_page(const Params& p, Api& api) {
 
   m += "<details class=\"map-about\"><summary>About the map data</summary><p>";
   for (const auto& line : geo->provenance) m += html_escape(line) + "\n";
-  m += "</p></details>\n";
+  m += "</p>";
+  if (!geo->unplaced.empty()) {
+    m += "<p>Municipalities without a position in this data, and why:</p><ul>";
+    for (const auto& u : geo->unplaced) m += "<li>" + town_link(u.town) + ": " + html_escape(u.reason) + "</li>";
+    m += "</ul>";
+  }
+  m += "</details>\n";
   return html_response(200, layout({"Map: " + title, "map", "", ""}, m));
 }
 
