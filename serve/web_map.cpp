@@ -165,7 +165,7 @@ HttpResponse map_page(const Params& p, Api& api) {
   m.reserve(200000);
   m += "<h1>Map of Massachusetts</h1>\n<p class=\"lead\">Each municipality is a mark, coloured and shaped by what its "
        "documents say on the chosen question. Select a mark, or a name in the table, for the town's page. "
-       "The table beside the map gives the same facts.</p>\n";
+       "The table beside the map (below it on a small screen) gives the same facts.</p>\n";
   m += "<form class=\"map-pick\" action=\"/map\" method=\"get\"><label for=\"map-q\">Question or provision</label> "
        "<select id=\"map-q\" name=\"q\">";
   for (const auto& c : out->columns) {
