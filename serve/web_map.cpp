@@ -187,7 +187,8 @@ HttpResponse map_page(const Params& p, Api& api) {
   m += "</ul>\n";
 
   // The map.
-  m += "<div class=\"map-layout\">\n<figure class=\"map-figure\">\n<svg class=\"map\" viewBox=\"0 0 " +
+  m += "<div class=\"map-layout\">\n<figure class=\"map-figure\">\n<p class=\"map-skip\"><a href=\"#map-table-cap\">Skip the map's "
+       "links to the table</a></p>\n<svg class=\"map\" viewBox=\"0 0 " +
        std::to_string(geo->width) + " " + std::to_string(geo->height) +
        "\" role=\"group\" aria-labelledby=\"map-title\"><title id=\"map-title\">Map of the municipalities of Massachusetts: " +
        html_escape(title) + "</title>\n<defs>";

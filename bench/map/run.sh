@@ -20,7 +20,8 @@ if [ ! -f "$data/.built" ]; then
   touch "$data/.built"
 fi
 log="$out/serve.log"
-"$build/policyindex" --data "$data" serve --port 0 --threads 2 > "$log" 2>&1 &
+# --cache-entries 0: every request builds the page (the matrix, the SVG, the table).
+"$build/policyindex" --data "$data" serve --port 0 --threads 2 --cache-entries 0 > "$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q 'http://' "$log" && break; sleep 0.1; done
