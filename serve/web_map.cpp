@@ -153,10 +153,14 @@ HttpResponse map_page(const Params& p, Api& api) {
                             "'. Choose one from the list on the map page (Q1 to Q7, or a provision id).");
     }
   }
+  // "Q3 · Holding people on ICE detainers", a provision's label, or the column's own title.
+  auto label_of = [&](const query::MatrixColumn& c) {
+    std::string shown = tax->display(c.key);
+    if (shown == c.key && !c.title.empty()) shown += " · " + c.title;
+    return shown;
+  };
   const query::MatrixColumn& column = out->columns[col];
-  const std::string title = tax->display(column.key) == column.key && !column.title.empty()
-                                ? column.key + " · " + column.title
-                                : tax->display(column.key);
+  const std::string title = label_of(column);
 
   std::map<std::string, size_t> counts;
   for (const auto& r : out->rows) ++counts[cell_state(r, col)];
@@ -169,8 +173,7 @@ HttpResponse map_page(const Params& p, Api& api) {
   m += "<form class=\"map-pick\" action=\"/map\" method=\"get\"><label for=\"map-q\">Question or provision</label> "
        "<select id=\"map-q\" name=\"q\">";
   for (const auto& c : out->columns) {
-    const std::string label = tax->display(c.key) == c.key && !c.title.empty() ? c.key + " · " + c.title : tax->display(c.key);
-    m += "<option value=\"" + html_escape(c.key) + "\"" + (&c == &column ? " selected" : "") + ">" + html_escape(label) +
+    m += "<option value=\"" + html_escape(c.key) + "\"" + (&c == &column ? " selected" : "") + ">" + html_escape(label_of(c)) +
          "</option>";
   }
   m += "</select> <button type=\"submit\">Show</button></form>\n";
@@ -215,7 +218,9 @@ HttpResponse map_page(const Params& p, Api& api) {
   m += "</g></svg>\n<figcaption>" + std::to_string(placed) + " of " + std::to_string(out->rows.size()) +
        " municipalities are on the map";
   if (!unplaced.empty()) {
-    m += "; " + std::to_string(unplaced.size()) + " have no position in the packaged data and are in the table only: ";
+    m += "; " + std::to_string(unplaced.size()) +
+         (unplaced.size() == 1 ? " has no position in the packaged data and is" : " have no position in the packaged data and are") +
+         " in the table only: ";
     for (size_t i = 0; i < unplaced.size(); ++i) m += (i ? ", " : "") + town_link(unplaced[i]->town);
   }
   m += ".</figcaption>\n</figure>\n";

@@ -153,7 +153,7 @@ TEST(MapPageTest, ColoursFollowTheStatesAndEveryTownLinks) {
   EXPECT_TRUE(contains(r.body, "Protective</span> <span class=\"n\">2</span>"));  // Boston and Quillfield
   // The fictional town has no position: in the table, said on the page, no mark.
   EXPECT_TRUE(mark_of(r.body, "Quillfield").empty());
-  EXPECT_TRUE(contains(r.body, "8 of 9 municipalities are on the map; 1 have no position"));
+  EXPECT_TRUE(contains(r.body, "8 of 9 municipalities are on the map; 1 has no position"));
   EXPECT_TRUE(contains(r.body, "<a href=\"/town/Quillfield\">Quillfield</a></th>"));
   // The chosen column: a provision that is not a question colours differently.
   HttpResponse f = get(api, "/map?provision=facility_access");
