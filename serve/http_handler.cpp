@@ -11,6 +11,7 @@
 #include "changes/changes.h"
 #include "render/render.h"
 #include "serve/web.h"
+#include "serve/web_map.h"
 
 namespace policyindex::serve {
 namespace {
@@ -334,6 +335,7 @@ HttpResponse route(const HttpRequest& request, Api& api) {
   if (path == "/" || path.empty()) return web::home_page(*params, api);
   if (path == "/search") return web::search_page(*params, api);
   if (path == "/state") return web::state_page(*params, api);
+  if (path == "/map") return web::map_page(*params, api);
   if (path == "/compare") return web::compare_page(*params, api);
   if (path == "/peers") return web::peers_page(*params, api);
   if (path == "/changes") return web::changes_page(*params, api);

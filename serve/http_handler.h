@@ -4,7 +4,7 @@
 // Routes: /api/search, /api/scorecard/{town}, /api/matrix, /api/compare, /api/peers,
 // /api/history, /api/documents/{id}, /api/changes, /api/taxonomy (the JSON of docs/API.md);
 // /search.csv, /matrix.csv, /feed.atom; the pages /, /search, /town/{name}, /compare, /peers,
-// /state, /documents/{id}, /changes; and the assets built into the binary under /assets/.
+// /state, /map, /documents/{id}, /changes; and the assets built into the binary under /assets/.
 #pragma once
 
 #include <string>

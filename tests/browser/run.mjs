@@ -267,6 +267,40 @@ await check('statewide grid of every municipality by county', async () => {
   await screenshot('state-county', false);
 });
 
+// ---- statewide map (/map; serve/web_map.cpp) -------------------------------------------------
+await check('map: every municipality in the table, marks link to town pages, fits a phone', async () => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  const t0 = Date.now();
+  await page.goto(`${base}/map?q=Q1`, { waitUntil: 'domcontentloaded' });
+  const dcl = Date.now() - t0;
+  expect(await page.locator('table.map-table tbody tr').count() >= 357, 'a table row per municipality');
+  const marks = await page.locator('svg.map a').count();
+  expect(marks >= 300, `marks on the map: ${marks}`);
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(over <= 1, `/map overflows by ${over}px at 375 px`);
+  // A town the data cannot place (a fictional one) is in the table, said to have no position.
+  const quill = page.locator('table.map-table tr').filter({ has: page.locator('th', { hasText: /^Quillfield$/ }) });
+  expect((await quill.innerText()).includes('no position'), 'Quillfield: no position');
+  expect(await page.locator('svg.map a[href="/town/Quillfield"]').count() === 0, 'no invented position');
+  // The mark and the table row say the same state.
+  const mark = page.locator('svg.map a[href="/town/Nantucket"]');
+  const title = await mark.locator('title').textContent();
+  const row = await page.locator('table.map-table tr').filter({ has: page.locator('th', { hasText: /^Nantucket$/ }) }).innerText();
+  expect(title.startsWith('Nantucket: ') && row.includes(title.slice('Nantucket: '.length)), `mark "${title}" vs row "${row}"`);
+  await screenshot('map-phone', false);
+  await mark.click();
+  await page.waitForURL(/\/town\/Nantucket$/);
+  expect((await text('h1')).includes('Nantucket'), 'the town page');
+  console.log(`     map: DOMContentLoaded after ${dcl} ms at 375 px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${base}/map`);
+  await page.selectOption('#map-q', 'Q3');
+  await page.locator('form.map-pick button').click();
+  await page.waitForURL(/\/map\?q=Q3$/);
+  expect((await text('h2#map-showing')).startsWith('Q3'), 'the chosen question');
+  await screenshot('map', false);
+});
+
 await check('hostile document renders as text, runs nothing', async () => {
   await page.goto(`${base}/town/Vinehaven-by-the-Lake`);
   await page.locator('#documents ~ article.doc h3 a').first().click();
@@ -322,6 +356,7 @@ const everyPage = [
   ['town without documents', '/town/Marrow%20Falls'], ['statewide matrix', '/state'],
   ['compare', '/compare?town=Quillfield&town=Ashmere&town=Port+Tessaly'], ['peers', '/peers?town=North+Quillfield'],
   ['changes', '/changes'], ['history of a town', '/town/Port%20Tessaly'],
+  ['statewide map', '/map?q=Q3'],
 ];
 for (const [width, height] of [[1280, 900], [375, 800]]) {
   await check(`accessibility at ${width}px: axe, overflow, focus on every page`, async () => {

@@ -29,7 +29,7 @@ TEST(HttpHandlerTest, EveryPageRendersEscapedHtml) {
   for (const std::string target :
        {"/", "/search", "/search?q=detainer", "/search?q=x&town=Quillfield&town=Ashmere&provision=287g&offset=20",
         "/town/Quillfield", "/compare", "/compare?town=Quillfield&town=%3Cscript%3E", "/peers",
-        "/peers?town=Quillfield&provision=Q2", "/state", "/state?show=documents", "/documents/17", "/changes",
+        "/peers?town=Quillfield&provision=Q2", "/state", "/state?show=documents", "/map", "/map?q=Q3", "/documents/17", "/changes",
         "/changes?town=Port%20Tessaly", "/search?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E"}) {
     HttpResponse r = get(api, target);
     EXPECT_EQ(r.status, 200) << target << "\n" << r.body.substr(0, 2000);
