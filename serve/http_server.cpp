@@ -5,6 +5,7 @@
 
 #include "serve/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <map>
@@ -91,7 +92,10 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     upload_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
+    // The header's Content-Length is checked against the body limit as the header is read:
+    // with uploads on, the larger limit until the target is known (on_header).
+    parser_->body_limit(options_.uploads ? std::max(options_.max_body_bytes, upload_body_limit())
+                                         : options_.max_body_bytes);
     stream_.expires_after(options_.request_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
@@ -110,12 +114,17 @@ class Session : public std::enable_shared_from_this<Session> {
         busy.headers.emplace_back("X-Content-Type-Options", "nosniff");
         return send(std::move(busy), false, false);
       }
-      parser_->body_limit(options_.uploads->limits().max_bytes + 64 * 1024);
       stream_.expires_after(options_.upload_timeout);
+    } else if (options_.uploads) {  // back to the limit of every other request
+      const auto length = parser_->content_length();
+      if (length && *length > options_.max_body_bytes) return on_read(http::error::body_limit);
+      parser_->body_limit(options_.max_body_bytes);
     }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
+
+  size_t upload_body_limit() const { return options_.uploads->limits().max_bytes + 64 * 1024; }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::eof) {
@@ -127,9 +136,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     if (ec == http::error::header_limit) return reply_error(431, "request header fields too large", false);
-    if (ec == http::error::body_limit && upload_) {
-      return reply_error(413, "the file is larger than " + std::to_string(options_.uploads->limits().max_bytes >> 20) +
-                                  " MB, the most the server takes",
+    if (ec == http::error::body_limit && options_.uploads) {
+      return reply_error(413, "the request is larger than the server takes (a file to analyze: up to " +
+                                  std::to_string(options_.uploads->limits().max_bytes >> 20) + " MB)",
                          false);
     }
     if (ec == http::error::body_limit) return reply_error(413, "request body too large", false);
