@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "pipeline/pipeline.h"
 
@@ -22,6 +23,8 @@ Result<Analysis> analyze_bytes(const std::string& file, std::string_view bytes, 
   extract::Options extract_options;
   extract_options.ocr = options.ocr;
   extract_options.max_pages = options.max_pages;
+  extract_options.ocr_threads =
+      options.ocr_threads > 0 ? options.ocr_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   extract::Limits limits;
   limits.wall_seconds = options.timeout_s;
   limits.cpu_seconds = options.timeout_s;

@@ -196,6 +196,7 @@ struct AnalyzeOptions {
   int timeout_s = 600;  // wall and CPU seconds before the extraction is abandoned
   int max_pages = 5000;  // PDF pages past this are skipped, with a warning
   size_t memory_bytes = size_t{3} << 30;  // the extraction worker's memory limit
+  int ocr_threads = 0;  // scanned pages read by OCR at once; 0: one per core
 };
 
 struct Analysis {
