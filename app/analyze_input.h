@@ -1,4 +1,6 @@
-// Plain errors for the file given to `analyze`: each a sentence naming the file.
+// Plain errors for the file given to `analyze`: each a sentence naming the file. The checks
+// of the content and the extraction errors are shared with the web upload
+// (pipeline/analyze_report.h); this adds what only a path can get wrong.
 #pragma once
 
 #include <string>
@@ -11,9 +13,5 @@ namespace policyindex::app {
 // content (sniffed, not its name) is a PDF, Word (DOCX), HTML or text file. Errors are one
 // plain sentence naming FILE ("FILE is a directory, not a file").
 [[nodiscard]] Status check_analyze_input(const std::string& file);
-
-// The extraction error ERROR of FILE in plain words: a corrupt PDF is "FILE is not a
-// readable PDF (it may be damaged or incomplete)", an encrypted one needs its password, ...
-std::string plain_extract_error(const std::string& file, const Error& error);
 
 }  // namespace policyindex::app

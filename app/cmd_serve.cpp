@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "corpus/corpus.h"
 #include "serve/http_server.h"
+#include "serve/upload_analyzer.h"
 #include "query/query.h"
 
 namespace policyindex::app {
@@ -41,6 +42,9 @@ void register_serve(Registry& r) {
     std::vector<std::string> index_paths;
     int refresh_seconds = 60;
     size_t record_cache_mb = 64;
+    bool no_upload = false;
+    size_t upload_mb = 20;
+    serve::UploadLimits upload;
   };
   auto opts = std::make_shared<Opts>();
   auto* sub = r.app.add_subcommand("serve", "Serve the web page and JSON API");
@@ -59,9 +63,23 @@ void register_serve(Registry& r) {
   sub->add_option("--record-cache-mb", opts->record_cache_mb,
                   "Decoded search hits kept in memory, in MiB (0: read each hit from the index)")
       ->check(CLI::Range(size_t{0}, size_t{1} << 20));
+  sub->add_flag("--no-upload", opts->no_upload, "Do not offer /analyze (the upload of one's own policy)");
+  sub->add_option("--upload-max-mb", opts->upload_mb, "Largest file /analyze takes, in MB")
+      ->check(CLI::Range(size_t{1}, size_t{1024}));
+  sub->add_option("--upload-concurrent", opts->upload.max_concurrent, "Uploads analyzed at once (default 2)")
+      ->check(CLI::Range(size_t{1}, size_t{64}));
   Globals& g = r.globals;
   r.add(sub, [opts, &g]() -> int {
     const std::filesystem::path data = corpus::default_data_dir(g.data_dir);
+    // /analyze: files analyzed like `analyze` does, nothing stored.
+    std::unique_ptr<serve::Uploads> uploads;
+    if (!opts->no_upload) {
+      opts->upload.max_bytes = opts->upload_mb << 20;
+      auto services = serve::make_upload_services(data, g.taxonomy);
+      if (!services) return fail(services.error());
+      uploads = std::make_unique<serve::Uploads>(std::move(services->analyzer), std::move(services->models), opts->upload);
+      opts->server.uploads = uploads.get();
+    }
     // What the pool's Apis share: facet tables and the decoded-record cache.
     auto context = std::make_shared<query::SearchContext>(opts->record_cache_mb << 20);
     // The Apis are reopened when the index changes (the catalog they read live); cached

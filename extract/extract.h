@@ -50,6 +50,9 @@ struct Options {
   bool ocr = true;           // OCR pages that have no text layer
   size_t max_bytes = 200u << 20;
   int max_pages = 5000;       // pages past this are skipped, with a warning
+  // Scanned pages read by OCR at once (threads); 1 when several documents are extracted in
+  // parallel already, more for one document on its own (analyze, an upload).
+  int ocr_threads = 1;
   // Test seam for the worker isolation: "crash", "hang" or "balloon" make extract() fail
   // that way instead of extracting; "crash:MARK" (etc.) only for documents containing MARK.
   // Empty in production.

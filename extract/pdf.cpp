@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "extract/internal.h"
@@ -536,6 +537,12 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
   renderer.set_image_format(poppler::image::format_gray8);
   std::vector<Line> lines;
   LineBuilder lb(lines, p.struck);
+  struct Scan {  // a page without a text layer, rendered, and what OCR read on it
+    GrayImage img;
+    double dpi = kOcrDpi;
+    Result<std::vector<std::vector<OcrWord>>> ocr;
+  };
+  std::map<int, Scan> scans;  // read ahead (Options::ocr_threads)
   for (int i = 0; i < n; ++i) {
     std::unique_ptr<poppler::page> page(doc->create_page(i));
     if (!page) {
@@ -547,15 +554,45 @@ Result<Parsed> parse_pdf(std::string_view bytes, const Options& options) {
     std::vector<poppler::text_box> words = page->text_list();
     if (words.empty()) {
       if (!options.ocr) continue;
-      // A page without a text layer: a scan. Render it and OCR it.
-      poppler::page_renderer r2;
-      r2.set_image_format(poppler::image::format_gray8);
-      r2.set_render_hint(poppler::page_renderer::antialiasing, true);
-      double dpi = kOcrDpi;
-      if (media.width() * dpi / 72 > 5000 || page_h * dpi / 72 > 7000) dpi = 150;  // huge pages
-      GrayImage img = to_gray(r2.render_page(page.get(), dpi, dpi));
+      // A page without a text layer: a scan. Render it and OCR it; with ocr_threads > 1, this
+      // scan and the scans right after it are rendered now and read by OCR at once.
+      if (!scans.count(i)) {
+        std::vector<int> batch = {i};
+        const size_t most = options.ocr_threads > 1 ? static_cast<size_t>(options.ocr_threads) * 2 : 1;
+        for (int j = i + 1; j < n && batch.size() < most; ++j) {
+          std::unique_ptr<poppler::page> next(doc->create_page(j));
+          if (!next || !next->text_list().empty()) break;
+          batch.push_back(j);
+        }
+        for (int j : batch) {
+          std::unique_ptr<poppler::page> pj(j == i ? nullptr : doc->create_page(j));
+          poppler::page* pg = j == i ? page.get() : pj.get();
+          const poppler::rectf mb = pg->page_rect(poppler::media_box);
+          poppler::page_renderer r2;
+          r2.set_image_format(poppler::image::format_gray8);
+          r2.set_render_hint(poppler::page_renderer::antialiasing, true);
+          double dpi = kOcrDpi;
+          if (mb.width() * dpi / 72 > 5000 || mb.height() * dpi / 72 > 7000) dpi = 150;  // huge pages
+          scans[j] = Scan{to_gray(r2.render_page(pg, dpi, dpi)), dpi, make_error(ErrorCode::kInternal, "not read")};
+        }
+        auto read = [&](size_t from, size_t step) {
+          for (size_t k = from; k < batch.size(); k += step) {
+            Scan& sc = scans[batch[k]];
+            if (sc.img.width > 0) sc.ocr = ocr_lines(sc.img, static_cast<int>(sc.dpi));
+          }
+        };
+        const size_t threads = std::min(batch.size(), static_cast<size_t>(std::max(1, options.ocr_threads)));
+        std::vector<std::thread> pool;
+        for (size_t t = 1; t < threads; ++t) pool.emplace_back(read, t, threads);
+        read(0, threads);
+        for (auto& t : pool) t.join();
+      }
+      Scan scan = std::move(scans[i]);
+      scans.erase(i);
+      const double dpi = scan.dpi;
+      const GrayImage& img = scan.img;
       if (img.width == 0) continue;
-      auto ocr = ocr_lines(img, static_cast<int>(dpi));
+      auto& ocr = scan.ocr;
       if (!ocr) {
         p.warnings.push_back("page " + std::to_string(i + 1) + ": OCR failed: " + ocr.error().message);
         continue;

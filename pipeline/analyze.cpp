@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "pipeline/pipeline.h"
 
@@ -14,12 +15,21 @@ Result<Analysis> analyze_file(const std::string& file, const SectionTagger& tagg
   if (!in) return make_error(ErrorCode::kIo, file + ": cannot open");
   std::ostringstream bytes;
   bytes << in.rdbuf();
+  return analyze_bytes(file, bytes.str(), tagger, options);
+}
+
+Result<Analysis> analyze_bytes(const std::string& file, std::string_view bytes, const SectionTagger& tagger,
+                               const AnalyzeOptions& options) {
   extract::Options extract_options;
   extract_options.ocr = options.ocr;
+  extract_options.max_pages = options.max_pages;
+  extract_options.ocr_threads =
+      options.ocr_threads > 0 ? options.ocr_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   extract::Limits limits;
   limits.wall_seconds = options.timeout_s;
   limits.cpu_seconds = options.timeout_s;
-  auto doc = extract::extract_isolated(bytes.str(), extract_options, limits);
+  limits.memory_bytes = options.memory_bytes;
+  auto doc = extract::extract_isolated(bytes, extract_options, limits);
   if (!doc) return make_error(doc.error().code, file + ": " + doc.error().message);
 
   Analysis out;

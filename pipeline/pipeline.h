@@ -194,6 +194,9 @@ struct RefreshOptions {
 struct AnalyzeOptions {
   bool ocr = true;
   int timeout_s = 600;  // wall and CPU seconds before the extraction is abandoned
+  int max_pages = 5000;  // PDF pages past this are skipped, with a warning
+  size_t memory_bytes = size_t{3} << 30;  // the extraction worker's memory limit
+  int ocr_threads = 0;  // scanned pages read by OCR at once; 0: one per core
 };
 
 struct Analysis {
@@ -208,5 +211,8 @@ struct Analysis {
 // it. Errors name FILE.
 [[nodiscard]] Result<Analysis> analyze_file(const std::string& file, const SectionTagger& tagger,
                                             const AnalyzeOptions& options);
+// The same for BYTES already in memory, named NAME (an upload).
+[[nodiscard]] Result<Analysis> analyze_bytes(const std::string& name, std::string_view bytes,
+                                             const SectionTagger& tagger, const AnalyzeOptions& options);
 
 }  // namespace policyindex::pipeline

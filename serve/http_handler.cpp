@@ -12,6 +12,7 @@
 #include "render/render.h"
 #include "serve/web.h"
 #include "serve/web_map.h"
+#include "serve/web_upload.h"
 
 namespace policyindex::serve {
 namespace {
@@ -305,7 +306,8 @@ HttpResponse redirect(std::string location) {
   return r;
 }
 
-HttpResponse route(const HttpRequest& request, Api& api) {
+HttpResponse route(const HttpRequest& request, Api& api, Uploads* uploads) {
+  if (is_upload_target(request.target)) return upload_route(request, api, uploads);  // serve/web_upload.cpp
   const bool api_path = request.target.rfind("/api/", 0) == 0;
   auto fail = [&](int status, std::string_view code, std::string_view message) {
     return api_path ? json_error(status, code, message) : web::error_page(status, "Bad request", message);
@@ -388,10 +390,10 @@ int http_status(ErrorCode code) {
   return 500;
 }
 
-HttpResponse handle_request(const HttpRequest& request, Api& api) {
+HttpResponse handle_request(const HttpRequest& request, Api& api, Uploads* uploads) {
   HttpResponse r;
   try {
-    r = route(request, api);
+    r = route(request, api, uploads);
   } catch (const std::exception& e) {
     // The Api reports failures as Results; an exception here is a bug (e.g. a JSON shape we
     // did not expect). Answer 500 instead of taking the connection down.

@@ -44,6 +44,8 @@ int http_status(ErrorCode code);
 // Answers REQUEST from API. Never throws: a failure of the Api becomes an error response
 // (JSON under /api/, an HTML page elsewhere). HEAD is answered like GET with the body kept
 // (the server drops it). Not thread-safe in itself: API is used by one thread at a time.
-HttpResponse handle_request(const HttpRequest& request, Api& api);
+// UPLOADS answers /analyze and /api/analyze (serve/web_upload.h); null: uploads are off.
+class Uploads;
+HttpResponse handle_request(const HttpRequest& request, Api& api, Uploads* uploads = nullptr);
 
 }  // namespace policyindex::serve

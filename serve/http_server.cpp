@@ -5,6 +5,7 @@
 
 #include "serve/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <map>
@@ -14,10 +15,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include "serve/http_handler.h"
+#include "serve/web_upload.h"
 
 namespace policyindex::serve {
 namespace {
@@ -73,8 +76,9 @@ HttpResponse unavailable(const Error& e) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const ServerOptions& options, ApiPool& pool, ResponseCache& cache,
-          ConnectionLimits& limits, std::string ip)
-      : stream_(std::move(socket)), options_(options), pool_(pool), cache_(cache), limits_(limits), ip_(std::move(ip)) {}
+          ConnectionLimits& limits, std::string ip, net::thread_pool& upload_threads)
+      : stream_(std::move(socket)), options_(options), pool_(pool), cache_(cache), limits_(limits), ip_(std::move(ip)),
+        upload_threads_(upload_threads) {}
   ~Session() { limits_.release(ip_); }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -86,12 +90,41 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read() {
     parser_.emplace();
+    upload_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
-    parser_->body_limit(options_.max_body_bytes);
+    // The header's Content-Length is checked against the body limit as the header is read:
+    // with uploads on, the larger limit until the target is known (on_header).
+    parser_->body_limit(options_.uploads ? std::max(options_.max_body_bytes, upload_body_limit())
+                                         : options_.max_body_bytes);
     stream_.expires_after(options_.request_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+  }
+
+  // The header is in: an upload may have a larger body (and more time for it) when a place
+  // is free; the rest of the request is read under the same limits as before.
+  void on_header(beast::error_code header_ec) {
+    if (header_ec) return on_read(header_ec);
+    const std::string target(parser_->get().target());
+    upload_ = options_.uploads != nullptr && is_upload_target(target) &&
+              parser_->get().method() == http::verb::post;
+    if (upload_) {
+      if (options_.uploads->full()) {  // refused before its body is read
+        HttpResponse busy = upload_busy_response(target, *options_.uploads);
+        busy.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        return send(std::move(busy), false, false);
+      }
+      stream_.expires_after(options_.upload_timeout);
+    } else if (options_.uploads) {  // back to the limit of every other request
+      const auto length = parser_->content_length();
+      if (length && *length > options_.max_body_bytes) return on_read(http::error::body_limit);
+      parser_->body_limit(options_.max_body_bytes);
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
+
+  size_t upload_body_limit() const { return options_.uploads->limits().max_bytes + 64 * 1024; }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::eof) {
@@ -103,6 +136,11 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     if (ec == http::error::header_limit) return reply_error(431, "request header fields too large", false);
+    if (ec == http::error::body_limit && options_.uploads) {
+      return reply_error(413, "the request is larger than the server takes (a file to analyze: up to " +
+                                  std::to_string(options_.uploads->limits().max_bytes >> 20) + " MB)",
+                         false);
+    }
     if (ec == http::error::body_limit) return reply_error(413, "request body too large", false);
     if (ec) return reply_error(400, "malformed HTTP request", false);
 
@@ -123,21 +161,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (cacheable) {
       if (auto hit = cache_.get(request.target, stamp)) return send(std::move(*hit), req.keep_alive(), head);
     }
-    HttpResponse response;
-    {
-      auto lease = pool_.acquire();
-      if (!lease) {
-        response = unavailable(lease.error());
-      } else {
-        try {
-          response = handle_request(request, **lease);
-        } catch (...) {  // handle_request does not throw; a library that ignores that must not kill us
-          response.status = 500;
-          response.content_type = "application/json; charset=utf-8";
-          response.body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
-        }
-      }
+    if (upload_) {  // analyzed on a thread of its own; the answer comes back on this strand
+      net::post(upload_threads_, [self = shared_from_this(), request = std::move(request), keep = req.keep_alive()]() mutable {
+        HttpResponse response = self->answer(request);
+        net::post(self->stream_.get_executor(), [self, response = std::move(response), keep]() mutable {
+          self->send(std::move(response), keep, false);
+        });
+      });
+      return;
     }
+    HttpResponse response = answer(request);
     // Answers depend on the target and the corpus only (the Atom feed's links also on Host).
     if (cacheable && response.status == 200 && request.target.rfind("/feed.atom", 0) != 0) {
       cache_.put(request.target, stamp, response);
@@ -145,11 +178,34 @@ class Session : public std::enable_shared_from_this<Session> {
     send(std::move(response), req.keep_alive(), head);
   }
 
+  HttpResponse answer(const HttpRequest& request) {
+    HttpResponse response;
+    {
+      auto lease = pool_.acquire();
+      if (!lease) {
+        response = unavailable(lease.error());
+      } else {
+        try {
+          response = handle_request(request, **lease, options_.uploads);
+        } catch (...) {  // handle_request does not throw; a library that ignores that must not kill us
+          response.status = 500;
+          response.content_type = "application/json; charset=utf-8";
+          response.body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+        }
+      }
+    }
+    return response;
+  }
+
   void reply_error(int status, std::string_view message, bool keep_alive) {
     HttpResponse r;
     r.status = status;
     r.content_type = "application/json; charset=utf-8";
-    r.body = "{\"error\":{\"code\":\"invalid_argument\",\"message\":\"" + std::string(message) + "\"}}";
+    r.body = "{\"error\":{\"code\":\"";
+    r.body += status == 413 ? "too_large" : "invalid_argument";
+    r.body += "\",\"message\":\"";
+    r.body += message;
+    r.body += "\"}}";
     send(std::move(r), keep_alive, false);
   }
 
@@ -188,6 +244,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ResponseCache& cache_;
   ConnectionLimits& limits_;
   std::string ip_;
+  net::thread_pool& upload_threads_;
+  bool upload_ = false;  // the request in progress is an upload
 };
 
 class ServerImpl : public HttpServer {
@@ -248,7 +306,8 @@ class ServerImpl : public HttpServer {
         beast::error_code ignored;
         std::string ip = socket.remote_endpoint(ignored).address().to_string();
         if (limits_.admit(ip)) {
-          std::make_shared<Session>(std::move(socket), options_, pool_, cache_, limits_, std::move(ip))->start();
+          std::make_shared<Session>(std::move(socket), options_, pool_, cache_, limits_, std::move(ip), upload_threads_)
+              ->start();
         } else {
           socket.close(ignored);  // over the cap: refuse at once rather than queue
         }
@@ -266,6 +325,8 @@ class ServerImpl : public HttpServer {
   net::io_context ioc_;
   tcp::acceptor acceptor_;
   uint16_t port_ = 0;
+  // Declared last, so destroyed (joined) first, while what the sessions refer to still lives.
+  net::thread_pool upload_threads_{options_.uploads ? options_.uploads->limits().max_concurrent : 1};
 };
 
 }  // namespace

@@ -120,6 +120,12 @@ struct ServerOptions {
   // What cached answers are valid for (e.g. the index and the catalog files); empty: the
   // pool's stamp.
   std::function<std::string()> cache_stamp;
+  // Uploads (/analyze, /api/analyze; serve/web_upload.h), not owned; null: off. Their body
+  // may be up to its limits' max_bytes (plus the form's fields), received within
+  // upload_timeout of the request's start; they are analyzed on threads of their own (one
+  // per upload in progress), so pages keep being served meanwhile.
+  Uploads* uploads = nullptr;
+  std::chrono::milliseconds upload_timeout{120000};
 };
 
 // An HTTP server answering with handle_request() over Apis from POOL. start() binds and

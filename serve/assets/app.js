@@ -55,4 +55,27 @@
       e.preventDefault();
     }
   });
+  // ---- upload (/analyze) -------------------------------------------------------------------
+  // The form posts as a plain form without this; here the button says it is working, and a
+  // status line counts the seconds (scanned pages are read by OCR, up to 20 seconds).
+  var uploadForm = document.getElementById('upload-form');
+  if (uploadForm) {
+    uploadForm.addEventListener('submit', function () {
+      var button = document.getElementById('upload-submit');
+      var status = document.getElementById('upload-status');
+      var busy = button ? button.getAttribute('data-busy') : 'Analyzing…';
+      uploadForm.setAttribute('aria-busy', 'true');
+      if (button) {
+        button.textContent = busy;
+        window.setTimeout(function () { button.disabled = true; }, 0);  // after the form is sent
+      }
+      if (status) {
+        var started = Date.now();
+        status.textContent = busy;
+        window.setInterval(function () {
+          status.textContent = busy + ' (' + Math.round((Date.now() - started) / 1000) + ' s so far)';
+        }, 1000);
+      }
+    });
+  }
 })();

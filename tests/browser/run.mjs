@@ -315,6 +315,23 @@ await check('hostile document renders as text, runs nothing', async () => {
   await screenshot('hostile');
 });
 
+// ---- upload (/analyze; serve/web_upload.cpp): a self-contained block ----------------------
+await check('upload a policy through the form and see its report', async () => {
+  const { writeFileSync } = await import('node:fs');  // (kept inside this block)
+  const file = join(work, 'upload-policy.txt');
+  writeFileSync(file, '1. Detainers\n\nThe Police Department shall not hold any person on an immigration detainer. '
+    + '<script>alert("upload")</script>\n\n2. Agreements\n\nThe Town shall not enter into any agreement under '
+    + 'section 287(g) of the Immigration and Nationality Act.\n');
+  await page.goto(`${base}/analyze`);
+  await page.getByLabel("Your town's policy (PDF, Word, web page or text file, up to 20 MB)").setInputFiles(file);
+  await Promise.all([page.waitForURL(`${base}/analyze`), page.locator('#upload-submit').click()]);
+  const summary = await page.locator('.summary').first().innerText();
+  expect(/^2 of 7 questions protective, 0 permissive, 5 not addressed/.test(summary), `summary: ${summary}`);
+  expect((await text('main')).includes('<script>alert("upload")'), 'script text shown as text');
+  expect(await page.locator('main script').count() === 0, 'injected script element');
+  await screenshot('upload-report');
+});
+
 await check('phone width: no horizontal scrolling, facets below results', async () => {
   await page.setViewportSize({ width: 375, height: 800 });
   for (const path of ['/', '/search?q=officers', '/town/Quillfield', '/state', '/compare?town=Quillfield&town=Ashmere']) {
@@ -356,7 +373,7 @@ const everyPage = [
   ['town without documents', '/town/Marrow%20Falls'], ['statewide matrix', '/state'],
   ['compare', '/compare?town=Quillfield&town=Ashmere&town=Port+Tessaly'], ['peers', '/peers?town=North+Quillfield'],
   ['changes', '/changes'], ['history of a town', '/town/Port%20Tessaly'],
-  ['statewide map', '/map?q=Q3'],
+  ['statewide map', '/map?q=Q3'], ['upload form', '/analyze'],
 ];
 for (const [width, height] of [[1280, 900], [375, 800]]) {
   await check(`accessibility at ${width}px: axe, overflow, focus on every page`, async () => {

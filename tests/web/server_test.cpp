@@ -7,12 +7,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <chrono>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "serve/http_server.h"
+#include "serve/web_upload.h"
 #include "tests/web/fake_api.h"
 
 namespace policyindex {
@@ -221,6 +224,136 @@ TEST_F(ServerTest, ManyParallelClients) {
   EXPECT_EQ(ok.load(), 160);
   // Api instances are reused across requests, never more than there were requests at once.
   EXPECT_LE(pool_->created(), 8u);
+}
+
+// ---- uploads (/analyze, /api/analyze) --------------------------------------------------------
+
+// An analyzer that holds every upload until released, so that uploads can be kept "in
+// progress" for as long as a test needs.
+struct HeldAnalyzer {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  std::atomic<int> started{0};
+  serve::Analyzer analyzer() {
+    return [this](const serve::UploadInput& in, const serve::UploadLimits&) -> Result<serve::UploadReport> {
+      ++started;
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [this] { return released; });
+      serve::UploadReport r;
+      r.report.file = in.name;
+      r.json = "{\"file\":\"" + in.name + "\",\"bytes\":" + std::to_string(in.bytes.size()) + "}\n";
+      return r;
+    };
+  }
+  void release() {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  }
+};
+
+std::string raw_upload(size_t bytes, const std::string& name = "policy.txt") {
+  return "POST /api/analyze?name=" + name + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " +
+         std::to_string(bytes) + "\r\n\r\n";
+}
+
+class UploadServerTest : public ServerTest {
+ protected:
+  void start_uploads(serve::UploadLimits limits, serve::ServerOptions o = {}) {
+    uploads_ = std::make_unique<serve::Uploads>(held_.analyzer(), serve::ModelList(), limits);
+    o.uploads = uploads_.get();
+    start(o);
+  }
+  void TearDown() override {
+    held_.release();
+    ServerTest::TearDown();
+  }
+  HeldAnalyzer held_;
+  std::unique_ptr<serve::Uploads> uploads_;
+};
+
+TEST_F(UploadServerTest, LargeBodiesUpToTheLimitOthers413) {
+  held_.release();
+  serve::UploadLimits limits;
+  limits.max_bytes = 100 * 1024;
+  start_uploads(limits);
+  {  // larger than the 16 KB of other requests, within the upload limit: analyzed
+    Client c(port());
+    const std::string body(50 * 1024, 'a');
+    c.send(raw_upload(body.size()) + body);
+    std::string r = c.read_response();
+    EXPECT_EQ(status_of(r), 200) << r.substr(0, 300);
+    EXPECT_NE(r.find("\"bytes\":51200"), std::string::npos);
+  }
+  {  // past the limit: 413 in plain words, said before the body is all sent
+    Client c(port());
+    c.send(raw_upload(1024 * 1024) + std::string(1000, 'a'));
+    std::string r = c.read_response();
+    EXPECT_EQ(status_of(r), 413) << r.substr(0, 300);
+    EXPECT_NE(r.find("larger than the server takes (a file to analyze: up to 0 MB)"), std::string::npos);
+  }
+  {  // other routes keep their small limit
+    Client c(port());
+    c.send("POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n" + std::string(50000, 'a'));
+    EXPECT_EQ(status_of(c.read_response()), 413);
+  }
+}
+
+TEST_F(UploadServerTest, ConcurrentUploadsBeyondTheLimitGet503AndPagesAreStillServed) {
+  serve::UploadLimits limits;
+  limits.max_concurrent = 2;
+  start_uploads(limits);
+  Client a(port()), b(port(), "127.0.0.2");
+  a.send(raw_upload(5) + "hello");
+  b.send(raw_upload(5) + "hello");
+  for (int i = 0; i < 200 && held_.started.load() < 2; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(held_.started.load(), 2);
+  // A third upload is refused at once, with Retry-After and a plain message.
+  Client c(port(), "127.0.0.3");
+  c.send(raw_upload(5) + "hello");
+  std::string r = c.read_response();
+  EXPECT_EQ(status_of(r), 503) << r.substr(0, 300);
+  EXPECT_NE(r.find("Retry-After: 10"), std::string::npos);
+  EXPECT_NE(r.find("try again"), std::string::npos);
+  // The form page too.
+  Client f(port(), "127.0.0.4");
+  f.send("POST /analyze HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 5\r\n\r\nhello");
+  r = f.read_response();
+  EXPECT_EQ(status_of(r), 503);
+  EXPECT_NE(r.find("<html"), std::string::npos);
+  // The two analyses in progress do not hold up the pages (they run on threads of their own).
+  Client page(port(), "127.0.0.5");
+  page.send("GET /api/taxonomy HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(status_of(page.read_response(2000ms)), 200);
+  held_.release();
+  EXPECT_EQ(status_of(a.read_response()), 200);
+  EXPECT_EQ(status_of(b.read_response()), 200);
+  // Places are free again.
+  Client d(port());
+  d.send(raw_upload(5) + "hello");
+  EXPECT_EQ(status_of(d.read_response()), 200);
+  EXPECT_EQ(uploads_->in_progress(), 0u);
+}
+
+TEST_F(UploadServerTest, SlowLorisUploadIsCutOff) {
+  serve::UploadLimits limits;
+  serve::ServerOptions o;
+  o.upload_timeout = 500ms;
+  start_uploads(limits, o);
+  Client slow(port());
+  const auto t0 = std::chrono::steady_clock::now();
+  slow.send(raw_upload(100000));
+  // A byte now and then: the whole body never arrives within the upload's deadline.
+  bool closed = false;
+  for (int i = 0; i < 20 && !closed; ++i) {
+    slow.send("a");
+    closed = slow.closed_within(150ms);
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms);
+  EXPECT_EQ(held_.started.load(), 0);
+  EXPECT_EQ(uploads_->in_progress(), 0u);
 }
 
 TEST(ApiPoolTest, ReopensWhenTheIndexChanges) {
