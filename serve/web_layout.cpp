@@ -60,7 +60,7 @@ std::string layout(const PageOptions& o, std::string_view main_html) {
        "<span class=\"brand-sub\">Massachusetts policies on immigration enforcement</span></a>\n"
        "<nav aria-label=\"Main\"><ul>" +
        nav_link("/search", "Search", o.nav == "search") + nav_link("/state", "Statewide", o.nav == "state") +
-       nav_link("/map", "Map", o.nav == "map") +
+       nav_link("/map", "Map", o.nav == "map") + nav_link("/analyze", "Check a policy", o.nav == "analyze") +
        nav_link("/compare", "Compare", o.nav == "compare") + nav_link("/peers", "Peer towns", o.nav == "peers") +
        nav_link("/changes", "Changes", o.nav == "changes") + "</ul></nav>\n";
   if (o.nav != "search") {
