@@ -54,6 +54,7 @@ struct FrontierRow {
   // A platform adapter's request (empty for ordinary URLs): see crawler/platforms.
   std::string_view fetch_url;  // when not `url`
   std::string_view adapter, role, context, headers, title;  // headers: one per line
+  std::string_view method, body;  // a POST's (empty: a GET)
 };
 
 // A frontier row as read back for a resume.
@@ -65,6 +66,7 @@ struct StoredFrontierRow {
   bool queued = false;  // still to do (else done or failed)
   std::string doc_type, parent, anchor;
   std::string fetch_url, adapter, role, context, headers, title;  // empty when none
+  std::string method, body;  // empty: a GET
 };
 
 // The run's first transaction.
