@@ -246,11 +246,15 @@ void Crawl::start(Host& h, Item it) {
   }
   HttpRequest req = base_request(it.fetch_url);
   for (auto& line : header_lines(it.headers)) req.headers.push_back(std::move(line));
+  if (it.method == "POST") {  // a platform's read-only query (platforms::Request::method)
+    req.method = it.method;
+    req.body = it.body;
+  }
   bool conditional = false;
   const bool sitemap = it.kind == ItemKind::kSitemap;
   if (!sitemap) {
     ++docs_in_flight_;
-    if (auto k = known_.find(it.url); k != known_.end()) {
+    if (auto k = known_.find(it.url); it.method.empty() && k != known_.end()) {
       if (!k->second.etag.empty()) {
         req.headers.push_back("If-None-Match: " + k->second.etag);
         conditional = true;
@@ -569,6 +573,10 @@ void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
   sink_.add_log(std::move(log));
   it.chain.push_back(it.fetch_url);
   it.fetch_url = t;
+  // A redirected POST is followed with a GET (as browsers and curl do for 301-303): a
+  // WebLink listing sent to its login page is read as that page.
+  it.method.clear();
+  it.body.clear();
   ++it.redirects;
   frontier_.mark_seen(*canonical_url(t));
   frontier_.requeue_front(frontier_.host_of(*target), std::move(it));

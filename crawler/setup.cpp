@@ -206,6 +206,10 @@ Status Crawl::prepare_run() {
       it.context = std::move(r.context);
       it.headers = std::move(r.headers);
       it.title = std::move(r.title);
+      if (r.method == "POST") {
+        it.method = std::move(r.method);
+        it.body = std::move(r.body);
+      }
       it.policy = derive_policy(it);
       frontier_.enqueue(std::move(it));
     });
