@@ -112,8 +112,8 @@ Status CrawlLedger::for_each_frontier_row(int64_t run,
     StoredFrontierRow f;
     f.url = rows->text(0);
     f.queued = rows->text(4) == "queued";
+    f.municipality_id = rows->opt_int64(1);  // done rows too: a resumed run's site checks
     if (f.queued) {
-      f.municipality_id = rows->opt_int64(1);
       f.depth = static_cast<int>(rows->int64(2));
       f.kind = rows->text(3);
       f.doc_type = rows->text(6);

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "corpus/crawl_ledger.h"
@@ -43,6 +44,10 @@ class Crawl final : private Dispatcher {
  private:
   // -- setup (setup.cpp) ----------------------------------------------------------------
   Status prepare_run();
+  // A resumed run's registry websites (setup.cpp): the verdicts `run` recorded hold; the
+  // websites it fetched without one (`fetched`) are fetched again and checked.
+  Status resume_site_checks(int64_t run, const std::unordered_set<std::string>& websites,
+                            std::vector<Item> fetched);
 
   // -- the loop (crawl.cpp) -------------------------------------------------------------
   // Dispatcher

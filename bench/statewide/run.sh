@@ -33,6 +33,10 @@ seeds=()
 for addr in $(python3 -c 'import json,sys; print(" ".join(h["addr"] for h in json.load(open(sys.argv[1]))["hosts"] if not h["platform"]))' "$work/manifest.json"); do
   seeds+=(--seed "http://$addr:$port/")
 done
+# The platforms by name (towns link to platform-K.s3.amazonaws.com), mapped to their addresses.
+for pair in $(python3 -c 'import json,sys; print(" ".join(h["name"] + ":" + h["addr"] for h in json.load(open(sys.argv[1]))["hosts"] if h["platform"]))' "$work/manifest.json"); do
+  seeds+=(--resolve "${pair%%:*}:$port:${pair#*:}")
+done
 
 data=${DATA_DIR:-$work/data}  # DATA_DIR=/dev/shm/...: the store on tmpfs (no disk)
 /usr/bin/time -v "$build/policyindex" --quiet --data "$data" crawl "${seeds[@]}" \

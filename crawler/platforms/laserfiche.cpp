@@ -101,8 +101,9 @@ Request folder_request(std::string url, std::string_view title, int budget) {
                       std::to_string(budget));
 }
 
-// The WebLink 10/11 folder listing of folder `id`: a POST to the listing service, keyed in
-// the frontier by the folder's browse page.
+// The WebLink 10/11 folder listing of folder `id`: a POST to the listing service. Its key
+// in the frontier (every listing POST shares the service URL, and the folder's browse page
+// is a GET of its own) is the service URL naming the repository and folder.
 Request listing_post(const Url& u, const Parsed& x, const std::string& id, const std::string& repo,
                      std::string_view title, int budget) {
   const std::string app = u.origin() + x.app;
@@ -110,10 +111,10 @@ Request listing_post(const Url& u, const Parsed& x, const std::string& id, const
                       {"getNewListing", true}, {"start", 0},
                       {"end", kMaxEntries},  {"sortColumn", ""},
                       {"sortAscending", true}};
-  Request r = make_request(app + "/FolderListingService.aspx/GetFolderListing2", Role::kListing,
-                           std::string(title),
-                           app + "/Browse.aspx?id=" + id + "&dbid=" + x.dbid + "&repo=" +
-                               encode_query_value(repo),
+  const std::string service = app + "/FolderListingService.aspx/GetFolderListing2";
+  Request r = make_request(service, Role::kListing, std::string(title),
+                           service + "?dbid=" + x.dbid + "&folderId=" + id +
+                               "&repoName=" + encode_query_value(repo),
                            {}, std::to_string(budget));
   r.headers = {"Content-Type: application/json; charset=utf-8", "Accept: application/json"};
   r.method = "POST";
@@ -246,7 +247,20 @@ class Laserfiche final : public Adapter {
       return r;
     }
     auto u = parse_url(req.human_url);
-    auto self = u ? parse(*u) : std::nullopt;
+    std::optional<Parsed> self;
+    if (u) {  // {app}/FolderListingService.aspx/GetFolderListing2?dbid=D&folderId=F&repoName=R
+      const size_t at = lower(u->path).rfind("/folderlistingservice.aspx/");
+      Parsed x;
+      x.app = at == std::string::npos ? std::string() : u->path.substr(0, at);
+      x.page = "listing";
+      x.id = query_param(u->query, "folderId");
+      x.dbid = query_param(u->query, "dbid");
+      x.repo = query_param(u->query, "repoName");
+      if (at != std::string::npos && all_digits(x.id) && !x.repo.empty()) {
+        if (x.dbid.empty()) x.dbid = "0";
+        self = std::move(x);
+      }
+    }
     if (!self) {
       r.problem = problem(kName, req.fetch_url, "the listing's folder URL does not parse");
       return r;

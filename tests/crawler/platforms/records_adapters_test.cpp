@@ -146,9 +146,11 @@ TEST(LaserficheTest, WebLink11BrowsePageAsksTheListingServiceByPost) {
   EXPECT_EQ(post.fetch_url,
             "https://records.marrowfield-ma.gov/WebLink/FolderListingService.aspx/"
             "GetFolderListing2");
-  // Keyed by the folder's browse page (every listing POST shares the service URL).
+  // Keyed by the service URL naming the folder (every listing POST shares the service URL,
+  // and the browse page is a GET of its own).
   EXPECT_EQ(post.human_url,
-            "https://records.marrowfield-ma.gov/WebLink/Browse.aspx?id=100&dbid=0&repo=Marrowfield");
+            "https://records.marrowfield-ma.gov/WebLink/FolderListingService.aspx/"
+            "GetFolderListing2?dbid=0&folderId=100&repoName=Marrowfield");
   EXPECT_TRUE(has_substr(post.headers, "Content-Type: application/json"));
   auto body = nlohmann::json::parse(post.body);
   EXPECT_EQ(body["repoName"], "Marrowfield");  // from the page's settings (no repo= in the URL)
@@ -178,7 +180,8 @@ TEST(LaserficheTest, WebLink11BrowsePageAsksTheListingServiceByPost) {
   EXPECT_EQ(sub->method, "POST");
   EXPECT_EQ(nlohmann::json::parse(sub->body)["folderId"], 150);
   EXPECT_EQ(sub->human_url,
-            "https://records.marrowfield-ma.gov/WebLink/Browse.aspx?id=150&dbid=0&repo=Marrowfield");
+            "https://records.marrowfield-ma.gov/WebLink/FolderListingService.aspx/"
+            "GetFolderListing2?dbid=0&folderId=150&repoName=Marrowfield");
   Reading below = read("laserfiche", *sub, recorded("laserfiche11_listing_sub.json"), 200,
                        "application/json");
   ASSERT_TRUE(below.problem.empty()) << below.problem;
