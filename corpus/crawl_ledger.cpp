@@ -112,7 +112,9 @@ Status CrawlLedger::for_each_frontier_row(int64_t run,
     StoredFrontierRow f;
     f.url = rows->text(0);
     f.queued = rows->text(4) == "queued";
-    f.municipality_id = rows->opt_int64(1);  // done rows too: a resumed run's site checks
+    // Done rows too: a resumed run's site checks and its platform requests per town.
+    f.municipality_id = rows->opt_int64(1);
+    f.adapter = rows->opt_text(10).value_or("");
     if (f.queued) {
       f.depth = static_cast<int>(rows->int64(2));
       f.kind = rows->text(3);
@@ -120,7 +122,6 @@ Status CrawlLedger::for_each_frontier_row(int64_t run,
       f.parent = rows->opt_text(7).value_or("");
       f.anchor = rows->opt_text(8).value_or("");
       f.fetch_url = rows->opt_text(9).value_or("");
-      f.adapter = rows->opt_text(10).value_or("");
       f.role = rows->opt_text(11).value_or("");
       f.context = rows->opt_text(12).value_or("");
       f.headers = rows->opt_text(13).value_or("");

@@ -57,7 +57,8 @@ struct FrontierRow {
   std::string_view method, body;  // a POST's (empty: a GET)
 };
 
-// A frontier row as read back for a resume.
+// A frontier row as read back for a resume: url, municipality_id, adapter and queued for
+// every row, the rest for queued rows.
 struct StoredFrontierRow {
   std::string url;
   std::optional<int64_t> municipality_id;

@@ -452,6 +452,13 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
 
 // -- platforms (crawler/platforms) ------------------------------------------------------------
 
+std::string Crawl::platform_key(std::string_view adapter, std::optional<int64_t> town) {
+  std::string key(adapter);
+  key += '\t';
+  key += town ? std::to_string(*town) : std::string("-");
+  return key;
+}
+
 // Why a platform request may not start: its adapter has had its share of the town's
 // requests, or the listing has gone too deep (a listing that never ends).
 std::optional<std::string> Crawl::platform_guard(const Item& it) {
@@ -460,10 +467,7 @@ std::optional<std::string> Crawl::platform_guard(const Item& it) {
            std::to_string(platforms::kMaxListingDepth) +
            " levels deep below the link; not followed";
   }
-  std::string key = it.adapter;
-  key += '\t';
-  key += it.municipality_id ? std::to_string(*it.municipality_id) : std::string("-");
-  int& n = platform_requests_[key];
+  int& n = platform_requests_[platform_key(it.adapter, it.municipality_id)];
   if (n >= platforms::kMaxRequestsPerAdapterPerTown) {
     return it.adapter + " (" + it.fetch_url + "): more than " +
            std::to_string(platforms::kMaxRequestsPerAdapterPerTown) +

@@ -205,6 +205,8 @@ Status Crawl::prepare_run() {
     std::vector<Item> fetched_websites;
     auto rows = ledger_.for_each_frontier_row(**last, [&](corpus::StoredFrontierRow&& r) {
       if (!r.queued) {
+        // The run's platform requests so far count against its per-town share.
+        if (!r.adapter.empty()) ++platform_requests_[platform_key(r.adapter, r.municipality_id)];
         if (websites.count(r.url)) {
           Item it;
           it.url = it.fetch_url = r.url;

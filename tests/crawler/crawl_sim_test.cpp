@@ -603,6 +603,50 @@ TEST_F(SiteCheckSimTest, AResumedRunChecksTheWebsitesItHasNotChecked) {
   EXPECT_TRUE(kept_out) << summary_json(*s);
 }
 
+// The per-town share of a platform adapter's requests holds across a resume: the requests
+// the run already made count, so a killed and resumed crawl cannot double a listing's share.
+TEST_F(CrawlSimTest, AResumedRunCountsThePlatformRequestsItsRunMade) {
+  seed("alpha.test", {"/"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    return html("<p>Town page</p>");
+  };
+  ASSERT_OK(crawl());
+  auto& cat = store_->catalog();
+  ASSERT_OK(corpus::sql::exec(cat, "UPDATE crawl_runs SET finished_at=NULL"));
+  // The run had made its share of Drive requests for no town, and one more is queued.
+  const int share = platforms::kMaxRequestsPerAdapterPerTown;
+  for (int i = 0; i < share; ++i) {
+    ASSERT_OK(corpus::sql::exec(
+        cat, "INSERT INTO frontier(url, run_id, depth, kind, state, adapter, role) SELECT "
+             "'http://drive.google.com/file/d/done" + std::to_string(i) +
+             "/view', max(id), 1, 'platform', 'done', 'gdrive', 'document' FROM crawl_runs"));
+  }
+  const std::string queued = "http://drive.google.com/file/d/1QueuedFile0123456789/view";
+  ASSERT_OK(corpus::sql::exec(
+      cat, "INSERT INTO frontier(url, run_id, depth, kind, state, fetch_url, adapter, role) "
+           "SELECT '" + queued + "', max(id), 1, 'platform', 'queued', "
+           "'http://drive.google.com/uc?export=download&id=1QueuedFile0123456789', 'gdrive', "
+           "'document' FROM crawl_runs"));
+  const size_t before = net_.requests.size();
+  CrawlOptions again = opts_;
+  again.seeds.clear();
+  auto s = run_crawl(*store_, again, nullptr, std::make_unique<FakeEngine>(net_), net_.clock);
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->resumed);
+  for (size_t i = before; i < net_.requests.size(); ++i) {
+    EXPECT_EQ(net_.requests[i].url.find("uc?export=download"), std::string::npos)
+        << net_.requests[i].url;
+  }
+  bool refused = false;
+  for (const auto& f : s->failed) {
+    refused = refused || (f.url == queued &&
+                          f.reason.find("more than " + std::to_string(share) + " requests") !=
+                              std::string::npos);
+  }
+  EXPECT_TRUE(refused) << summary_json(*s);
+}
+
 // issue 18 item 4: typed by content. A PDF served as octet-stream from an .aspx URL is
 // recorded as application/pdf with its Content-Disposition name as its title; a page served
 // as octet-stream is still read for links.
