@@ -68,7 +68,10 @@ void add_crawl_options(CLI::App* sub, CrawlCli& cli) {
   sub->add_option("--max-pages-per-host", c.max_pages_per_host,
                   "Pages followed per host in one run, best first (0: no limit)")
       ->capture_default_str()->check(CLI::NonNegativeNumber);
-  sub->add_option("--concurrency", c.concurrency, "Transfers in flight, all hosts together")
+  sub->add_option("--concurrency", c.concurrency,
+                  "Transfers in flight, all hosts together. A statewide crawl of hundreds of "
+                  "hosts, each allowed one request per --delay-ms, needs about one transfer "
+                  "per busy host (hosts x response time / delay) to keep every host at its pace")
       ->capture_default_str()->check(CLI::Range(1, 4096));
   sub->add_option("--per-host", c.per_host, "Transfers in flight per host")
       ->capture_default_str()->check(CLI::Range(1, 256));

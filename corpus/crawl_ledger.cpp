@@ -101,7 +101,8 @@ Status CrawlLedger::for_each_frontier_row(int64_t run,
                                           const std::function<void(StoredFrontierRow&&)>& fn) {
   auto rows = sql::prepare(catalog_, 
       "SELECT url, municipality_id, depth, kind, state, attempts, doc_type, parent, anchor, "
-      "fetch_url, adapter, role, context, headers, title FROM frontier WHERE run_id=?1 ORDER BY rowid");
+      "fetch_url, adapter, role, context, headers, title, method, body FROM frontier WHERE run_id=?1 "
+      "ORDER BY rowid");
   if (!rows) return tl::make_unexpected(rows.error());
   rows->bind(1, run);
   while (true) {
@@ -111,19 +112,22 @@ Status CrawlLedger::for_each_frontier_row(int64_t run,
     StoredFrontierRow f;
     f.url = rows->text(0);
     f.queued = rows->text(4) == "queued";
+    // Done rows too: a resumed run's site checks and its platform requests per town.
+    f.municipality_id = rows->opt_int64(1);
+    f.adapter = rows->opt_text(10).value_or("");
     if (f.queued) {
-      f.municipality_id = rows->opt_int64(1);
       f.depth = static_cast<int>(rows->int64(2));
       f.kind = rows->text(3);
       f.doc_type = rows->text(6);
       f.parent = rows->opt_text(7).value_or("");
       f.anchor = rows->opt_text(8).value_or("");
       f.fetch_url = rows->opt_text(9).value_or("");
-      f.adapter = rows->opt_text(10).value_or("");
       f.role = rows->opt_text(11).value_or("");
       f.context = rows->opt_text(12).value_or("");
       f.headers = rows->opt_text(13).value_or("");
       f.title = rows->opt_text(14).value_or("");
+      f.method = rows->opt_text(15).value_or("");
+      f.body = rows->opt_text(16).value_or("");
     }
     fn(std::move(f));
   }
@@ -196,8 +200,8 @@ Status CrawlLedger::add_frontier(const FrontierRow& row) {
   auto s =
       cached(catalog_, impl_->frontier_insert,
              "INSERT OR IGNORE INTO frontier(url, run_id, municipality_id, depth, kind, state, "
-             "doc_type, parent, anchor, fetch_url, adapter, role, context, headers, title) "
-             "VALUES(?1,?2,?3,?4,?5,'queued',?6,?7,?8,?9,?10,?11,?12,?13,?14)");
+             "doc_type, parent, anchor, fetch_url, adapter, role, context, headers, title, method, "
+             "body) VALUES(?1,?2,?3,?4,?5,'queued',?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)");
   if (!s) return tl::make_unexpected(s.error());
   auto& q = **s;
   q.bind(1, row.url).bind(2, run_id_).bind(3, row.municipality_id);
@@ -217,6 +221,8 @@ Status CrawlLedger::add_frontier(const FrontierRow& row) {
   opt(12, row.context);
   opt(13, row.headers);
   opt(14, row.title);
+  opt(15, row.method);
+  opt(16, row.body);
   return q.run();
 }
 

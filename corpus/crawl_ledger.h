@@ -54,9 +54,11 @@ struct FrontierRow {
   // A platform adapter's request (empty for ordinary URLs): see crawler/platforms.
   std::string_view fetch_url;  // when not `url`
   std::string_view adapter, role, context, headers, title;  // headers: one per line
+  std::string_view method, body;  // a POST's (empty: a GET)
 };
 
-// A frontier row as read back for a resume.
+// A frontier row as read back for a resume: url, municipality_id, adapter and queued for
+// every row, the rest for queued rows.
 struct StoredFrontierRow {
   std::string url;
   std::optional<int64_t> municipality_id;
@@ -65,6 +67,7 @@ struct StoredFrontierRow {
   bool queued = false;  // still to do (else done or failed)
   std::string doc_type, parent, anchor;
   std::string fetch_url, adapter, role, context, headers, title;  // empty when none
+  std::string method, body;  // empty: a GET
 };
 
 // The run's first transaction.

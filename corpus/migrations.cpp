@@ -106,6 +106,10 @@ constexpr const char* kMigrations[] = {
     // compared with a model section by section (`analyze FILE --model NAME`).
     "CREATE TABLE IF NOT EXISTS models(name TEXT PRIMARY KEY COLLATE NOCASE, "
     "document_id INTEGER NOT NULL REFERENCES documents(id), added_at TEXT NOT NULL);",
+    // 9 -> 10: a platform request that is a POST (a Laserfiche WebLink 10/11 folder
+    // listing): its method and body, so a resumed crawl sends it again. NULL: a GET.
+    "ALTER TABLE frontier ADD COLUMN method TEXT;"
+    "ALTER TABLE frontier ADD COLUMN body TEXT;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion - 1, "one migration per schema version");
 

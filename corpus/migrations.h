@@ -4,7 +4,7 @@
 
 namespace policyindex::corpus::migrations {
 
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 // The SQL that takes a catalog from version `from` to `from + 1` (1 <= from < kSchemaVersion).
 const char* step(int from);

@@ -88,7 +88,8 @@ CREATE TABLE frontier(
   municipality_id INTEGER,
   depth INTEGER NOT NULL DEFAULT 0,
   kind TEXT NOT NULL DEFAULT 'page',    -- seed | page | document | sitemap
-  -- (schema 5 adds fetch_url, adapter, role, context, headers, title: corpus/catalog.cpp)
+  -- (schema 5 adds fetch_url, adapter, role, context, headers, title; schema 10 method, body:
+  -- corpus/migrations.cpp)
   state TEXT NOT NULL DEFAULT 'queued', -- queued | done | failed
   attempts INTEGER NOT NULL DEFAULT 0,
   doc_type TEXT NOT NULL DEFAULT '',

@@ -246,11 +246,15 @@ void Crawl::start(Host& h, Item it) {
   }
   HttpRequest req = base_request(it.fetch_url);
   for (auto& line : header_lines(it.headers)) req.headers.push_back(std::move(line));
+  if (it.method == "POST") {  // a platform's read-only query (platforms::Request::method)
+    req.method = it.method;
+    req.body = it.body;
+  }
   bool conditional = false;
   const bool sitemap = it.kind == ItemKind::kSitemap;
   if (!sitemap) {
     ++docs_in_flight_;
-    if (auto k = known_.find(it.url); k != known_.end()) {
+    if (auto k = known_.find(it.url); it.method.empty() && k != known_.end()) {
       if (!k->second.etag.empty()) {
         req.headers.push_back("If-None-Match: " + k->second.etag);
         conditional = true;
@@ -448,6 +452,13 @@ void Crawl::on_done(Host& h, Item it, HttpResponse r, Body& body, bool condition
 
 // -- platforms (crawler/platforms) ------------------------------------------------------------
 
+std::string Crawl::platform_key(std::string_view adapter, std::optional<int64_t> town) {
+  std::string key(adapter);
+  key += '\t';
+  key += town ? std::to_string(*town) : std::string("-");
+  return key;
+}
+
 // Why a platform request may not start: its adapter has had its share of the town's
 // requests, or the listing has gone too deep (a listing that never ends).
 std::optional<std::string> Crawl::platform_guard(const Item& it) {
@@ -456,10 +467,7 @@ std::optional<std::string> Crawl::platform_guard(const Item& it) {
            std::to_string(platforms::kMaxListingDepth) +
            " levels deep below the link; not followed";
   }
-  std::string key = it.adapter;
-  key += '\t';
-  key += it.municipality_id ? std::to_string(*it.municipality_id) : std::string("-");
-  int& n = platform_requests_[key];
+  int& n = platform_requests_[platform_key(it.adapter, it.municipality_id)];
   if (n >= platforms::kMaxRequestsPerAdapterPerTown) {
     return it.adapter + " (" + it.fetch_url + "): more than " +
            std::to_string(platforms::kMaxRequestsPerAdapterPerTown) +
@@ -569,6 +577,10 @@ void Crawl::redirect(Item it, const HttpResponse& r, corpus::FetchRecord log) {
   sink_.add_log(std::move(log));
   it.chain.push_back(it.fetch_url);
   it.fetch_url = t;
+  // A redirected POST is followed with a GET (as browsers and curl do for 301-303): a
+  // WebLink listing sent to its login page is read as that page.
+  it.method.clear();
+  it.body.clear();
   ++it.redirects;
   frontier_.mark_seen(*canonical_url(t));
   frontier_.requeue_front(frontier_.host_of(*target), std::move(it));

@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "corpus/crawl_ledger.h"
@@ -43,6 +44,10 @@ class Crawl final : private Dispatcher {
  private:
   // -- setup (setup.cpp) ----------------------------------------------------------------
   Status prepare_run();
+  // A resumed run's registry websites (setup.cpp): the verdicts `run` recorded hold; the
+  // websites it fetched without one (`fetched`) are fetched again and checked.
+  Status resume_site_checks(int64_t run, const std::unordered_set<std::string>& websites,
+                            std::vector<Item> fetched);
 
   // -- the loop (crawl.cpp) -------------------------------------------------------------
   // Dispatcher
@@ -61,6 +66,8 @@ class Crawl final : private Dispatcher {
   void robots_done(Host& h, const std::string& body, HttpResponse r, Clock::TimePoint start);
   void on_done(Host& h, Item it, HttpResponse r, Body& body, bool conditional);
   std::optional<std::string> platform_guard(const Item& it);
+  // The key of platform_requests_: "adapter\ttown id" ("-" for no town).
+  static std::string platform_key(std::string_view adapter, std::optional<int64_t> town);
   void platform_done(Item& it, const HttpResponse& r, Body& body, Finished& f);
   void retry_or_fail(Host& h, Item it, const HttpResponse& r, const Verdict& v,
                      corpus::FetchRecord log);
@@ -104,7 +111,7 @@ class Crawl final : private Dispatcher {
   int64_t fetched_ = 0, failed_ = 0, stored_ = 0;
   uint64_t bytes_ = 0;
   // Requests started per platform adapter and town ("adapter\ttown id"): the guard against
-  // listings that never end.
+  // listings that never end. A resumed run starts from the requests its run has done.
   std::unordered_map<std::string, int> platform_requests_;
   bool stopping_ = false;
   std::optional<Error> fatal_;

@@ -114,6 +114,12 @@ class AsioCurlEngine final : public Engine {
       curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
     }
     curl_easy_setopt(e, CURLOPT_URL, req.url.c_str());
+    if (req.method == "POST") {
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+      curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, req.body.c_str());
+    } else {
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);  // a reused handle's POST is undone
+    }
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());

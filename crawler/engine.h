@@ -17,6 +17,10 @@ namespace policyindex::crawler {
 
 struct HttpRequest {
   std::string url;
+  // "GET", or "POST" with `body` (its Content-Type among `headers`): a platform's read-only
+  // query (a Laserfiche folder listing), retried like a GET.
+  std::string method = "GET";
+  std::string body;
   std::vector<std::string> headers;  // "Name: value"
   bool follow_redirects = false;     // robots.txt only; documents handle redirects themselves
   int max_redirects = 5;

@@ -188,6 +188,14 @@ void Frontier::requeue_front(Host& h, Item it) {
   h.queue.push_front(std::move(it));
 }
 
+// The politeness-bound time a host still needs: its queued requests times its delay. The
+// host with the most of it is the crawl's critical path, so when transfer slots are scarce
+// it goes first; hosts with time to spare wait (a few hundred small town sites finish long
+// before the one code platform that serves every town's chapters).
+int64_t Frontier::remaining_ms(const Host& h) {
+  return static_cast<int64_t>(h.queue.size() + h.delayed.size()) * h.delay_ms;
+}
+
 std::optional<Clock::TimePoint> Frontier::schedule(Clock::TimePoint now) {
   std::optional<Clock::TimePoint> wake;
   auto want_wake = [&](Clock::TimePoint t) {
@@ -196,8 +204,10 @@ std::optional<Clock::TimePoint> Frontier::schedule(Clock::TimePoint now) {
   bool progress = true;
   while (progress && d_.has_capacity()) {
     progress = false;
+    // The hosts that may start something now.
+    ready_.clear();
     const size_t n = order_.size();
-    for (size_t k = 0; k < n && d_.has_capacity(); ++k) {
+    for (size_t k = 0; k < n; ++k) {
       Host& h = *order_[(rr_ + k) % n];
       if (h.parked) {
         drain_parked(h);
@@ -214,46 +224,70 @@ std::optional<Clock::TimePoint> Frontier::schedule(Clock::TimePoint now) {
         }
       }
       if (h.queue.empty()) continue;
+      if (h.robots_state == RobotsState::kFetching || h.robots_state == RobotsState::kUnreachable) {
+        continue;
+      }
+      if (h.robots_state == RobotsState::kReady) {
+        if (h.in_flight >= opts_.per_host) continue;
+        if (now < h.next_start) {
+          want_wake(h.next_start);
+          continue;
+        }
+      }
+      ready_.push_back(&h);
+    }
+    // Most politeness-bound time left first; on a tie (no delay: all zero) the host that has
+    // waited longest, then the round-robin order.
+    std::stable_sort(ready_.begin(), ready_.end(), [](const Host* a, const Host* b) {
+      const int64_t ra = remaining_ms(*a), rb = remaining_ms(*b);
+      if (ra != rb) return ra > rb;
+      return a->next_start < b->next_start;
+    });
+    for (Host* hp : ready_) {
+      if (!d_.has_capacity()) break;
+      Host& h = *hp;
       if (h.robots_state == RobotsState::kUnknown) {
         h.robots_state = RobotsState::kFetching;
         d_.fetch_robots(h);
         progress = true;
         continue;
       }
-      if (h.robots_state != RobotsState::kReady) continue;
-      if (h.in_flight >= opts_.per_host) continue;
-      if (now < h.next_start) {
+      // Drops (robots.txt, the page budget) take no transfer: the next item is tried.
+      while (!h.queue.empty() && d_.has_capacity() && !h.parked) {
+        Item it = h.queue.pop();
+        --queued_;
+        if (it.kind == ItemKind::kPage && it.attempts == 0 && it.redirects == 0 &&
+            opts_.max_pages_per_host > 0 && h.pages_started >= opts_.max_pages_per_host) {
+          d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
+                  "over the page budget of " + h.origin + " (--max-pages-per-host " +
+                      std::to_string(opts_.max_pages_per_host) + ")");
+          progress = true;
+          continue;
+        }
+        // robots.txt is checked on the URL exactly as it will be requested (RFC 9309 §2.2.2).
+        if (!h.robots.allows_all() && !h.robots.allowed_url(it.fetch_url)) {
+          std::string why = "robots.txt disallows " + robots_request_target(it.fetch_url);
+          d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
+                  std::move(why));
+          progress = true;
+          continue;
+        }
+        if (it.kind != ItemKind::kSitemap && d_.budget_spent()) {
+          limit_reached_ = true;
+          h.queue.push_front(std::move(it));
+          ++queued_;
+          break;
+        }
+        started(h, now);
+        if (it.kind == ItemKind::kPage && it.attempts == 0 && it.redirects == 0) ++h.pages_started;
+        d_.start(h, std::move(it));
+        progress = true;
+        break;
+      }
+      // With no delay and room left on the host, the next pass may start another.
+      if (!h.queue.empty() && h.robots_state == RobotsState::kReady && now < h.next_start) {
         want_wake(h.next_start);
-        continue;
       }
-      Item it = h.queue.pop();
-      --queued_;
-      if (it.kind == ItemKind::kPage && it.attempts == 0 && it.redirects == 0 &&
-          opts_.max_pages_per_host > 0 && h.pages_started >= opts_.max_pages_per_host) {
-        d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
-                "over the page budget of " + h.origin + " (--max-pages-per-host " +
-                    std::to_string(opts_.max_pages_per_host) + ")");
-        progress = true;
-        continue;
-      }
-      // robots.txt is checked on the URL exactly as it will be requested (RFC 9309 §2.2.2).
-      if (!h.robots.allows_all() && !h.robots.allowed_url(it.fetch_url)) {
-        std::string why = "robots.txt disallows " + robots_request_target(it.fetch_url);
-        d_.drop(std::move(it), Disposition::kDisallowed, corpus::FetchOutcome::kDisallowed,
-                std::move(why));
-        progress = true;
-        continue;
-      }
-      if (it.kind != ItemKind::kSitemap && d_.budget_spent()) {
-        limit_reached_ = true;
-        h.queue.push_front(std::move(it));
-        ++queued_;
-        continue;
-      }
-      started(h, now);
-      if (it.kind == ItemKind::kPage && it.attempts == 0 && it.redirects == 0) ++h.pages_started;
-      d_.start(h, std::move(it));
-      progress = true;
     }
     rr_ = n ? (rr_ + 1) % n : 0;
   }

@@ -1,5 +1,7 @@
-// The frontier: per-host queues served round-robin, each best first (by relevance, then
-// depth, then discovery order), with politeness (at most `per_host`
+// The frontier: per-host queues, each best first (by relevance, then depth, then discovery
+// order); when transfer slots are scarce, the hosts with the most politeness-bound time
+// left (queued requests x delay) start first, ties in the order they became ready
+// (round-robin when there is no delay); with politeness (at most `per_host`
 // transfers in flight per host, `delay_ms` between two starts on a host, raised by a
 // robots.txt Crawl-delay), robots.txt rules checked before a URL starts, retries held back
 // for their backoff, the --max-docs budget, the per-host page budget
@@ -178,11 +180,13 @@ class Frontier {
 
  private:
   void drain_parked(Host& h);
+  static int64_t remaining_ms(const Host& h);
 
   const CrawlOptions& opts_;
   Dispatcher& d_;
   std::map<std::string, std::unique_ptr<Host>, std::less<>> hosts_;  // by origin
   std::vector<Host*> order_;  // round-robin order (first seen first)
+  std::vector<Host*> ready_;  // schedule()'s hosts that may start now (kept for its capacity)
   size_t rr_ = 0;
   std::unordered_set<std::string> seen_;
   std::unordered_set<std::string> folded_;      // seen URLs with the path lower-cased

@@ -56,7 +56,9 @@ void platform_items(const Item& parent, const platforms::Adapter& adapter,
     Item it;
     it.fetch_url = std::move(*fetch);
     it.url = it.fetch_url;
-    if (r.role != platforms::Role::kListing && !r.human_url.empty()) {
+    const bool post = r.method == "POST";
+    if (post && r.human_url.empty()) continue;  // no key of its own in the frontier
+    if ((post || r.role != platforms::Role::kListing) && !r.human_url.empty()) {
       auto human = canonical_url(r.human_url);
       if (!human) continue;
       it.url = std::move(*human);
@@ -75,6 +77,10 @@ void platform_items(const Item& parent, const platforms::Adapter& adapter,
       it.headers += h;
     }
     it.title = std::move(r.title);
+    if (post) {
+      it.method = "POST";
+      it.body = std::move(r.body);
+    }
     it.relevance = r.relevance;
     it.doc_type = std::move(r.doc_type);
     if (it.doc_type.empty() && r.role != platforms::Role::kListing) {
@@ -97,6 +103,8 @@ platforms::Request platform_request(const Item& it) {
   r.relevance = it.relevance;
   r.context = it.context;
   r.headers = header_lines(it.headers);
+  r.method = it.method;
+  r.body = it.body;
   return r;
 }
 

@@ -51,6 +51,8 @@ struct Item {
   std::string context;  // the adapter's own state
   std::string headers;  // extra request headers, one per line
   std::string title;    // the platform's title for the document
+  std::string method;   // "POST" with `body` (a platform's read-only query); empty: GET
+  std::string body;
   int relevance = 0;    // the adapter's hint, 0..3 (not kept in the frontier table)
 };
 

@@ -4,6 +4,10 @@
 #include "crawler/crawl.h"
 #include "crawler/internal.h"
 
+#include <unordered_set>
+
+#include "corpus/site_status.h"
+
 namespace policyindex::crawler {
 namespace {
 
@@ -187,8 +191,31 @@ Status Crawl::prepare_run() {
                       "stored sources)");
   }
   if (summary_.resumed) {
+    // Registry websites, whose home page is checked: this run's and the stored ones (a
+    // resume without --registry), and those the run being resumed has already fetched.
+    std::unordered_set<std::string> websites;
+    for (const auto& it : items) {
+      if (it.verify) websites.insert(it.url);
+    }
+    auto stored = ledger_.stored_sources();
+    if (!stored) return tl::make_unexpected(stored.error());
+    for (const auto& s : *stored) {
+      if (s.kind == "website") websites.insert(s.url);
+    }
+    std::vector<Item> fetched_websites;
     auto rows = ledger_.for_each_frontier_row(**last, [&](corpus::StoredFrontierRow&& r) {
       if (!r.queued) {
+        // The run's platform requests so far count against its per-town share.
+        if (!r.adapter.empty()) ++platform_requests_[platform_key(r.adapter, r.municipality_id)];
+        if (websites.count(r.url)) {
+          Item it;
+          it.url = it.fetch_url = r.url;
+          it.municipality_id = r.municipality_id;
+          it.kind = ItemKind::kSeed;
+          it.doc_type = "webpage";
+          it.verify = true;
+          fetched_websites.push_back(std::move(it));
+        }
         frontier_.mark_seen(r.url);
         return;
       }
@@ -206,10 +233,20 @@ Status Crawl::prepare_run() {
       it.context = std::move(r.context);
       it.headers = std::move(r.headers);
       it.title = std::move(r.title);
+      if (r.method == "POST") {
+        it.method = std::move(r.method);
+        it.body = std::move(r.body);
+      }
       it.policy = derive_policy(it);
+      // A registry website still queued is checked when it is fetched (the row does not
+      // keep the flag).
+      it.verify = websites.count(it.url) != 0;
       frontier_.enqueue(std::move(it));
     });
     if (!rows) return rows;
+    if (auto st = resume_site_checks(**last, websites, std::move(fetched_websites)); !st) {
+      return st;
+    }
   }
   start_.refresh = opts_.refresh;
   // Every known document joins the frontier table by one INSERT ... SELECT on a full
@@ -227,6 +264,36 @@ Status Crawl::prepare_run() {
   }
   // Documents not due tonight are not fetched, also when a page links to them.
   summary_.not_due = revisit_.hold_back(frontier_);
+  return {};
+}
+
+// A resumed run and its registry websites: the verdicts the run already recorded hold (a
+// site that failed its check stays out: its queued pages are not crawled); a website whose
+// home page was fetched without a verdict of this run (fetched by a version of policyindex
+// that did not check, or its verdict lost) is fetched again and checked.
+Status Crawl::resume_site_checks(int64_t run, const std::unordered_set<std::string>& websites,
+                                 std::vector<Item> fetched) {
+  if (websites.empty()) return {};
+  auto checks = corpus::SiteStatus(store_.catalog()).site_checks();
+  if (!checks) return tl::make_unexpected(checks.error());
+  std::unordered_map<std::string, const corpus::SiteCheck*> this_run;  // by website URL
+  for (const auto& c : *checks) {
+    if (c.run_id && *c.run_id == run) this_run[c.url] = &c;
+  }
+  for (const auto& url : websites) {
+    auto c = this_run.find(url);
+    if (c == this_run.end() || c->second->verdict != corpus::SiteVerdict::kMismatch) continue;
+    const corpus::SiteCheck& check = *c->second;
+    const std::string why = "site not verified: " + check.reason + " (--no-verify crawls it)";
+    for (const auto& u : {check.url, check.final_url}) {
+      if (auto p = parse_url(u)) unverified_.emplace(p->origin(), why);
+    }
+  }
+  for (auto& it : fetched) {
+    if (this_run.count(it.url)) continue;
+    it.policy = derive_policy(it);
+    frontier_.enqueue(std::move(it));  // seen already: queued again for its check
+  }
   return {};
 }
 

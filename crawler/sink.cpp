@@ -34,6 +34,8 @@ corpus::FrontierRow frontier_row(const Item& it) {
     r.context = it.context;
     r.headers = it.headers;
     r.title = it.title;
+    r.method = it.method;
+    r.body = it.body;
   }
   return r;
 }

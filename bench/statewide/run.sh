@@ -2,7 +2,7 @@
 # Statewide, politeness-bound crawl (issue 18): 351 fictional town hosts and 4 platform hosts
 # on loopback (bench/statewide/serve.py: per-host latency 20-400 ms, pages 5-50 KB, PDFs
 # 10-200 KB), crawled from the 351 home pages with the default politeness (1 s between
-# request starts on a host, 2 transfers per host, 64 in all, depth 3). Measures the crawl's
+# request starts on a host, 2 transfers per host, the default --concurrency, depth 3). Measures the crawl's
 # wall time against the lower bound the per-host delay sets — max over hosts of
 # (requests the host needs - 1) x delay + its latency — and peak RSS (/usr/bin/time -v).
 #
@@ -32,6 +32,10 @@ grep -q serving "$work/server.out" || { echo "server did not start" >&2; cat "$w
 seeds=()
 for addr in $(python3 -c 'import json,sys; print(" ".join(h["addr"] for h in json.load(open(sys.argv[1]))["hosts"] if not h["platform"]))' "$work/manifest.json"); do
   seeds+=(--seed "http://$addr:$port/")
+done
+# The platforms by name (towns link to platform-K.s3.amazonaws.com), mapped to their addresses.
+for pair in $(python3 -c 'import json,sys; print(" ".join(h["name"] + ":" + h["addr"] for h in json.load(open(sys.argv[1]))["hosts"] if h["platform"]))' "$work/manifest.json"); do
+  seeds+=(--resolve "${pair%%:*}:$port:${pair#*:}")
 done
 
 data=${DATA_DIR:-$work/data}  # DATA_DIR=/dev/shm/...: the store on tmpfs (no disk)

@@ -2,8 +2,10 @@
 """The statewide simulation's web: 351 fictional town hosts and a few platform hosts (code
 libraries, agenda centres) on loopback, one asyncio process.
 
-Each host is a loopback address of its own (towns 127.0.1.1 ..., platforms 127.0.3.1 ...),
-all on one port, so a crawl needs neither DNS nor --resolve. Per host, a generated site
+Each host is a loopback address of its own (towns 127.0.1.1 ..., platforms 127.0.9.1 ...),
+all on one port. Towns link to the platforms by name (platform-K.s3.amazonaws.com, a
+document host the crawl follows off site, as it follows a real code or file host; an
+address is nobody's platform): the crawl maps the names with --resolve. Per host, a generated site
 (fixed by --seed): a home page linking the town's bylaw PDFs, a "Police Department" page
 linking its general orders, and links to the town's code on one of the platforms. Each
 host answers after its own latency (log-uniform 20-400 ms, the first byte), pages are 5-50
@@ -46,6 +48,10 @@ def platform_addr(k):  # 0-based
     return "127.0.9.%d" % (1 + k)
 
 
+def platform_name(k):  # the name towns link to; the crawl resolves it to platform_addr(k)
+    return "platform-%d.s3.amazonaws.com" % k
+
+
 PLATFORM_NAMES = ["codelibrary", "agendacenter", "recordsportal", "policyportal"]
 BLOCK = rng.randbytes(1 << 20)
 
@@ -72,7 +78,7 @@ for i in range(1, args.towns + 1):
         for n in range(rng.randint(1, 2)):
             path = "/town-%03d/chapter-%d.pdf" % (i, n)
             platform_pages[k][path] = ("application/pdf", int(log_uniform(10_000, 200_000)), [])
-            code.append("http://%s:%d%s" % (platform_addr(k), args.port, path))
+            code.append("http://%s:%d%s" % (platform_name(k), args.port, path))
     home_links = [("/police/", "Police Department policies and general orders")]
     home_links += [(b, "General Bylaws chapter %d" % n) for n, b in enumerate(bylaws)]
     home_links += [(u, "Code of Bylaws chapter %d (%s)" % (n, PLATFORM_NAMES[k]))
@@ -85,7 +91,8 @@ for i in range(1, args.towns + 1):
 # The requests a complete crawl needs, per host: robots.txt and every page and document.
 manifest = {"port": args.port, "hosts": []}
 for addr, site in sites.items():
-    manifest["hosts"].append({"addr": addr, "latency_s": round(site["latency"], 4),
+    manifest["hosts"].append({"addr": addr, "name": platform_name(int(addr.split(".")[-1]) - 1)
+                              if addr.startswith("127.0.9.") else addr, "latency_s": round(site["latency"], 4),
                               "requests": 1 + len(site["pages"]),
                               "bytes": sum(v[1] for v in site["pages"].values()),
                               "platform": addr.startswith("127.0.9.")})

@@ -4,13 +4,20 @@
 // a document (DocView.aspx?id=N, the URL a person opens) is fetched through
 // ElectronicFile.aspx?docid=N, and when that gives no file (a scanned document without an
 // electronic file), through the WebLink 10/11 file route {app}/{dbid}/edoc/{id}/document.pdf.
-// WebLink 10/11 browse pages are JavaScript applications whose folder listing is a POST
-// (FolderListingService.aspx/GetFolderListing2); requests here are GETs, so those
-// repositories are reached through the document links towns publish and the HTML that
-// older WebLink versions render.
+// WebLink 10/11 browse pages are JavaScript applications with no entries in their HTML:
+// their folder listing is a POST of a JSON query ({repoName, folderId, getNewListing, start,
+// end, sortColumn, sortAscending}) to {app}/FolderListingService.aspx/GetFolderListing2,
+// answered {"data": {"results": [{"entryId", "name", "type" (0 a folder, -2 a document),
+// "extension"}, ...], "totalEntries", "failed", "errMsg"}}. A browse page that lists
+// nothing is asked that way; its subfolders are listed by POST straight away. The listing
+// POST only reads, so it is retried like a GET; robots.txt is checked on the service URL.
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "crawler/platforms/platform.h"
 #include "crawler/platforms/records_util.h"
@@ -94,6 +101,60 @@ Request folder_request(std::string url, std::string_view title, int budget) {
                       std::to_string(budget));
 }
 
+// The WebLink 10/11 folder listing of folder `id`: a POST to the listing service. Its key
+// in the frontier (every listing POST shares the service URL, and the folder's browse page
+// is a GET of its own) is the service URL naming the repository and folder.
+Request listing_post(const Url& u, const Parsed& x, const std::string& id, const std::string& repo,
+                     std::string_view title, int budget) {
+  const std::string app = u.origin() + x.app;
+  nlohmann::json q = {{"repoName", repo},    {"folderId", std::stoll(id)},
+                      {"getNewListing", true}, {"start", 0},
+                      {"end", kMaxEntries},  {"sortColumn", ""},
+                      {"sortAscending", true}};
+  const std::string service = app + "/FolderListingService.aspx/GetFolderListing2";
+  Request r = make_request(service, Role::kListing, std::string(title),
+                           service + "?dbid=" + x.dbid + "&folderId=" + id +
+                               "&repoName=" + encode_query_value(repo),
+                           {}, std::to_string(budget));
+  r.headers = {"Content-Type: application/json; charset=utf-8", "Accept: application/json"};
+  r.method = "POST";
+  r.body = q.dump();
+  return r;
+}
+
+// The repository's name on a WebLink 10/11 browse page without repo= in its URL: the app's
+// settings name it ("repoName":"X" or repo=X in a script or a link).
+std::string repo_in_page(std::string_view html) {
+  for (std::string_view key : {"\"repoName\":\"", "repoName: '", "repo="}) {
+    size_t at = html.find(key);
+    if (at == std::string_view::npos) continue;
+    at += key.size();
+    size_t end = at;
+    while (end < html.size() && (std::isalnum(static_cast<unsigned char>(html[end])) ||
+                                 html[end] == '-' || html[end] == '_' || html[end] == '.')) {
+      ++end;
+    }
+    if (end > at) return std::string(html.substr(at, end - at));
+  }
+  return {};
+}
+
+int budget_of(const Request& req) {
+  try {
+    return std::stoi(req.context);
+  } catch (const std::exception&) {
+    return 1;
+  }
+}
+
+// Splits what is left of a repository's budget among the folders below (best first).
+void share_budget(std::vector<Request>& folders, int budget) {
+  const int left = budget - 1;
+  const size_t take = std::min(folders.size(), static_cast<size_t>(std::max(0, left)));
+  folders.resize(take);
+  for (Request& f : folders) f.context = std::to_string(std::max(1, left / static_cast<int>(take)));
+}
+
 class Laserfiche final : public Adapter {
  public:
   std::string_view name() const override { return kName; }
@@ -113,6 +174,7 @@ class Laserfiche final : public Adapter {
 
   Reading read(const Request& req, const Response& resp) const override {
     if (req.role != Role::kListing) return read_file(req, resp);
+    if (req.method == "POST") return read_listing_json(req, resp);
     Reading r;
     if (auto p = listing_status_problem(kName, req, resp); !p.empty()) {
       r.problem = p;
@@ -126,12 +188,7 @@ class Laserfiche final : public Adapter {
       r.problem = problem(kName, req.fetch_url, "the repository asks for a login");
       return r;
     }
-    int budget = 1;
-    try {
-      budget = std::stoi(req.context);
-    } catch (const std::exception&) {
-      budget = 1;
-    }
+    const int budget = budget_of(req);
     std::string base = resp.effective_url.empty() ? req.fetch_url : std::string(resp.effective_url);
     auto self = parse_url(base);
     if (!self) {
@@ -158,14 +215,23 @@ class Laserfiche final : public Adapter {
       }
       if (++entries >= kMaxEntries) break;
     }
+    if (entries == 0 && self_parsed && self_parsed->page == "browse.aspx") {
+      // No entries in the HTML: a WebLink 10/11 application. Its listing is a POST.
+      std::string repo = self_parsed->repo.empty() ? repo_in_page(resp.body) : self_parsed->repo;
+      if (repo.empty()) {
+        r.problem = problem(kName, req.fetch_url,
+                            "the folder page lists no entries and names no repository "
+                            "(repo=) to ask its listing service for them");
+        return r;
+      }
+      r.requests.push_back(listing_post(*self, *self_parsed, self_parsed->id, repo, req.title,
+                                        budget));
+      return r;
+    }
     best_first(docs, kMaxEntries);
     best_first(folders, kMaxEntries);
     // The folders below share what is left of the repository's budget.
-    int left = budget - 1;
-    size_t take = std::min(folders.size(), static_cast<size_t>(std::max(0, left)));
-    folders.resize(take);
-    for (Request& f : folders)
-      f.context = std::to_string(std::max(1, left / static_cast<int>(take)));
+    share_budget(folders, budget);
     r.requests = std::move(docs);
     for (Request& f : folders) r.requests.push_back(std::move(f));
     best_first(r.requests, kMaxEntries);
@@ -173,6 +239,88 @@ class Laserfiche final : public Adapter {
   }
 
  private:
+  // A GetFolderListing2 answer: folders are listed by POST in turn, documents fetched.
+  Reading read_listing_json(const Request& req, const Response& resp) const {
+    Reading r;
+    if (auto p = listing_status_problem(kName, req, resp); !p.empty()) {
+      r.problem = p;
+      return r;
+    }
+    auto u = parse_url(req.human_url);
+    std::optional<Parsed> self;
+    if (u) {  // {app}/FolderListingService.aspx/GetFolderListing2?dbid=D&folderId=F&repoName=R
+      const size_t at = lower(u->path).rfind("/folderlistingservice.aspx/");
+      Parsed x;
+      x.app = at == std::string::npos ? std::string() : u->path.substr(0, at);
+      x.page = "listing";
+      x.id = query_param(u->query, "folderId");
+      x.dbid = query_param(u->query, "dbid");
+      x.repo = query_param(u->query, "repoName");
+      if (at != std::string::npos && all_digits(x.id) && !x.repo.empty()) {
+        if (x.dbid.empty()) x.dbid = "0";
+        self = std::move(x);
+      }
+    }
+    if (!self) {
+      r.problem = problem(kName, req.fetch_url, "the listing's folder URL does not parse");
+      return r;
+    }
+    auto doc = nlohmann::json::parse(resp.body, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      r.problem = problem(kName, req.fetch_url,
+                          looks_like_html(resp.body) && looks_like_login(resp.body)
+                              ? "the listing service asks for a login"
+                              : "the folder listing is not a JSON object");
+      return r;
+    }
+    const nlohmann::json* data = nullptr;
+    for (const char* key : {"data", "d"}) {  // WebLink 11; ASP.NET page methods' wrapper
+      if (doc.contains(key) && doc[key].is_object()) data = &doc[key];
+    }
+    if (!data) {
+      r.problem = problem(kName, req.fetch_url, "the folder listing has no \"data\" object");
+      return r;
+    }
+    if (data->value("failed", false)) {
+      std::string why = data->contains("errMsg") && (*data)["errMsg"].is_string()
+                            ? (*data)["errMsg"].get<std::string>()
+                            : std::string("no reason given");
+      r.problem = problem(kName, req.fetch_url, "the listing service refused: " + why);
+      return r;
+    }
+    if (!data->contains("results") || !(*data)["results"].is_array()) {
+      r.problem = problem(kName, req.fetch_url, "the folder listing has no \"results\" array");
+      return r;
+    }
+    std::vector<Request> docs, folders;
+    const std::string repo = self->repo;
+    for (const auto& e : (*data)["results"]) {
+      if (docs.size() + folders.size() >= kMaxEntries) break;
+      if (!e.is_object() || !e.contains("entryId") || !e["entryId"].is_number_integer()) continue;
+      const std::string id = std::to_string(e["entryId"].get<long long>());
+      const std::string name = e.contains("name") && e["name"].is_string()
+                                   ? e["name"].get<std::string>()
+                                   : std::string();
+      const int type = e.contains("type") && e["type"].is_number_integer() ? e["type"].get<int>()
+                                                                            : 1;
+      if (type == 0) {
+        if (id == self->id) continue;
+        folders.push_back(listing_post(*u, *self, id, repo, name, 0));
+      } else if (type == -2) {
+        Parsed d = *self;
+        d.id = id;
+        docs.push_back(document_request(*u, d, name));
+      }
+    }
+    best_first(docs, kMaxEntries);
+    best_first(folders, kMaxEntries);
+    share_budget(folders, budget_of(req));
+    r.requests = std::move(docs);
+    for (Request& f : folders) r.requests.push_back(std::move(f));
+    best_first(r.requests, kMaxEntries);
+    return r;
+  }
+
   Reading read_file(const Request& req, const Response& resp) const {
     bool html = looks_like_html(resp.body) || icontains(resp.content_type, "text/html");
     if (req.context == "file" && resp.status >= 200 && resp.status < 300 && html &&

@@ -47,6 +47,12 @@ struct Request {
   std::string title;     // the platform's own title for the document, when a listing gives one
   std::string context;   // the adapter's own state, carried to read() (kept with the frontier row)
   std::vector<std::string> headers;  // extra request headers ("Accept: application/json")
+  // A POST (`body` sent with the Content-Type given in `headers`) for a platform whose
+  // listing is a query (Laserfiche WebLink 10/11's folder listing). Only read-only queries
+  // are POSTs here, so the crawl retries them like GETs. A POST needs its own human_url:
+  // that is its key in the frontier (many POSTs share one fetch_url). Empty: a GET.
+  std::string method;
+  std::string body;
   int relevance = 0;  // 0..3 like policy_score(): how strongly the title suggests a policy
 };
 

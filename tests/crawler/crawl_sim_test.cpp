@@ -539,6 +539,114 @@ TEST_F(SiteCheckSimTest, BlockedAndUnreachableSites) {
   EXPECT_EQ(checks[1].verdict, corpus::SiteVerdict::kBlocked);
 }
 
+// A resumed run checks the registry websites it has not checked: one still queued when the
+// crawl was killed, and one fetched without a verdict of the run; a verdict the run already
+// recorded holds (the mismatched site's queued pages stay out).
+TEST_F(SiteCheckSimTest, AResumedRunChecksTheWebsitesItHasNotChecked) {
+  opts_.seeds.push_back({"http://salem.test/", "Salem", "", "website"});
+  opts_.seeds.push_back({"http://andover.test/", "Andover", "", "website"});
+  opts_.seeds.push_back({"http://lowell.test/", "Lowell", "", "website"});
+  net_.handler = [](const HttpRequest& req) {
+    const std::string p = path_of(req.url);
+    if (p == "/robots.txt") return status(404);
+    if (req.url.find("salem.test/") != std::string::npos && p == "/") {
+      return html("<h1>City of Salem</h1><p>Salem, MA 01970</p>"
+                  "<a href='/police/policy.pdf'>Police policy manual</a>");
+    }
+    if (req.url.find("andover.test/") != std::string::npos && p == "/") {
+      return html("<h1>City of Andover, Kansas</h1><a href='/police/policy.pdf'>Police policy manual</a>");
+    }
+    if (req.url.find("lowell.test/") != std::string::npos && p == "/") {
+      return html("<h1>City of Lowell, Michigan</h1><a href='/police/policy.pdf'>Police policy manual</a>");
+    }
+    return pdf("%PDF " + req.url);
+  };
+  ASSERT_OK(crawl());
+  ASSERT_EQ(stored_checks().size(), 3u);
+  EXPECT_TRUE(net_.to("andover.test/police/policy.pdf").empty());
+  // As if killed: Salem's home page was never answered, Lowell's verdict was lost, and a
+  // page of Andover (which failed its check in this run) is still queued.
+  auto& cat = store_->catalog();
+  ASSERT_OK(corpus::sql::exec(cat, "UPDATE crawl_runs SET finished_at=NULL"));
+  ASSERT_OK(corpus::sql::exec(cat, "UPDATE frontier SET state='queued' WHERE url='http://salem.test/'"));
+  ASSERT_OK(corpus::sql::exec(cat, "DELETE FROM site_checks WHERE host IN ('salem.test', 'lowell.test')"));
+  ASSERT_OK(corpus::sql::exec(
+      cat, "INSERT INTO frontier(url, run_id, depth, kind, state) SELECT "
+           "'http://andover.test/police/policy.pdf', max(id), 1, 'document', 'queued' FROM crawl_runs"));
+  const size_t before = net_.requests.size();
+
+  CrawlOptions again = opts_;
+  again.seeds.clear();  // no seeds: the unfinished run is resumed
+  auto s = run_crawl(*store_, again, nullptr, std::make_unique<FakeEngine>(net_), net_.clock);
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->resumed);
+  std::vector<std::string> urls;
+  for (size_t i = before; i < net_.requests.size(); ++i) urls.push_back(net_.requests[i].url);
+  auto asked = [&](const std::string& u) {
+    return std::find(urls.begin(), urls.end(), u) != urls.end();
+  };
+  EXPECT_TRUE(asked("http://salem.test/"));
+  EXPECT_TRUE(asked("http://lowell.test/"));
+  EXPECT_FALSE(asked("http://andover.test/"));  // its verdict of this run holds ...
+  EXPECT_FALSE(asked("http://andover.test/police/policy.pdf"));  // ... and keeps it out
+  std::map<std::string, corpus::SiteVerdict> verdicts;
+  for (const auto& c : s->site_checks) verdicts[c.host] = c.verdict;
+  EXPECT_EQ(verdicts.size(), 2u);
+  EXPECT_EQ(verdicts["salem.test"], corpus::SiteVerdict::kVerified);
+  EXPECT_EQ(verdicts["lowell.test"], corpus::SiteVerdict::kMismatch);
+  EXPECT_EQ(stored_checks().size(), 3u);
+  bool kept_out = false;
+  for (const auto& f : s->failed) {
+    kept_out = kept_out || (f.url == "http://andover.test/police/policy.pdf" &&
+                            f.reason.find("site not verified") != std::string::npos);
+  }
+  EXPECT_TRUE(kept_out) << summary_json(*s);
+}
+
+// The per-town share of a platform adapter's requests holds across a resume: the requests
+// the run already made count, so a killed and resumed crawl cannot double a listing's share.
+TEST_F(CrawlSimTest, AResumedRunCountsThePlatformRequestsItsRunMade) {
+  seed("alpha.test", {"/"});
+  net_.handler = [](const HttpRequest& req) {
+    if (path_of(req.url) == "/robots.txt") return status(404);
+    return html("<p>Town page</p>");
+  };
+  ASSERT_OK(crawl());
+  auto& cat = store_->catalog();
+  ASSERT_OK(corpus::sql::exec(cat, "UPDATE crawl_runs SET finished_at=NULL"));
+  // The run had made its share of Drive requests for no town, and one more is queued.
+  const int share = platforms::kMaxRequestsPerAdapterPerTown;
+  for (int i = 0; i < share; ++i) {
+    ASSERT_OK(corpus::sql::exec(
+        cat, "INSERT INTO frontier(url, run_id, depth, kind, state, adapter, role) SELECT "
+             "'http://drive.google.com/file/d/done" + std::to_string(i) +
+             "/view', max(id), 1, 'platform', 'done', 'gdrive', 'document' FROM crawl_runs"));
+  }
+  const std::string queued = "http://drive.google.com/file/d/1QueuedFile0123456789/view";
+  ASSERT_OK(corpus::sql::exec(
+      cat, "INSERT INTO frontier(url, run_id, depth, kind, state, fetch_url, adapter, role) "
+           "SELECT '" + queued + "', max(id), 1, 'platform', 'queued', "
+           "'http://drive.google.com/uc?export=download&id=1QueuedFile0123456789', 'gdrive', "
+           "'document' FROM crawl_runs"));
+  const size_t before = net_.requests.size();
+  CrawlOptions again = opts_;
+  again.seeds.clear();
+  auto s = run_crawl(*store_, again, nullptr, std::make_unique<FakeEngine>(net_), net_.clock);
+  ASSERT_OK(s);
+  EXPECT_TRUE(s->resumed);
+  for (size_t i = before; i < net_.requests.size(); ++i) {
+    EXPECT_EQ(net_.requests[i].url.find("uc?export=download"), std::string::npos)
+        << net_.requests[i].url;
+  }
+  bool refused = false;
+  for (const auto& f : s->failed) {
+    refused = refused || (f.url == queued &&
+                          f.reason.find("more than " + std::to_string(share) + " requests") !=
+                              std::string::npos);
+  }
+  EXPECT_TRUE(refused) << summary_json(*s);
+}
+
 // issue 18 item 4: typed by content. A PDF served as octet-stream from an .aspx URL is
 // recorded as application/pdf with its Content-Disposition name as its title; a page served
 // as octet-stream is still read for links.

@@ -51,7 +51,8 @@ void FakeEngine::start(const crawler::HttpRequest& req, DataFn on_data, DoneFn d
   const bool hangs = reply.fault == FakeReply::Fault::kHang || reply.latency_ms > req.timeout_ms;
   const int64_t took = hangs ? req.timeout_ms : reply.latency_ms;
   const size_t index = net_.requests.size();
-  net_.requests.push_back({req.url, req.headers, net_.clock.ms(), -1, req.timeout_ms});
+  net_.requests.push_back(
+      {req.url, req.headers, req.method, req.body, net_.clock.ms(), -1, req.timeout_ms});
 
   auto finish = [this, req, reply, hangs, took, index, origin, on_data = std::move(on_data),
                  done = std::move(done)]() mutable {

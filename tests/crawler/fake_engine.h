@@ -57,6 +57,7 @@ struct FakeNet {
   struct Request {
     std::string url;
     std::vector<std::string> headers;
+    std::string method, body;
     int64_t start_ms = 0;  // fake-clock times
     int64_t end_ms = 0;
     int timeout_ms = 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -79,6 +80,17 @@ void PlatformHosts::route(const std::string& host, const std::string& target, Re
   routes_[lower(host) + " " + sorted_target(target)] = std::move(reply);
 }
 
+void PlatformHosts::route_post(const std::string& host, const std::string& target,
+                               const std::string& body_part, Reply reply) {
+  std::lock_guard<std::mutex> lk(mu_);
+  post_routes_.push_back({lower(host) + " " + sorted_target(target), body_part, std::move(reply)});
+}
+
+std::vector<std::string> PlatformHosts::posts() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return posts_;
+}
+
 std::string PlatformHosts::origin(const std::string& host) const {
   return "http://" + host + ":" + std::to_string(port_);
 }
@@ -87,6 +99,7 @@ std::vector<std::string> PlatformHosts::resolve() const {
   std::lock_guard<std::mutex> lk(mu_);
   std::set<std::string> hosts;
   for (const auto& [key, reply] : routes_) hosts.insert(key.substr(0, key.find(' ')));
+  for (const auto& r : post_routes_) hosts.insert(r.key.substr(0, r.key.find(' ')));
   std::vector<std::string> out;
   for (const auto& h : hosts) out.push_back(h + ":" + std::to_string(port_) + ":127.0.0.1");
   return out;
@@ -118,6 +131,21 @@ void PlatformHosts::answer(int fd) {
     if (n <= 0) return;
     req.append(buf, static_cast<size_t>(n));
   }
+  // A body (a POST's): Content-Length bytes after the head.
+  const size_t head_end = req.find("\r\n\r\n") + 4;
+  size_t length = 0;
+  if (auto c = lower(req).find("\r\ncontent-length:"); c != std::string::npos && c < head_end) {
+    length = std::strtoul(req.c_str() + c + 17, nullptr, 10);
+  }
+  while (req.size() < head_end + length && req.size() < 1 << 20) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 2000) <= 0) return;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return;
+    req.append(buf, static_cast<size_t>(n));
+  }
+  const std::string body = req.substr(head_end, length);
+  const bool post = req.rfind("POST ", 0) == 0;
   // "GET /target HTTP/1.1"
   size_t sp1 = req.find(' '), sp2 = req.find(' ', sp1 + 1);
   if (sp1 == std::string::npos || sp2 == std::string::npos) return;
@@ -134,7 +162,16 @@ void PlatformHosts::answer(int fd) {
   {
     std::lock_guard<std::mutex> lk(mu_);
     seen_.push_back(host + " " + target);
-    if (auto it = routes_.find(host + " " + sorted_target(target)); it != routes_.end()) {
+    const std::string key = host + " " + sorted_target(target);
+    if (post) {
+      posts_.push_back(host + " " + target + " " + body);
+      for (const auto& r : post_routes_) {
+        if (r.key == key && body.find(r.body_part) != std::string::npos) {
+          reply = r.reply;
+          break;
+        }
+      }
+    } else if (auto it = routes_.find(key); it != routes_.end()) {
       reply = it->second;
     }
   }

@@ -28,6 +28,11 @@ class PlatformHosts {
 
   // Answers GET http://HOST:port/TARGET (TARGET: path and query). Set before the crawl.
   void route(const std::string& host, const std::string& target, Reply reply);
+  // Answers POST http://HOST:port/TARGET whose body holds `body_part` (the first such route).
+  void route_post(const std::string& host, const std::string& target, const std::string& body_part,
+                  Reply reply);
+  // POSTs seen, as "HOST TARGET BODY".
+  std::vector<std::string> posts() const;
   int port() const { return port_; }
   // "http://HOST:port"
   std::string origin(const std::string& host) const;
@@ -46,6 +51,12 @@ class PlatformHosts {
   mutable std::mutex mu_;
   std::map<std::string, Reply> routes_;  // "host target(sorted query)"
   std::vector<std::string> seen_;
+  struct PostRoute {
+    std::string key, body_part;  // key: "host target"
+    Reply reply;
+  };
+  std::vector<PostRoute> post_routes_;
+  std::vector<std::string> posts_;
   std::thread thread_;
 };
 

@@ -295,5 +295,86 @@ TEST_F(PlatformsBadInputTest, AListingWiderThanTheTownsShareIsCutAndRecorded) {
   EXPECT_TRUE(page->current_version_id);
 }
 
+// Laserfiche WebLink 11: the browse page is an application; the folder listings are POSTs
+// to the listing service (read-only queries), the documents ElectronicFile GETs. A resumed
+// crawl sends a queued listing POST again, body and all.
+class LaserficheWebLink11Test : public PlatformsEndToEndTest {
+ protected:
+  static constexpr const char* kLf = "records.maplewood-ma.gov";
+  static constexpr const char* kService = "/WebLink/FolderListingService.aspx/GetFolderListing2";
+
+  void SetUp() override {
+    PlatformsEndToEndTest::SetUp();
+    hosts_.route(kTown, "/police", {200, kHtml, R"(<html><body><h1>Police Department</h1>
+ <a href=")" + hosts_.origin(kLf) + R"(/WebLink/Browse.aspx?id=100&dbid=0&repo=Maplewood">Police Department policies and general orders (records)</a>
+</body></html>)"});
+    hosts_.route(kLf, "/WebLink/Browse.aspx?id=100&dbid=0&repo=Maplewood", {200, kHtml,
+        "<!DOCTYPE html><html><head><title>Laserfiche WebLink</title><base href=\"/WebLink/\">"
+        "</head><body><app-root></app-root><script src=\"main.js\"></script></body></html>"});
+    hosts_.route_post(kLf, kService, "\"folderId\":100", {200, kJson, R"({"data":{"failed":false,"totalEntries":2,"results":[
+      {"entryId":5012,"name":"General Order 7 - Civil Immigration Detainers","type":-2,"extension":"pdf"},
+      {"entryId":150,"name":"Policies","type":0,"extension":""}]}})"});
+    hosts_.route_post(kLf, kService, "\"folderId\":150", {200, kJson, R"({"data":{"failed":false,"totalEntries":1,"results":[
+      {"entryId":5020,"name":"Policy 402 - Bias-Free Policing","type":-2,"extension":"pdf"}]}})"});
+    for (const char* id : {"5012", "5020"}) {
+      hosts_.route(kLf, std::string("/WebLink/ElectronicFile.aspx?docid=") + id + "&dbid=0&repo=Maplewood",
+                   {200, "application/pdf", std::string("%PDF-1.4\n% Maplewood record ") + id + "\n%%EOF\n"});
+    }
+  }
+
+  std::string doc_view(const char* id) const {
+    return hosts_.origin(kLf) + "/WebLink/DocView.aspx?dbid=0&id=" + id + "&repo=Maplewood";
+  }
+};
+
+TEST_F(LaserficheWebLink11Test, ListingPostsReachTheDocumentsForTheTown) {
+  CrawlOptions o = options();
+  o.depth = 3;
+  o.seeds.push_back({hosts_.origin(kTown) + "/police", "Maplewood", "", "seed"});
+  auto s = crawl(*store_, o);
+  ASSERT_TRUE(s) << s.error().message;
+  const std::string summary = summary_json(*s);
+  for (const char* id : {"5012", "5020"}) {
+    auto d = doc(doc_view(id));
+    std::string seen;
+    for (const auto& r : hosts_.requests()) seen += r + "\n";
+    ASSERT_TRUE(d && d->current_version_id) << doc_view(id) << "\n" << seen;
+    EXPECT_EQ(d->municipality_id, town_id_);
+    EXPECT_NE(bytes_of(*d).find(std::string("record ") + id), std::string::npos);
+  }
+  EXPECT_EQ(doc(doc_view("5012"))->title, "General Order 7 - Civil Immigration Detainers");
+  // Two listing POSTs with the JSON query, one per folder; nothing else was POSTed.
+  auto posts = hosts_.posts();
+  ASSERT_EQ(posts.size(), 2u) << summary;
+  for (const auto& p : posts) {
+    EXPECT_EQ(p.rfind(std::string(kLf) + " " + kService + " {", 0), 0u) << p;
+    EXPECT_NE(p.find("\"repoName\":\"Maplewood\""), std::string::npos) << p;
+  }
+  // The listings are read, not stored; their fetch-log rows name the service URL.
+  EXPECT_FALSE(*store_->catalog().document_by_url(
+      hosts_.origin(kLf) + std::string(kService) + "?dbid=0&folderId=150&repoName=Maplewood"));
+  EXPECT_EQ(fetches(hosts_.origin(kLf) + kService).size(), 2u);
+}
+
+TEST_F(LaserficheWebLink11Test, AResumedCrawlSendsAQueuedListingPostAgain) {
+  CrawlOptions o = options();
+  o.depth = 3;
+  o.seeds.push_back({hosts_.origin(kTown) + "/police", "Maplewood", "", "seed"});
+  ASSERT_OK(crawl(*store_, o));
+  ASSERT_EQ(hosts_.posts().size(), 2u);
+  // As if the crawl had been killed before the subfolder's listing was answered.
+  auto& cat = store_->catalog();
+  ASSERT_OK(corpus::sql::exec(cat, "UPDATE crawl_runs SET finished_at=NULL WHERE id=(SELECT max(id) FROM crawl_runs)"));
+  const std::string sub =
+      hosts_.origin(kLf) + std::string(kService) + "?dbid=0&folderId=150&repoName=Maplewood";
+  ASSERT_OK(corpus::sql::exec(cat, "UPDATE frontier SET state='queued' WHERE url='" + sub + "'"));
+  auto s = crawl(*store_, options());
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->resumed);
+  auto posts = hosts_.posts();
+  ASSERT_EQ(posts.size(), 3u);
+  EXPECT_NE(posts[2].find("\"folderId\":150"), std::string::npos) << posts[2];
+}
+
 }  // namespace
 }  // namespace policyindex::crawler

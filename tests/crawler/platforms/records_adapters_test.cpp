@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/crawler/platforms/records_fixture.h"
 
 namespace policyindex::crawler::platforms {
@@ -126,6 +128,97 @@ TEST(LaserficheTest, DocumentWithoutAnElectronicFileFallsBackToThePdfRoute) {
   EXPECT_NE(read("laserfiche", folder, recorded("login.html")).problem.find("asks for a login"),
             std::string::npos);
   EXPECT_NE(read("laserfiche", folder, "busy", 503, "text/plain").problem.find("HTTP 503"),
+            std::string::npos);
+}
+
+// WebLink 10/11: the browse page is an application with no entries; the folder listing is
+// a POST of a JSON query to the listing service.
+TEST(LaserficheTest, WebLink11BrowsePageAsksTheListingServiceByPost) {
+  Request folder = claim_one(
+      "laserfiche", "https://records.marrowfield-ma.gov/WebLink/Browse.aspx?id=100&dbid=0",
+      "Police Department records");
+  Reading r = read("laserfiche", folder, recorded("laserfiche11_browse.html"));
+  ASSERT_TRUE(r.problem.empty()) << r.problem;
+  ASSERT_EQ(r.requests.size(), 1u);
+  const Request& post = r.requests[0];
+  EXPECT_EQ(post.method, "POST");
+  EXPECT_EQ(post.role, Role::kListing);
+  EXPECT_EQ(post.fetch_url,
+            "https://records.marrowfield-ma.gov/WebLink/FolderListingService.aspx/"
+            "GetFolderListing2");
+  // Keyed by the service URL naming the folder (every listing POST shares the service URL,
+  // and the browse page is a GET of its own).
+  EXPECT_EQ(post.human_url,
+            "https://records.marrowfield-ma.gov/WebLink/FolderListingService.aspx/"
+            "GetFolderListing2?dbid=0&folderId=100&repoName=Marrowfield");
+  EXPECT_TRUE(has_substr(post.headers, "Content-Type: application/json"));
+  auto body = nlohmann::json::parse(post.body);
+  EXPECT_EQ(body["repoName"], "Marrowfield");  // from the page's settings (no repo= in the URL)
+  EXPECT_EQ(body["folderId"], 100);
+  EXPECT_EQ(body["getNewListing"], true);
+  EXPECT_EQ(body["start"], 0);
+  EXPECT_GT(body["end"].get<int>(), 0);
+
+  // Its answer: documents through ElectronicFile, the subfolder by another POST.
+  Reading listing = read("laserfiche", post, recorded("laserfiche11_listing_root.json"), 200,
+                         "application/json; charset=utf-8");
+  ASSERT_TRUE(listing.problem.empty()) << listing.problem;
+  ASSERT_EQ(listing.requests.size(), 3u);  // the shortcut (type -1) is not followed
+  EXPECT_EQ(listing.requests[0].title,
+            "General Order 4.12 - Immigration Status and Civil Detainers");  // best first
+  EXPECT_EQ(listing.requests[0].fetch_url,
+            "https://records.marrowfield-ma.gov/WebLink/"
+            "ElectronicFile.aspx?docid=4022&dbid=0&repo=Marrowfield");
+  EXPECT_EQ(listing.requests[0].human_url,
+            "https://records.marrowfield-ma.gov/WebLink/DocView.aspx?id=4022&dbid=0&repo=Marrowfield");
+  EXPECT_TRUE(listing.requests[0].method.empty());
+  const Request* sub = nullptr;
+  for (const auto& q : listing.requests) {
+    if (q.role == Role::kListing) sub = &q;
+  }
+  ASSERT_NE(sub, nullptr);
+  EXPECT_EQ(sub->method, "POST");
+  EXPECT_EQ(nlohmann::json::parse(sub->body)["folderId"], 150);
+  EXPECT_EQ(sub->human_url,
+            "https://records.marrowfield-ma.gov/WebLink/FolderListingService.aspx/"
+            "GetFolderListing2?dbid=0&folderId=150&repoName=Marrowfield");
+  Reading below = read("laserfiche", *sub, recorded("laserfiche11_listing_sub.json"), 200,
+                       "application/json");
+  ASSERT_TRUE(below.problem.empty()) << below.problem;
+  ASSERT_EQ(below.requests.size(), 2u);
+  EXPECT_EQ(below.requests[0].title, "Policy 428 - Bias-Free Policing");
+}
+
+TEST(LaserficheTest, WebLink11ListingErrorsAreProblemsAndEmptyIsNothing) {
+  Request folder = claim_one(
+      "laserfiche",
+      "https://records.marrowfield-ma.gov/WebLink/Browse.aspx?id=160&dbid=0&repo=Marrowfield");
+  Reading r = read("laserfiche", folder, recorded("laserfiche11_browse.html"));
+  ASSERT_EQ(r.requests.size(), 1u);
+  const Request post = r.requests[0];
+  auto json = [&](const std::string& body, long status = 200) {
+    return read("laserfiche", post, body, status, "application/json");
+  };
+  Reading empty = json(recorded("laserfiche11_listing_empty.json"));
+  EXPECT_TRUE(empty.problem.empty()) << empty.problem;
+  EXPECT_TRUE(empty.requests.empty());
+  EXPECT_NE(json(recorded("laserfiche11_listing_failed.json"))
+                .problem.find("refused: The folder does not exist"),
+            std::string::npos);
+  EXPECT_NE(json("{\"data\":{\"entries\":[]}}").problem.find("no \"results\" array"),
+            std::string::npos);  // the API's shape changed
+  EXPECT_NE(json("{\"Message\":\"There was an error processing the request.\"}")
+                .problem.find("no \"data\" object"),
+            std::string::npos);
+  EXPECT_NE(json("not json at all").problem.find("not a JSON object"), std::string::npos);
+  EXPECT_NE(read("laserfiche", post, recorded("login.html")).problem.find("asks for a login"),
+            std::string::npos);
+  EXPECT_NE(json("{}", 500).problem.find("HTTP 500"), std::string::npos);
+  // A browse page with no entries and no repository name to ask for them.
+  Request bare =
+      claim_one("laserfiche", "https://records.marrowfield-ma.gov/WebLink/Browse.aspx?id=1&dbid=0");
+  EXPECT_NE(read("laserfiche", bare, "<!DOCTYPE html><html><body><app-root></app-root></body></html>")
+                .problem.find("names no repository"),
             std::string::npos);
 }
 
