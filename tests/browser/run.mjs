@@ -403,6 +403,16 @@ await check('an evidence link lands on its highlighted quote', async () => {
   await link.click();
   await page.waitForURL(/#e-/);
   const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
+  // waitForURL resolves when the navigation commits; the browser scrolls to the fragment once
+  // the page has loaded, smoothly (app.css), so give the scroll its time before looking.
+  await page.waitForLoadState('load');
+  await page.waitForFunction((id) => {
+    const el = document.getElementById(id);
+    const mark = el && (el.tagName === 'MARK' ? el : el.nextElementSibling);
+    if (!mark) return false;
+    const r = mark.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  }, hash, { timeout: 3000 }).catch(() => {});
   const target = page.locator(`[id="${hash}"]`);
   expect(await target.count() === 1, `no element ${hash}`);
   const quote = await page.evaluate((id) => {
