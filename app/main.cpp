@@ -3,7 +3,10 @@
 
 #include <curl/curl.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "app/app.h"
@@ -24,6 +27,15 @@ int not_built(const std::string& command, int issue) {
 }  // namespace policyindex::app
 
 int main(int argc, char** argv) {
+  // OCR runs one Tesseract per thread (a worker per core, or a document's scanned pages on
+  // every core), but Tesseract's LSTM asks OpenMP for more threads of its own, which spin
+  // and fight over the same cores: five times the CPU for the same text. libgomp reads its
+  // thread limit from the environment once, when the binary loads, so the limit is set here
+  // and the binary started again, before anything else runs. A limit the user set is kept.
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    ::setenv("OMP_THREAD_LIMIT", "1", 1);
+    ::execv("/proc/self/exe", argv);  // returns only on failure: go on, with slower OCR
+  }
   using namespace policyindex::app;
   CLI::App app{
       "policyindex: a searchable corpus of municipal policies on cooperation with federal "

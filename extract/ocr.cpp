@@ -15,8 +15,9 @@ extern "C" void omp_set_num_threads(int) __attribute__((weak));
 namespace policyindex::extract::detail {
 
 Result<std::vector<std::vector<OcrWord>>> ocr_lines(const GrayImage& img, int dpi) {
-  // One thread per worker: the workers already keep every core busy.
-  setenv("OMP_THREAD_LIMIT", "1", 0);
+  // One thread per worker: the workers already keep every core busy. (Tesseract's own
+  // num_threads clauses are capped only by OMP_THREAD_LIMIT, which libgomp reads when it
+  // loads: the policyindex binary sets it before that, app/main.cpp.)
   if (omp_set_num_threads) omp_set_num_threads(1);
   static thread_local std::unique_ptr<tesseract::TessBaseAPI> api;
   if (!api) {
