@@ -17,9 +17,8 @@
 namespace policyindex::serve {
 namespace {
 
+using web::json_response;
 using web::Params;
-
-constexpr std::string_view kJson = "application/json; charset=utf-8";
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -32,14 +31,6 @@ std::string request_header(const HttpRequest& r, std::string_view name) {
     if (iequals(k, name)) return v;
   }
   return "";
-}
-
-HttpResponse json_response(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.content_type = std::string(kJson);
-  r.body = std::move(body);
-  return r;
 }
 
 HttpResponse json_error(int status, std::string_view code, std::string_view message) {

@@ -91,6 +91,7 @@ struct PageOptions {
 // header search and footer.
 std::string layout(const PageOptions& options, std::string_view main_html);
 HttpResponse html_response(int status, std::string body);
+HttpResponse json_response(int status, std::string body);  // application/json; charset=utf-8
 
 // "✓ Protective" etc.: an icon (aria-hidden) and a word, never colour alone. COMPACT shows
 // the icon with visually hidden text (the statewide grid).

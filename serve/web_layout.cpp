@@ -88,6 +88,12 @@ HttpResponse html_response(int status, std::string body) {
   return r;
 }
 
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r = html_response(status, std::move(body));
+  r.content_type = "application/json; charset=utf-8";
+  return r;
+}
+
 HttpResponse error_page(int status, std::string_view title, std::string_view message) {
   std::string m = "<h1>" + html_escape(title) + "</h1>\n<p class=\"error\" role=\"alert\">" +
                   html_escape(message) + "</p>\n<p><a href=\"/\">Start page</a> · <a href=\"/search\">Search</a> · "

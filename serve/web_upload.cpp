@@ -111,16 +111,8 @@ int upload_status(ErrorCode code) {
   }
 }
 
-HttpResponse json_answer(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.content_type = "application/json; charset=utf-8";
-  r.body = std::move(body);
-  return r;
-}
-
 HttpResponse json_fail(int status, const Error& e) {
-  return json_answer(status, render::json_error(error_code_name(e.code), e.message));
+  return web::json_response(status, render::json_error(error_code_name(e.code), e.message));
 }
 
 }  // namespace
@@ -356,7 +348,7 @@ HttpResponse upload_route(const HttpRequest& request, Api& api, Uploads* uploads
     return api_path ? json_fail(status, out.error())
                     : form_page(status, api, *uploads, out.error().message, input->town, input->model);
   }
-  if (api_path) return json_answer(200, std::move(out->json));
+  if (api_path) return web::json_response(200, std::move(out->json));
   return report_page(out->report);
 }
 
