@@ -21,12 +21,9 @@ namespace {
 using testing::FakeEngine;
 using testing::FakeNet;
 using testing::FakeReply;
+using testing::path_of;
 using testing::TempDir;
 
-std::string path_of(const std::string& url) {
-  auto p = url.find('/', url.find("://") + 3);
-  return p == std::string::npos ? "/" : url.substr(p);
-}
 
 FakeReply html(std::string body) {
   FakeReply r;

@@ -22,13 +22,9 @@ namespace {
 using testing::FakeEngine;
 using testing::FakeNet;
 using testing::FakeReply;
+using testing::path_of;
 using testing::TempDir;
 
-// The path of an http URL ("/a.pdf" for "http://host/a.pdf").
-std::string path_of(const std::string& url) {
-  auto p = url.find('/', url.find("://") + 3);
-  return p == std::string::npos ? "/" : url.substr(p);
-}
 
 class CrawlSimTest : public ::testing::Test {
  protected:

@@ -102,4 +102,11 @@ class FakeEngine final : public crawler::Engine {
   std::function<void()> signal_;
 };
 
+// The path of an http URL ("/a.pdf" for "http://host/a.pdf"; "/" for a bare host).
+inline std::string path_of(const std::string& url) {
+  const size_t start = url.find("://") + 3;
+  const size_t slash = url.find('/', start);
+  return slash == std::string::npos ? "/" : url.substr(slash);
+}
+
 }  // namespace policyindex::testing

@@ -31,6 +31,7 @@ namespace {
 using testing::FakeEngine;
 using testing::FakeNet;
 using testing::FakeReply;
+using testing::path_of;
 using testing::TempDir;
 
 // Sets an environment variable for its lifetime (the test's own thread only uses it).
@@ -131,12 +132,6 @@ SimWeb make_web(int towns, int platforms, uint32_t seed) {
 std::string host_of(const std::string& url) {
   const size_t start = url.find("://") + 3;
   return url.substr(start, url.find('/', start) - start);
-}
-
-std::string path_of(const std::string& url) {
-  const size_t start = url.find("://") + 3;
-  const size_t slash = url.find('/', start);
-  return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
 FakeReply answer(const SimWeb& web, const HttpRequest& req, int64_t extra_ms) {

@@ -89,7 +89,7 @@ bool followed(const std::string& path) {
 TEST(WebSiteTest, EveryFragmentLinkLandsOnAnIdOfItsPage) {
   ASSERT_NE(site().api, nullptr);
   std::map<std::string, serve::HttpResponse> pages;
-  std::deque<std::string> todo = {"/", "/search?q=officers", "/search?q=detainer", "/search?provision=287g",
+  std::deque<std::string> queue = {"/", "/search?q=officers", "/search?q=detainer", "/search?provision=287g",
                                   "/search?cites=lunn", "/town/Quillfield", "/town/North%20Quillfield",
                                   "/town/Ashmere", "/town/Port%20Tessaly", "/town/Marrow%20Falls",
                                   "/compare?town=Quillfield&town=North+Quillfield&town=Port+Tessaly",
@@ -100,10 +100,10 @@ TEST(WebSiteTest, EveryFragmentLinkLandsOnAnIdOfItsPage) {
     return it->second;
   };
   size_t checked = 0, crawled = 0, to_quotes = 0;
-  std::set<std::string> seen(todo.begin(), todo.end());
-  while (!todo.empty() && crawled < 120) {
-    const std::string path = todo.front();
-    todo.pop_front();
+  std::set<std::string> seen(queue.begin(), queue.end());
+  while (!queue.empty() && crawled < 120) {
+    const std::string path = queue.front();
+    queue.pop_front();
     const serve::HttpResponse& r = fetch(path);
     ++crawled;
     ASSERT_EQ(r.status, 200) << path << "\n" << r.body.substr(0, 2000);
@@ -115,7 +115,7 @@ TEST(WebSiteTest, EveryFragmentLinkLandsOnAnIdOfItsPage) {
       if (href.empty() || href[0] == '#' ? false : href[0] != '/') continue;  // external
       const size_t hash = href.find('#');
       const std::string target = hash == std::string::npos ? href : href.substr(0, hash);
-      if (!target.empty() && followed(target) && seen.insert(target).second) todo.push_back(target);
+      if (!target.empty() && followed(target) && seen.insert(target).second) queue.push_back(target);
       if (hash == std::string::npos) continue;
       const std::string fragment = href.substr(hash + 1);
       ++checked;
